@@ -1,0 +1,9 @@
+package io.purebridge.engine.array;
+
+/** The data service a target port offers. */
+public enum PortService {
+    ISCSI,
+    FC,
+    NVME_TCP,
+    NVME_ROCE
+}

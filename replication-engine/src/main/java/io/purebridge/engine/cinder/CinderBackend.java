@@ -1,0 +1,60 @@
+package io.purebridge.engine.cinder;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Cinder's volume driver semantics for one registered backend (one cinder.conf section): naming,
+ * idempotency, replication mode from the volume type, connection info and stats. Speaks to arrays
+ * only through the {@link io.purebridge.engine.array.FlashArray} SPI.
+ *
+ * <p>Every create is idempotent by name (the same request returns the existing object, another
+ * request under the same name fails with ALREADY_EXISTS); every delete of a missing object
+ * succeeds.
+ */
+public interface CinderBackend {
+
+    String backendName();
+
+    VolumeModelUpdate createVolume(CinderVolume volume);
+
+    void deleteVolume(CinderVolume volume);
+
+    void extendVolume(CinderVolume volume, long newSizeGib);
+
+    VolumeModelUpdate createVolumeFromSnapshot(CinderVolume volume, CinderSnapshot snapshot);
+
+    VolumeModelUpdate createClonedVolume(CinderVolume volume, CinderVolume source);
+
+    /** Overwrites the volume's content with the snapshot's. */
+    void revertToSnapshot(CinderVolume volume, CinderSnapshot snapshot);
+
+    SnapshotModelUpdate createSnapshot(CinderSnapshot snapshot);
+
+    void deleteSnapshot(CinderSnapshot snapshot);
+
+    ConnectionProperties initializeConnection(CinderVolume volume, HostConnector connector);
+
+    /**
+     * Disconnects the volume from the connector's host, or from every host when the connector is
+     * absent (force detach). For FC, returns the zones to remove when the host has no more
+     * connections.
+     */
+    Optional<ConnectionProperties> terminateConnection(CinderVolume volume, Optional<HostConnector> connector);
+
+    BackendStats volumeStats();
+
+    VolumeModelUpdate manageExisting(CinderVolume volume, String sourceName);
+
+    long manageExistingGetSize(String sourceName);
+
+    void unmanage(CinderVolume volume);
+
+    SnapshotModelUpdate manageExistingSnapshot(CinderSnapshot snapshot, String sourceName);
+
+    long manageExistingSnapshotGetSize(String sourceName);
+
+    void unmanageSnapshot(CinderSnapshot snapshot);
+
+    ProviderUpdates updateProviderInfo(List<CinderVolume> volumes, List<CinderSnapshot> snapshots);
+}
