@@ -4,7 +4,6 @@ import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.FlashArray;
-import io.purebridge.engine.array.HostRecord;
 import io.purebridge.engine.array.SnapshotRecord;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
@@ -588,8 +587,4 @@ public final class ArrayCinderBackend implements CinderBackend {
         return bytes % GIB == 0 ? Long.toString(bytes / GIB) : String.format(java.util.Locale.ROOT, "%.2f", bytes / (double) GIB);
     }
 
-    /** For tests and the registry: the host record behind a connector, if any. */
-    Optional<HostRecord> hostFor(HostConnector connector) {
-        return attachments.findHost(connector);
-    }
 }

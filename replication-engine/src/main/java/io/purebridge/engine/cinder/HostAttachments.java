@@ -261,6 +261,17 @@ final class HostAttachments {
                     + " has no ready " + options.storageProtocolName()
                     + " target ports; enable the service on a controller port.");
         }
+        if (options.protocol() == StorageProtocol.NVME_ROCE || options.protocol() == StorageProtocol.NVME_TCP) {
+            // Checked before any host or connection is made, so a failed attach leaves nothing behind.
+            List<PortRecord> inCidr = matching.stream()
+                    .filter(p -> inAny(options.nvmeCidrs(), portalAddress(p.portal()))).toList();
+            if (inCidr.isEmpty()) {
+                throw EngineException.failedPrecondition("NO_TARGET_PORTS", "No NVMe portal of backend "
+                        + options.backendName() + " lies in pure_nvme_cidr(_list) " + options.nvmeCidrs()
+                        + "; widen the CIDR or add ports in it.");
+            }
+            return inCidr;
+        }
         return matching;
     }
 
@@ -294,19 +305,10 @@ final class HostAttachments {
                 yield new ConnectionProperties.FibreChannel(wwns, luns, wwn, initiatorTargetMap(connector, wwns));
             }
             case NVME_ROCE, NVME_TCP -> {
-                List<ConnectionProperties.NvmePortal> portals = new ArrayList<>();
-                for (PortRecord port : ports) {
-                    String address = portalAddress(port.portal());
-                    if (inAny(options.nvmeCidrs(), address)) {
-                        portals.add(new ConnectionProperties.NvmePortal(address, NVME_PORT,
-                                options.nvmeTransport().portalTransport()));
-                    }
-                }
-                if (portals.isEmpty()) {
-                    throw EngineException.failedPrecondition("NO_TARGET_PORTS", "No NVMe portal of backend "
-                            + options.backendName() + " lies in pure_nvme_cidr(_list) " + options.nvmeCidrs()
-                            + "; widen the CIDR or add ports in it.");
-                }
+                List<ConnectionProperties.NvmePortal> portals = ports.stream()
+                        .map(p -> new ConnectionProperties.NvmePortal(portalAddress(p.portal()), NVME_PORT,
+                                options.nvmeTransport().portalTransport()))
+                        .toList();
                 yield new ConnectionProperties.Nvmeof(ports.get(0).nqn(), portals, nguid(volume.serial()));
             }
         };
