@@ -486,7 +486,7 @@ public final class ArrayCinderBackend implements CinderBackend {
                     + " exists in the destroyed state on array " + arrayInfo.name()
                     + "; eradicate it on the array (or recover it and manage it) before creating this volume again.");
         }
-        boolean sameSource = source == null ? existing.sourceName() == null : source.equals(existing.sourceName());
+        boolean sameSource = source == null ? existing.sourceName() == null : sameSource(existing.sourceName(), source);
         boolean sizeFits = source == null ? existing.provisionedBytes() == bytes : existing.provisionedBytes() <= bytes;
         if (!sameSource || !sizeFits) {
             throw EngineException.alreadyExists("VOLUME_EXISTS", "Array volume " + name + " already exists on array "
@@ -495,6 +495,14 @@ public final class ArrayCinderBackend implements CinderBackend {
                     + "); delete or manage the existing volume first.");
         }
         return volumeModel(name);
+    }
+
+    /**
+     * Arrays report a copy's source as the snapshot, its volume, or (once the source is
+     * eradicated) nothing; only a different named source is another request.
+     */
+    private static boolean sameSource(String reported, String requested) {
+        return reported == null || reported.equals(requested) || requested.startsWith(reported + ".");
     }
 
     private static String describe(VolumeRecord volume) {

@@ -10,8 +10,12 @@ import io.purebridge.engine.array.PortRecord;
 import io.purebridge.engine.array.PortService;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.ErrorCode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -167,5 +171,31 @@ class IscsiAttachTest {
         assertThat(fixture.array.listHosts()).isEmpty();
         // Detaching again (or from an unknown host) is harmless.
         assertThat(backend.terminateConnection(volume, Optional.of(connector(SYSTEM_UUID)))).isEmpty();
+    }
+
+    @Test
+    void concurrentAttachesOfOneHostShareOneHostObject() throws Exception {
+        CinderBackend backend = fixture.backend();
+        List<CinderVolume> volumes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            CinderVolume volume = volume(1);
+            backend.createVolume(volume);
+            volumes.add(volume);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Integer> luns = new ArrayList<>();
+        try {
+            List<Future<ConnectionProperties>> futures = new ArrayList<>();
+            for (CinderVolume volume : volumes) {
+                futures.add(pool.submit(() -> backend.initializeConnection(volume, connector(""))));
+            }
+            for (Future<ConnectionProperties> future : futures) {
+                luns.add(((ConnectionProperties.Iscsi) future.get(5, TimeUnit.SECONDS)).targetLuns().get(0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(fixture.array.listHosts()).hasSize(1);
+        assertThat(luns).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
     }
 }
