@@ -2,7 +2,6 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.ArraySpace;
-import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.SnapshotRecord;
 import io.purebridge.engine.array.VolumeRecord;
@@ -11,6 +10,7 @@ import io.purebridge.engine.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -531,7 +531,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         if (mode == ReplicationMode.NONE) {
             return;
         }
-        String wanted = mode.name().toLowerCase(java.util.Locale.ROOT);
+        String wanted = mode.name().toLowerCase(Locale.ROOT);
         if (!options.replicationConfigured()) {
             throw EngineException.failedPrecondition("REPLICATION_NOT_CONFIGURED", "Volume " + volume.id()
                     + " has a volume type asking for " + wanted + " replication, but backend " + backendName()
@@ -592,7 +592,7 @@ public final class ArrayCinderBackend implements CinderBackend {
     }
 
     private static String gib(long bytes) {
-        return bytes % GIB == 0 ? Long.toString(bytes / GIB) : String.format(java.util.Locale.ROOT, "%.2f", bytes / (double) GIB);
+        return bytes % GIB == 0 ? Long.toString(bytes / GIB) : String.format(Locale.ROOT, "%.2f", bytes / (double) GIB);
     }
 
 }

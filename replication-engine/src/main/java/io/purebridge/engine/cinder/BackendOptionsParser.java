@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public final class BackendOptionsParser {
         String personality = string(options, "pure_host_personality", null);
         if (personality != null && !HOST_PERSONALITIES.contains(personality)) {
             throw EngineException.invalidArgument("INVALID_OPTION", "pure_host_personality: '" + personality
-                    + "' is not a valid choice; use one of " + new java.util.TreeSet<>(HOST_PERSONALITIES)
+                    + "' is not a valid choice; use one of " + new TreeSet<>(HOST_PERSONALITIES)
                     + " or leave it unset.");
         }
 
@@ -110,7 +111,7 @@ public final class BackendOptionsParser {
                     ? "#" + (targets.size() + 1) : "'" + device.get("backend_id").trim() + "'";
             for (String key : device.keySet()) {
                 if (!DEVICE_KEYS.contains(key)) {
-                    throw deviceError(label, "unknown key '" + key + "'; allowed keys are " + new java.util.TreeSet<>(DEVICE_KEYS));
+                    throw deviceError(label, "unknown key '" + key + "'; allowed keys are " + new TreeSet<>(DEVICE_KEYS));
                 }
             }
             String backendId = deviceRequired(device, "backend_id", label);

@@ -3,6 +3,7 @@ package io.purebridge.engine.cinder;
 import io.purebridge.engine.error.EngineException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -54,7 +55,7 @@ public final class CidrRange {
         if (bytes == null || bytes.length != network.length) {
             return false;
         }
-        return java.util.Arrays.equals(mask(bytes, prefix), network);
+        return Arrays.equals(mask(bytes, prefix), network);
     }
 
     /** Parses IP literals only: never resolves a host name. */
