@@ -4,6 +4,7 @@ import io.purebridge.engine.array.ArrayConnector;
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.error.ErrorCode;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.UUID;
@@ -56,6 +57,15 @@ public final class ArrayBackendRegistry implements BackendRegistry {
             try {
                 targetArray = connector.connect(target.endpoint());
             } catch (EngineException e) {
+                boolean serving = target.backendId().equals(options.activeBackendId());
+                if (e.code() == ErrorCode.UNAVAILABLE && !serving) {
+                    // As upstream since bug #1969784: a DR array that is down must not keep the
+                    // primary backend from starting. Bad tokens and unknown arrays still fail.
+                    LOG.warn("{}: replication_device '{}' ({}) is unreachable and is skipped until the next"
+                            + " registration: {}", options.backendName(), target.backendId(), target.sanIp(),
+                            e.getMessage());
+                    continue;
+                }
                 throw new EngineException(e.code(), e.reason(), "replication_device '" + target.backendId()
                         + "' (" + target.sanIp() + "): " + e.getMessage(), e);
             }

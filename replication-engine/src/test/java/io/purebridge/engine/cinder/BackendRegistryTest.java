@@ -60,11 +60,21 @@ class BackendRegistryTest {
         unknown.put("san_ip", "sim://nowhere");
         failure(() -> fixture.registry.register(config(StorageProtocol.ISCSI, unknown, List.of())), ErrorCode.NOT_FOUND);
 
-        fixture.connector.setUnreachable("sim://pure-dr", true);
-        failure(() -> fixture.registry.register(config(StorageProtocol.ISCSI, baseOptions(),
-                List.of(drDevice("dr-token")))), ErrorCode.UNAVAILABLE);
-
         failure(() -> fixture.registry.backend("puredriver-1"), ErrorCode.FAILED_PRECONDITION);
+    }
+
+    @Test
+    void unreachableTargetIsSkippedUnlessItIsServing() {
+        fixture.connector.setUnreachable("sim://pure-dr", true);
+        RegisteredBackend registered = fixture.registry.register(config(StorageProtocol.ISCSI, baseOptions(),
+                List.of(drDevice("dr-token"))));
+        assertThat(registered.arrayName()).isEqualTo("pure-primary");
+        assertThat(fixture.registry.backend("puredriver-1").backendName()).isEqualTo("puredriver-1");
+
+        BackendConfig failedOver = new BackendConfig("puredriver-1", StorageProtocol.ISCSI, baseOptions(),
+                List.of(drDevice("dr-token")), "dr");
+        EngineException error = failure(() -> fixture.registry.register(failedOver), ErrorCode.UNAVAILABLE);
+        assertThat(error.getMessage()).contains("replication_device 'dr'");
     }
 
     @Test
