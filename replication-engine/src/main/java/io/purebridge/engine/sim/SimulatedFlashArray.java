@@ -140,6 +140,13 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     /** Writes the Tx (with the array state and space counters) durably, then updates memory. */
     private void commit(Tx tx, ArrayState next) {
         long[] space = blocks.prepareCommit(tx, next.uniqueBytes(), next.snapshotBytes());
+        long before = state.uniqueBytes() + state.snapshotBytes();
+        long after = space[0] + space[1];
+        if (after > before && after > config.capacityBytes()) {
+            throw new EngineException(ErrorCode.RESOURCE_EXHAUSTED, "ARRAY_FULL", "Simulated array " + config.name()
+                    + " is full (" + config.capacityBytes() + " bytes of capacity); eradicate destroyed volumes and"
+                    + " snapshots or raise its capacity in the service config.");
+        }
         ArrayState withSpace = next.withSpace(space[0], space[1]);
         tx.put(SimStore.ARRAY_KEY, SimStore.toJson(withSpace));
         store.write(tx.batch);

@@ -184,4 +184,23 @@ class SimulatedSpaceTest {
         assertThat(a.read("v.s1", 123, data.length)).isEqualTo(data);
         assertThat(Arrays.equals(a.read("v", 123, data.length), data)).isFalse();
     }
+
+    @Test
+    void fullArrayRefusesNewDataButAcceptsMetadataAndFrees() {
+        a.close();
+        a = new SimulatedFlashArray(new SimulatedArrayConfig("small", "t", 2 * MIB, Duration.ofHours(24)),
+                dir.resolve("small"), clock);
+        a.createVolume("v", 64 * MIB);
+        a.write("v", 0, random(12, MIB));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.write("v", 8 * MIB, random(13, 2 * MIB)))
+                .isInstanceOfSatisfying(io.purebridge.engine.error.EngineException.class, e -> {
+                    assertThat(e.code()).isEqualTo(io.purebridge.engine.error.ErrorCode.RESOURCE_EXHAUSTED);
+                    assertThat(e.reason()).isEqualTo("ARRAY_FULL");
+                });
+        assertThat(a.space().totalPhysicalBytes()).isEqualTo(MIB);
+        assertThat(a.read("v", 8 * MIB, 10)).containsOnly(0);
+        a.createSnapshot("v", "s1");
+        a.write("v", 0, new byte[(int) MIB]);
+        assertThat(a.space().snapshotsBytes()).isEqualTo(MIB);
+    }
 }
