@@ -7,6 +7,7 @@ import io.purebridge.server.config.ServiceConfig;
 import io.purebridge.server.config.ServiceConfigLoader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,9 +61,14 @@ public final class ServerMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        ServerMain main = new ServerMain();
-        int exit = new CommandLine(main).execute(args);
-        System.exit(exit);
+        System.exit(new ServerMain().commandLine().execute(args));
+    }
+
+    /** The picocli command, writing usage and errors to this instance's streams. */
+    CommandLine commandLine() {
+        return new CommandLine(this)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true));
     }
 
     @Override
