@@ -49,7 +49,6 @@ public final class ServerMain implements Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
-    private volatile Running running;
 
     public ServerMain() {
         this(System.out, System.err);
@@ -89,7 +88,6 @@ public final class ServerMain implements Callable<Integer> {
             logger().debug("purebridge: start failure", e);
             return EXIT_CANNOT_START;
         }
-        running = service;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // The logger may already be shut down in a hook; stderr is always there.
             System.err.println("purebridge: shutting down");
@@ -104,11 +102,6 @@ public final class ServerMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /** The running service, for tests that drive ServerMain in-process. */
-    Running running() {
-        return running;
     }
 
     /** Builds the engine and the listeners from {@code config} and starts serving. */
