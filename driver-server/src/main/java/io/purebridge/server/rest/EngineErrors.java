@@ -23,7 +23,8 @@ final class EngineErrors {
         return switch (e.code()) {
             case NOT_FOUND -> bad(context, reason.contains("NOT_CONNECTED")
                     ? "Host is not connected to volume." : what + " does not exist.", detail);
-            case ALREADY_EXISTS -> bad(context, what + " already exists.", detail);
+            case ALREADY_EXISTS -> bad(context, reason.contains("IN_USE")
+                    ? "Initiator is already in use." : what + " already exists.", detail);
             case FAILED_PRECONDITION -> {
                 if (reason.contains("NOT_DESTROYED")) {
                     yield bad(context, "Cannot eradicate " + what.toLowerCase(Locale.ROOT)
