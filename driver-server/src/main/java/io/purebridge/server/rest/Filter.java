@@ -108,7 +108,8 @@ final class Filter {
         Field field = field();
         String op = peek();
         if (op == null || !List.of("=", "!=", ">", ">=", "<", "<=").contains(op)) {
-            return node -> field.values(node).stream().anyMatch(v -> !v.isNull());
+            // A bare boolean field is its value (is_local); any other bare field means "exists".
+            return node -> field.values(node).stream().anyMatch(v -> v.isBoolean() ? v.asBoolean() : !v.isNull());
         }
         pos++;
         List<Object> values = new ArrayList<>();
