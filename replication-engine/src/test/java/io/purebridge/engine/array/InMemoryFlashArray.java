@@ -19,7 +19,7 @@ import java.util.UUID;
  * <p>Content is modelled as a tag per volume and snapshot so tests can check what a copy or revert
  * moved: {@link #writeContent} sets it, copies carry it over.
  *
- * <p>Extras for tests: {@link #setSpace}, {@link #setPorts}, {@link #failNext} and
+ * <p>Extras for tests: {@link #setSpace}, {@link #setPorts}, {@link #failNext}, {@link #beforeNext} and
  * {@link #setUnavailable}. Thread-safe (one lock).
  */
 public final class InMemoryFlashArray implements FlashArray {
@@ -35,6 +35,7 @@ public final class InMemoryFlashArray implements FlashArray {
     private final List<ConnectionRecord> connections = new ArrayList<>();
     private final Map<String, String> contents = new HashMap<>();
     private final Map<String, EngineException> failures = new HashMap<>();
+    private final Map<String, Runnable> hooks = new HashMap<>();
     private List<PortRecord> ports;
     private ArraySpace spaceOverride;
     private boolean unavailable;
@@ -66,6 +67,14 @@ public final class InMemoryFlashArray implements FlashArray {
     /** The next call of {@code operation} (a method name, e.g. "connect") throws this once. */
     public synchronized void failNext(String operation, EngineException failure) {
         failures.put(operation, failure);
+    }
+
+    /**
+     * Runs {@code action} once just before the next call of {@code operation}, as if another client
+     * got there first (races: a concurrent create, a host deleted meanwhile).
+     */
+    public synchronized void beforeNext(String operation, Runnable action) {
+        hooks.put(operation, action);
     }
 
     /** While set, every call fails with UNAVAILABLE. */
@@ -422,6 +431,10 @@ public final class InMemoryFlashArray implements FlashArray {
     private void check(String operation) {
         if (unavailable) {
             throw EngineException.unavailable("ARRAY_UNAVAILABLE", "Array " + info.name() + " does not answer.");
+        }
+        Runnable hook = hooks.remove(operation);
+        if (hook != null) {
+            hook.run();
         }
         EngineException failure = failures.remove(operation);
         if (failure != null) {
