@@ -34,6 +34,11 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
 
     private final Map<String, SimulatedFlashArray> arrays = new LinkedHashMap<>();
     private final ScheduledExecutorService eradicator;
+    private final ReplicationFabric fabric;
+    /** Link, mediator and pod status file beside the arrays' directories. */
+    static final String FABRIC_STATE_FILE = "replication-fabric.json";
+    /** 32 KiB blocks: 4096 per heartbeat is 128 MiB of resync per second with the default period. */
+    static final int RESYNC_BLOCKS_PER_TICK = 4096;
 
     /** Opens every configured array; no background eradication (call {@link #eradicateExpired()}). */
     public SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock) {
@@ -59,6 +64,12 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
             arrays.values().forEach(SimulatedFlashArray::close);
             throw e;
         }
+        try {
+            fabric = new ReplicationFabric(arrays, dataDir.resolve(FABRIC_STATE_FILE), clock, RESYNC_BLOCKS_PER_TICK);
+        } catch (RuntimeException e) {
+            arrays.values().forEach(SimulatedFlashArray::close);
+            throw e;
+        }
         if (eradicationCheckPeriod.isZero() || eradicationCheckPeriod.isNegative()) {
             eradicator = null;
         } else {
@@ -68,6 +79,7 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
                 return t;
             });
             long ms = eradicationCheckPeriod.toMillis();
+            // One background heartbeat: replication tick (schedules, transfers, resync) and eradication.
             eradicator.scheduleWithFixedDelay(this::eradicateQuietly, ms, ms, TimeUnit.MILLISECONDS);
         }
         LOG.info("sim-host: serving simulated arrays {} from {}", arrays.keySet(), dataDir);
@@ -118,8 +130,14 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
         return n;
     }
 
+    /** Operator controls and status of the replication network between these arrays. */
+    public ReplicationControls replication() {
+        return fabric;
+    }
+
     private void eradicateQuietly() {
         try {
+            fabric.tick();
             eradicateExpired();
         } catch (RuntimeException e) {
             LOG.warn("sim-host: automatic eradication failed, will retry: {}", e.toString());
@@ -136,6 +154,7 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        fabric.close();
         arrays.values().forEach(SimulatedFlashArray::close);
     }
 }
