@@ -51,6 +51,12 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
      */
     public SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock,
             Duration eradicationCheckPeriod) {
+        this(dataDir, configs, clock, eradicationCheckPeriod, RESYNC_BLOCKS_PER_TICK);
+    }
+
+    /** @param resyncBlocksPerTick how many changed blocks one heartbeat copies to a resyncing pod array */
+    SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock,
+            Duration eradicationCheckPeriod, int resyncBlocksPerTick) {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(clock, "clock");
         try {
@@ -65,7 +71,7 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
             throw e;
         }
         try {
-            fabric = new ReplicationFabric(arrays, dataDir.resolve(FABRIC_STATE_FILE), clock, RESYNC_BLOCKS_PER_TICK);
+            fabric = new ReplicationFabric(arrays, dataDir.resolve(FABRIC_STATE_FILE), clock, resyncBlocksPerTick);
         } catch (RuntimeException e) {
             arrays.values().forEach(SimulatedFlashArray::close);
             throw e;

@@ -146,6 +146,8 @@ public abstract class ReplicationScenarios {
         stretchedPodWithVolume();
         Random random = new Random(42);
         byte[] model = new byte[(int) SIZE];
+        int refused = 0;
+        int acknowledgedAlone = 0;
         for (int round = 0; round < 6; round++) {
             String preferred = round % 2 == 0 ? A : B;
             a().replication().setFailoverPreferences(POD, List.of(preferred));
@@ -163,7 +165,9 @@ public abstract class ReplicationScenarios {
                 try {
                     via.data().write(VOL, off, data);
                     System.arraycopy(data, 0, model, off, data.length);
+                    acknowledgedAlone += i >= cutAt ? 1 : 0;
                 } catch (EngineException e) {
+                    refused++;
                     assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                     assertThat(i).isGreaterThanOrEqualTo(cutAt);
                     assertThat(via.name()).isEqualTo(loser.name());
@@ -182,6 +186,8 @@ public abstract class ReplicationScenarios {
             assertThat(sum(a(), VOL)).isEqualTo(sha(model));
             assertThat(sum(b(), VOL)).isEqualTo(sha(model));
         }
+        assertThat(refused).as("writes refused by the losing side").isPositive();
+        assertThat(acknowledgedAlone).as("writes acknowledged by the survivor alone").isPositive();
     }
 
     @Test
