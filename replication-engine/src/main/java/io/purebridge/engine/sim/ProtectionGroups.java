@@ -513,6 +513,7 @@ final class ProtectionGroups {
             target.importObjects(images, false, chunks, meta);
         }
         traffic.logical = traffic.blocks * BlockStore.BLOCK_SIZE;
+        traffic.wire += traffic.blocks * ReplicationFabric.BLOCK_REFERENCE_BYTES;
         long now = clock.millis();
         p.lastSnapshot = newest.name;
         p.lastSnapshotCreated = newest.createdEpochMillis;

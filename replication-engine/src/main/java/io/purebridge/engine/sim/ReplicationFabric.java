@@ -47,6 +47,8 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
     static final String ONLINE = PodArrayStatus.ONLINE;
     static final String OFFLINE = PodArrayStatus.OFFLINE;
     static final String RESYNCING = PodArrayStatus.RESYNCING;
+    /** Wire cost of naming one changed block: its index and chunk hash. */
+    static final int BLOCK_REFERENCE_BYTES = 8 + BlockStore.HASH_BYTES;
 
     private final Map<String, SimulatedFlashArray> arrays;
     private final Path stateFile;
@@ -563,6 +565,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         Map<ByteBuffer, byte[]> chunks = chunksFor(from, to, partial ? send.entries().values()
                 : changedHashes(src, dst), t);
         t.logical = t.blocks * BlockStore.BLOCK_SIZE;
+        t.wire += t.blocks * BLOCK_REFERENCE_BYTES;
         to.importObjects(List.of(send), partial, chunks, null);
         return t;
     }
