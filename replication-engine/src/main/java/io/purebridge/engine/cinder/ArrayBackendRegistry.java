@@ -3,9 +3,12 @@ package io.purebridge.engine.cinder;
 import io.purebridge.engine.array.ArrayConnector;
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +55,9 @@ public final class ArrayBackendRegistry implements BackendRegistry {
         ArrayInfo primaryInfo = primary.arrayInfo();
         FlashArray active = primary;
         ArrayInfo activeInfo = primaryInfo;
+        List<ReplicationSetup.Target> reachable = new ArrayList<>();
+        List<FlashArray> uniform = new ArrayList<>();
+        boolean replicationCapable = primary instanceof ReplicationArray;
         for (ReplicationTarget target : options.replicationTargets()) {
             FlashArray targetArray;
             try {
@@ -79,8 +85,22 @@ public final class ArrayBackendRegistry implements BackendRegistry {
                 active = targetArray;
                 activeInfo = targetInfo;
             }
+            if (targetArray instanceof ReplicationArray r) {
+                reachable.add(new ReplicationSetup.Target(target, targetInfo, r));
+                if (target.type() == ReplicationType.SYNC && target.uniform()) {
+                    uniform.add(targetArray);
+                }
+            } else {
+                replicationCapable = false;
+            }
         }
-        ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets);
+        ReplicationArray replication = null;
+        if (options.replicationConfigured() && replicationCapable && options.activeBackendId() == null) {
+            replication = (ReplicationArray) primary;
+            ReplicationSetup.run(options, primaryInfo, replication, reachable);
+        }
+        ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets,
+                replication, uniform);
         ArrayCinderBackend previous = backends.put(options.backendName(), backend);
         LOG.info("{}: {} backend on array {} ({} replication targets, active {})", options.backendName(),
                 previous == null ? "registered" : "re-registered", activeInfo.name(),

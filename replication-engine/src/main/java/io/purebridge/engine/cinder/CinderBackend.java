@@ -1,6 +1,7 @@
 package io.purebridge.engine.cinder;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,4 +58,13 @@ public interface CinderBackend {
     void unmanageSnapshot(CinderSnapshot snapshot);
 
     ProviderUpdates updateProviderInfo(List<CinderVolume> volumes, List<CinderSnapshot> snapshots);
+
+    /**
+     * Changes the volume's replication to what {@code newExtraSpecs} ask for (none, async, sync,
+     * trisync), keeping its data; returns the new provider_id and replication_status.
+     */
+    default VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs) {
+        throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
+                "RETYPE_NOT_SUPPORTED", "Backend " + backendName() + " cannot retype volume " + volume.id() + ".");
+    }
 }
