@@ -60,8 +60,10 @@ public final class ArrayBackendRegistry implements BackendRegistry {
         boolean replicationCapable = primary instanceof ReplicationArray;
         for (ReplicationTarget target : options.replicationTargets()) {
             FlashArray targetArray;
+            ArrayInfo targetInfo;
             try {
                 targetArray = connector.connect(target.endpoint());
+                targetInfo = targetArray.arrayInfo();
             } catch (EngineException e) {
                 boolean serving = target.backendId().equals(options.activeBackendId());
                 if (e.code() == ErrorCode.UNAVAILABLE && !serving) {
@@ -75,7 +77,6 @@ public final class ArrayBackendRegistry implements BackendRegistry {
                 throw new EngineException(e.code(), e.reason(), "replication_device '" + target.backendId()
                         + "' (" + target.sanIp() + "): " + e.getMessage(), e);
             }
-            ArrayInfo targetInfo = targetArray.arrayInfo();
             if (targetInfo.id().equals(primaryInfo.id())) {
                 throw EngineException.invalidArgument("INVALID_REPLICATION_DEVICE", "replication_device '"
                         + target.backendId() + "': " + target.sanIp() + " reaches the primary array "

@@ -430,6 +430,16 @@ final class ProtectionGroups {
         meta.put(SNAP + s.name, SimStore.toJson(s));
         meta.put(GROUP + g.name, SimStore.toJson(g));
         on.snapshotVolumes(names, s.name, meta);
+        if (!g.pod.isEmpty()) {
+            // A pod array that is not in sync gets these snapshots at resync.
+            for (String m : fabric.podMembers(g.pod)) {
+                if (!fabric.servingMembers(g.pod).contains(m)) {
+                    for (String vs : s.volumeSnapshots) {
+                        on.markDirty(g.pod, vs, -1);
+                    }
+                }
+            }
+        }
         for (SimulatedFlashArray peer : podPeers(on, g)) {
             for (String vs : s.volumeSnapshots) {
                 fabric.mirrorObject(on, peer, vs, null);

@@ -127,6 +127,19 @@ class CinderReplicationTest {
     }
 
     @Test
+    void stoppedTargetIsSkippedAtSetupAndStatsStillName() {
+        host.replication().stopArray("pure-c");
+        CinderBackend backend = register();
+        assertThat(a.findProtectionGroup("cinder-group").orElseThrow().targets()).extracting(PgTargetRecord::arrayName)
+                .containsExactly("pure-b");
+        assertThat(backend.volumeStats().replicationTargets()).containsExactly("metro", "dr");
+        host.replication().startArray("pure-c");
+        register();
+        assertThat(a.findProtectionGroup("cinder-group").orElseThrow().targets()).extracting(PgTargetRecord::arrayName)
+                .containsExactly("pure-b", "pure-c");
+    }
+
+    @Test
     void volumeTypeSelectsPlacement() {
         CinderBackend backend = register();
         CinderVolume none = volume(NONE);

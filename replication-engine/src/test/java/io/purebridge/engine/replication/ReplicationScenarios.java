@@ -418,6 +418,21 @@ public abstract class ReplicationScenarios {
         assertThat(t.dataTransferred()).isEqualTo(BLOCK);
     }
 
+    @Test
+    void podGroupSnapshotsTakenWhileThePeerIsStaleReachItAtResync() {
+        stretchedPodWithVolume();
+        a().data().write(VOL, 0, new byte[] {1, 2});
+        asyncGroup(POD + "::cinder-trisync", A, VOL);
+        world.controls().cutLink(A, B);
+        a().replication().createProtectionGroupSnapshot(POD + "::cinder-trisync", false, true);
+        world.controls().restoreLink(A, B);
+        tickUntilInSync(POD);
+        String snap = POD + "::cinder-trisync.1." + VOL;
+        assertThat(b().data().checksum(snap, 0, SIZE)).isEqualTo(a().data().checksum(snap, 0, SIZE));
+        assertThat(b().replication().listProtectionGroupSnapshots(POD + "::cinder-trisync"))
+                .extracting(PgSnapshotRecord::name).containsExactly(POD + "::cinder-trisync.1");
+    }
+
     // --- persistence and bad input ----------------------------------------------------------------
 
     @Test
