@@ -196,7 +196,7 @@ final class ProtectionGroups {
         } else {
             targets.add(new PgTargetRecord(on.name(), g.allowed, g.allowed ? "replicating" : "disallowed"));
         }
-        return new ProtectionGroupRecord(g.local ? g.name : g.name, g.source, g.local, g.members, targets,
+        return new ProtectionGroupRecord(g.name, g.source, g.local, g.members, targets,
                 g.schedule, g.sourceRetention, g.targetRetention);
     }
 
