@@ -102,6 +102,13 @@ def test_attach_and_detach(make_driver, service, driver_cls, connector, kind,
     drv.delete_volume(vol)
 
 
+def _unmanaged_snapshot_name(name, limit=96):
+    """Upstream's rule: <suffix>-unmanaged, the suffix's tail cut so the name fits 96 chars."""
+    volume_part, _, suffix = name.rpartition(".")
+    room = limit - len(volume_part) - 1 - len("-unmanaged")
+    return "%s.%s-unmanaged" % (volume_part, suffix[:room])
+
+
 def test_manage_and_unmanage(make_driver, service):
     drv = make_driver(driver.PureISCSIDriver, service)
     original = objs.make_volume(size=2)
@@ -110,22 +117,21 @@ def test_manage_and_unmanage(make_driver, service):
     snap.provider_id = drv.create_snapshot(snap)["provider_id"]
 
     drv.unmanage_snapshot(snap)
+    snap_name = _unmanaged_snapshot_name(snap.provider_id)
+    adopted_snap = objs.make_snapshot(original)
+    assert drv.manage_existing_snapshot_get_size(
+        adopted_snap, {"source-name": snap_name}) == 2
+    assert drv.manage_existing_snapshot(
+        adopted_snap, {"source-name": snap_name})["provider_id"] == \
+        "%s.%s" % (original.provider_id, adopted_snap.name)
+
     drv.unmanage(original)
     unmanaged = original.provider_id + "-unmanaged"
-
     adopted = objs.make_volume(size=1)
     assert drv.manage_existing_get_size(
         adopted, {"source-name": unmanaged}) == 2
     update = drv.manage_existing(adopted, {"source-name": unmanaged})
     assert update["provider_id"] == "volume-%s-cinder" % adopted.name_id
-    adopted.provider_id = update["provider_id"]
-
-    snap_name = "%s.%s-unmanaged" % (adopted.provider_id, snap.name)
-    new_snap = objs.make_snapshot(adopted)
-    assert drv.manage_existing_snapshot_get_size(
-        new_snap, {"source-name": snap_name}) >= 1
-    assert drv.manage_existing_snapshot(
-        new_snap, {"source-name": snap_name})["provider_id"]
 
     with pytest.raises(exception.ManageExistingInvalidReference):
         drv.manage_existing(objs.make_volume(size=1),
@@ -205,6 +211,7 @@ def test_kill_9_and_restart_keeps_objects_and_reregisters(make_driver,
 
     # No do_setup: the shim learns the service forgot the backend and registers again.
     drv.extend_volume(vol, 3)
+    vol.size = 3
     assert drv.create_volume(vol)["provider_id"] == vol.provider_id
     stats = drv.get_volume_stats(refresh=True)
     assert stats["total_volumes"] >= 1 and stats["total_snapshots"] >= 1
