@@ -108,8 +108,13 @@ final class SimStore implements AutoCloseable {
 
     /** Calls {@code visitor} for every key of the meta family starting with {@code prefix}. */
     void scan(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+        scan(meta(), prefix, visitor);
+    }
+
+    /** Calls {@code visitor} for every key of {@code family} starting with {@code prefix}. */
+    void scan(ColumnFamilyHandle family, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
         try (ReadOptions options = new ReadOptions().setTotalOrderSeek(true);
-                RocksIterator it = db.newIterator(meta(), options)) {
+                RocksIterator it = db.newIterator(family, options)) {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
                 visitor.accept(it.key(), it.value());
             }

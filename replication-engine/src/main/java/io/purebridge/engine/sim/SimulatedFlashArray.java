@@ -265,15 +265,15 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
                 sourceSize = src.provisionedBytes();
                 sourceBlocks = src.writtenBlocks();
             }
-            if (sourceName.equals(targetName)) {
-                throw EngineException.invalidArgument("SAME_SOURCE_AND_TARGET", "Cannot copy volume " + sourceName
-                        + " onto itself; choose a different target.");
-            }
             try (Tx tx = new Tx()) {
                 Volume result;
                 ArrayState next = state;
                 if (overwrite) {
                     Volume target = liveVolume(targetName);
+                    if (sourceName.equals(targetName)) {
+                        throw EngineException.invalidArgument("SAME_SOURCE_AND_TARGET", "Cannot copy volume "
+                                + sourceName + " onto itself; choose a different target.");
+                    }
                     blocks.releaseMap(tx, target.mapId(), true);
                     blocks.copyMap(tx, sourceMap, target.mapId(), true);
                     result = target.withData(sourceSize, sourceBlocks);
@@ -850,13 +850,42 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     public VolumeSpace volumeSpace(String volumeName) {
         return read(() -> {
             Volume v = existingVolume(volumeName);
-            long unique = blocks.exclusiveBytes(List.of(v.mapId()));
             List<Long> snapMaps = snapshotsOf(volumeName).stream().map(Snapshot::mapId).toList();
+            List<Long> family = new ArrayList<>(snapMaps);
+            family.add(v.mapId());
+            // FlashArray counts data a volume shares only with its own snapshots as the volume's
             long snaps = snapMaps.isEmpty() ? 0 : blocks.exclusiveBytes(snapMaps);
+            long unique = blocks.exclusiveBytes(family) - snaps;
             long physical = blocks.mappedPhysicalBytes(v.mapId());
             long virtual = v.writtenBlocks() * BlockStore.BLOCK_SIZE;
             return new VolumeSpace(v.provisionedBytes(), virtual, unique, snaps, ratio(virtual, physical),
                     ratio(v.provisionedBytes(), physical));
+        });
+    }
+
+    /**
+     * Recomputes reference counts and space from the block maps and compares them with the stored
+     * ones (test oracle, operator fsck). Returns the problems found; empty when consistent.
+     */
+    List<String> checkConsistency() {
+        return read(() -> {
+            Map<Long, Boolean> maps = new java.util.HashMap<>();
+            Map<Long, Long> written = new java.util.HashMap<>();
+            for (Volume v : volumes.values()) {
+                maps.put(v.mapId(), !v.destroyed());
+                written.put(v.mapId(), v.writtenBlocks());
+            }
+            for (Snapshot s : snapshots.values()) {
+                maps.put(s.mapId(), false);
+                written.put(s.mapId(), s.writtenBlocks());
+            }
+            List<String> problems = new ArrayList<>(blocks.check(maps, written));
+            String space = problems.remove(problems.size() - 1);
+            String expected = "space unique=" + state.uniqueBytes() + " snapshots=" + state.snapshotBytes();
+            if (!space.equals(expected)) {
+                problems.add("recomputed " + space + " but the array reports " + expected);
+            }
+            return problems;
         });
     }
 
