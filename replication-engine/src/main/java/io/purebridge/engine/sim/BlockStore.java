@@ -56,9 +56,9 @@ final class BlockStore {
     private static final byte CODEC_DEFLATE = 1;
     private static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(BlockStore::newDigest);
+    private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
 
     private final SimStore store;
-    private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
     private long nextPageId;
 
     BlockStore(SimStore store) {
@@ -285,11 +285,29 @@ final class BlockStore {
      * @return the change in the map's number of written blocks (-1, 0 or 1)
      */
     int setBlock(Tx tx, long mapId, long block, byte[] content, boolean live) {
+        byte[] hash = isZero(content) ? null : sha256(content);
+        return setBlock(tx, mapId, block, hash, () -> encode(content), live);
+    }
+
+    /** A full block hashed and compressed ahead of time, outside the array's lock. */
+    record Prepared(byte[] hash, byte[] encoded) {
+    }
+
+    /** Hashes and compresses a block (any thread); the hash is null for an all-zero block. */
+    static Prepared prepare(byte[] content) {
+        return isZero(content) ? new Prepared(null, null) : new Prepared(sha256(content), encode(content));
+    }
+
+    int setBlock(Tx tx, long mapId, long block, Prepared prepared, boolean live) {
+        return setBlock(tx, mapId, block, prepared.hash(), prepared::encoded, live);
+    }
+
+    private int setBlock(Tx tx, long mapId, long block, byte[] hash, java.util.function.Supplier<byte[]> encoded,
+            boolean live) {
         long pageIndex = block / PAGE_SLOTS;
         int slot = (int) (block % PAGE_SLOTS);
         long pid = tablePageId(tx, mapId, pageIndex);
         byte[] old = pid == NO_PAGE ? null : page(tx, pid).slots[slot];
-        byte[] hash = isZero(content) ? null : sha256(content);
         if (Arrays.equals(old, hash)) {
             return 0;
         }
@@ -304,7 +322,7 @@ final class BlockStore {
         }
         ByteBuffer id = ByteBuffer.wrap(hash);
         if (!tx.newChunks.containsKey(id) && store.get(store.meta(), refKey(hash)) == null) {
-            tx.newChunks.put(id, encode(content));
+            tx.newChunks.put(id, encoded.get());
         }
         return old == null ? 1 : 0;
     }
@@ -672,17 +690,15 @@ final class BlockStore {
         }
     }
 
-    private byte[] encode(byte[] content) {
+    private static byte[] encode(byte[] content) {
         byte[] out = new byte[BLOCK_SIZE + 1];
-        int n;
-        synchronized (deflater) {
-            deflater.reset();
-            deflater.setInput(content);
-            deflater.finish();
-            n = deflater.deflate(out, 1, BLOCK_SIZE - 1);
-            if (!deflater.finished()) {
-                n = -1;
-            }
+        Deflater deflater = DEFLATER.get();
+        deflater.reset();
+        deflater.setInput(content);
+        deflater.finish();
+        int n = deflater.deflate(out, 1, BLOCK_SIZE - 1);
+        if (!deflater.finished()) {
+            n = -1;
         }
         if (n < 0) {
             out[0] = CODEC_RAW;
@@ -748,8 +764,6 @@ final class BlockStore {
     }
 
     void close() {
-        synchronized (deflater) {
-            deflater.end();
-        }
+        // nothing native to free: per-thread Deflaters are released by their Cleaner
     }
 }

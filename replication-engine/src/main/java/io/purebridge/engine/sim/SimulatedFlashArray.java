@@ -781,6 +781,16 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     @Override
     public void write(String volumeName, long offsetBytes, byte[] data) {
         Objects.requireNonNull(data, "data");
+        // Hash and compress whole blocks before taking the lock, so other callers are not held up.
+        Map<Long, BlockStore.Prepared> prepared = new java.util.HashMap<>();
+        if (offsetBytes >= 0 && data.length > 0) {
+            long first = (offsetBytes + BlockStore.BLOCK_SIZE - 1) / BlockStore.BLOCK_SIZE;
+            for (long b = first; (b + 1) * BlockStore.BLOCK_SIZE <= offsetBytes + data.length; b++) {
+                int from = (int) (b * BlockStore.BLOCK_SIZE - offsetBytes);
+                prepared.put(b, BlockStore.prepare(
+                        java.util.Arrays.copyOfRange(data, from, from + BlockStore.BLOCK_SIZE)));
+            }
+        }
         mutate(() -> {
             Volume v = volumes.get(volumeName);
             if (v == null) {
@@ -805,19 +815,18 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
                     long blockStart = b * BlockStore.BLOCK_SIZE;
                     long from = Math.max(blockStart, offsetBytes);
                     long to = Math.min(blockStart + BlockStore.BLOCK_SIZE, offsetBytes + data.length);
-                    byte[] content;
-                    if (to - from == BlockStore.BLOCK_SIZE) {
-                        content = java.util.Arrays.copyOfRange(data, (int) (from - offsetBytes),
-                                (int) (to - offsetBytes));
+                    BlockStore.Prepared whole = prepared.get(b);
+                    if (whole != null) {
+                        written += blocks.setBlock(tx, v.mapId(), b, whole, true);
                     } else {
-                        content = blocks.readBlock(v.mapId(), b);
+                        byte[] content = blocks.readBlock(v.mapId(), b);
                         if (content == null) {
                             content = new byte[BlockStore.BLOCK_SIZE];
                         }
                         System.arraycopy(data, (int) (from - offsetBytes), content, (int) (from - blockStart),
                                 (int) (to - from));
+                        written += blocks.setBlock(tx, v.mapId(), b, content, true);
                     }
-                    written += blocks.setBlock(tx, v.mapId(), b, content, true);
                 }
                 putVolume(tx, v.withData(v.provisionedBytes(), written));
                 commit(tx, state);
