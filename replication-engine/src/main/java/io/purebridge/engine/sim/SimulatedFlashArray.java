@@ -104,6 +104,11 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         return config.name();
     }
 
+    /** How long destroyed objects wait before automatic eradication (for time_remaining). */
+    public java.time.Duration eradicationDelay() {
+        return config.eradicationDelay();
+    }
+
     SimulatedArrayConfig config() {
         return config;
     }
@@ -781,6 +786,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     @Override
     public void write(String volumeName, long offsetBytes, byte[] data) {
         Objects.requireNonNull(data, "data");
+        checkIoSize(volumeName, data.length);
         // Hash and compress whole blocks before taking the lock, so other callers are not held up.
         Map<Long, BlockStore.Prepared> prepared = new java.util.HashMap<>();
         if (offsetBytes >= 0 && data.length > 0) {
@@ -837,6 +843,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
 
     @Override
     public byte[] read(String name, long offsetBytes, int length) {
+        checkIoSize(name, length);
         return read(() -> {
             long[] map = dataSource(name);
             checkRange(name, map[1], offsetBytes, length);
@@ -910,6 +917,13 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         }
         throw EngineException.notFound("VOLUME_NOT_FOUND", "No such volume or snapshot: " + name
                 + " does not exist.");
+    }
+
+    private static void checkIoSize(String name, long length) {
+        if (length > MAX_IO_BYTES) {
+            throw EngineException.invalidArgument("IO_TOO_LARGE", "A single read or write of " + name + " may move at most "
+                    + MAX_IO_BYTES + " bytes, got " + length + "; split the transfer.");
+        }
     }
 
     private static void checkRange(String name, long size, long offset, long length) {

@@ -203,4 +203,29 @@ class SimulatedSpaceTest {
         a.write("v", 0, new byte[(int) MIB]);
         assertThat(a.space().snapshotsBytes()).isEqualTo(MIB);
     }
+
+    @Test
+    void volumeSpaceCountsDataSharedWithItsOwnSnapshotsAsTheVolumes() {
+        a.createVolume("v", 64 * MIB);
+        a.write("v", 0, random(14, 2 * MIB));
+        a.createSnapshot("v", "s1");
+        VolumeSpace fresh = a.volumeSpace("v");
+        assertThat(fresh.uniqueBytes()).isEqualTo(2 * MIB);
+        assertThat(fresh.snapshotsBytes()).isZero();
+        a.write("v", 0, random(15, MIB));
+        VolumeSpace after = a.volumeSpace("v");
+        assertThat(after.uniqueBytes()).isEqualTo(2 * MIB);
+        assertThat(after.snapshotsBytes()).isEqualTo(MIB);
+        assertThat(after.virtualBytes()).isEqualTo(2 * MIB);
+        assertThat(after.dataReduction()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(a.checkConsistency()).isEmpty();
+    }
+
+    @Test
+    void oversizedTransfersAreRefused() {
+        a.createVolume("v", TIB);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.read("v", 0, (64 << 20) + 1))
+                .isInstanceOfSatisfying(io.purebridge.engine.error.EngineException.class,
+                        e -> assertThat(e.reason()).isEqualTo("IO_TOO_LARGE"));
+    }
 }
