@@ -1,0 +1,44 @@
+# purebridge: two commands do all set-up on a fresh machine.
+#   make run   builds and starts the service with three simulated arrays, prints cinder.conf lines
+#   make test  builds everything, runs the Java and Python suites (installs what they need)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+MVN        ?= mvn -B -q
+VERSION    := 0.1.0-SNAPSHOT
+SERVER_JAR := driver-server/target/driver-server-$(VERSION)-all.jar
+RUN_DIR    ?= $(CURDIR)/var/run-data
+RUN_CONFIG ?= config-samples/purebridge-server.ini
+
+include python.mk
+
+.PHONY: help build java-test test run bench clean
+
+help:
+	@echo "make run    - build and start the service with simulated arrays pure-primary, pure-sync, pure-dr"
+	@echo "make test   - build and run every test (Java, then the shim against a real service)"
+	@echo "make bench  - measure per-layer latency and throughput; prints ratios"
+	@echo "make clean  - remove build output, the virtualenv and run data"
+
+# Java: proto stubs, engine, service, shaded jar. Unit tests run in java-test.
+$(SERVER_JAR): $(shell find proto replication-engine driver-server -name '*.java' -o -name '*.proto' -o -name pom.xml 2>/dev/null) pom.xml
+	$(MVN) package -DskipTests
+	@touch $@
+
+build: $(SERVER_JAR)
+
+java-test:
+	$(MVN) verify
+
+test: java-test venv python-stubs
+	$(MAKE) --no-print-directory python-test
+
+run: build
+	@bin/purebridge-run "$(SERVER_JAR)" "$(RUN_CONFIG)" "$(RUN_DIR)"
+
+bench: build venv python-stubs
+	$(PY_VENV)/bin/python bench/run_bench.py --jar "$(SERVER_JAR)"
+
+clean:
+	$(MVN) clean || true
+	rm -rf $(PY_VENV) var

@@ -1,0 +1,135 @@
+package io.purebridge.server;
+
+import com.codahale.metrics.MetricRegistry;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.purebridge.engine.cinder.BackendRegistry;
+import io.purebridge.server.config.HostPort;
+import io.purebridge.server.grpc.RpcMetricsInterceptor;
+import io.purebridge.server.grpc.StatusMapper;
+import io.purebridge.server.grpc.VolumeDriverGrpcService;
+import io.purebridge.v1.VolumeDriverServiceGrpc;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC service's lifecycle: one gRPC server per {@link Listener} (unix socket, TCP, in-process),
+ * each serving the VolumeDriverService (behind the metrics interceptor), grpc.health.v1 and server
+ * reflection. Health turns SERVING once every listener is bound and NOT_SERVING when stopping.
+ */
+public final class PurebridgeServer {
+    private static final Logger LOG = LoggerFactory.getLogger(PurebridgeServer.class);
+
+    private final List<Listener> listeners;
+    private final VolumeDriverGrpcService volumeDriver;
+    private final RpcMetricsInterceptor metricsInterceptor;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final List<Server> servers = new ArrayList<>();
+    private final List<Listener> started = new ArrayList<>();
+
+    public PurebridgeServer(List<Listener> listeners, BackendRegistry registry, MetricRegistry metrics) {
+        this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics));
+    }
+
+    public PurebridgeServer(List<Listener> listeners, VolumeDriverGrpcService volumeDriver,
+            RpcMetricsInterceptor metricsInterceptor) {
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("at least one listener is needed");
+        }
+        this.listeners = List.copyOf(listeners);
+        this.volumeDriver = Objects.requireNonNull(volumeDriver, "volumeDriver");
+        this.metricsInterceptor = Objects.requireNonNull(metricsInterceptor, "metricsInterceptor");
+    }
+
+    /** Binds every listener; on failure, stops those already started and rethrows. */
+    public synchronized PurebridgeServer start() throws IOException {
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+        health.setStatus(VolumeDriverServiceGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+        try {
+            for (Listener listener : listeners) {
+                ServerBuilder<?> builder = listener.prepare();
+                started.add(listener);
+                builder.addService(ServerInterceptors.intercept(volumeDriver, metricsInterceptor))
+                        .addService(health.getHealthService())
+                        .addService(ProtoReflectionServiceV1.newInstance())
+                        // v1alpha too: grpcurl and older tools still ask for it.
+                        .addService(ProtoReflectionService.newInstance());
+                Server server = builder.build().start();
+                servers.add(server);
+                listener.started(server);
+                LOG.info("purebridge: listening on {}", listener.describe(server));
+            }
+        } catch (IOException | RuntimeException e) {
+            stop(0, TimeUnit.SECONDS);
+            throw e;
+        }
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        health.setStatus(VolumeDriverServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        return this;
+    }
+
+    /** The bound addresses, in listener order, e.g. {@code [unix:/x.sock, tcp 127.0.0.1:41234]}. */
+    public synchronized List<String> addresses() {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            addresses.add(started.get(i).describe(servers.get(i)));
+        }
+        return addresses;
+    }
+
+    /** The first TCP address actually bound, if a TCP listener runs. */
+    public synchronized Optional<HostPort> tcpAddress() {
+        for (int i = 0; i < servers.size(); i++) {
+            if (started.get(i) instanceof TcpListener) {
+                return Optional.of(TcpListener.bound(servers.get(i)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Marks the service NOT_SERVING, stops accepting calls, waits up to {@code grace} for calls in
+     * flight, then cancels the rest and releases every listener.
+     */
+    public synchronized void stop(long grace, TimeUnit unit) {
+        health.enterTerminalState();
+        servers.forEach(Server::shutdown);
+        long deadline = System.nanoTime() + unit.toNanos(grace);
+        for (Server server : servers) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (!server.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                server.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        started.forEach(Listener::close);
+        servers.clear();
+        started.clear();
+    }
+
+    /** Blocks until every server has terminated (after {@link #stop}). */
+    public void awaitTermination() throws InterruptedException {
+        List<Server> running;
+        synchronized (this) {
+            running = List.copyOf(servers);
+        }
+        for (Server server : running) {
+            server.awaitTermination();
+        }
+    }
+}

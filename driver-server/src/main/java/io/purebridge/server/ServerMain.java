@@ -1,0 +1,149 @@
+package io.purebridge.server;
+
+import com.codahale.metrics.MetricRegistry;
+import io.purebridge.server.config.ConfigException;
+import io.purebridge.server.config.ConfigOverrides;
+import io.purebridge.server.config.ServiceConfig;
+import io.purebridge.server.config.ServiceConfigLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar driver-server-<ver>-all.jar --config /etc/purebridge/purebridge-server.ini}
+ *
+ * <p>Prints {@code purebridge serving on unix:<path> [tcp <host:port>]} to stdout once every
+ * listener is bound, so scripts can wait for it. Exit codes: 0 after a clean shutdown, 1 when the
+ * service cannot start, 2 for bad configuration or usage (one line on stderr, no stack trace).
+ */
+@Command(name = "purebridge-server", mixinStandardHelpOptions = true,
+        description = "Serves purebridge's VolumeDriverService (gRPC) for the Cinder driver shim.")
+public final class ServerMain implements Callable<Integer> {
+    static final int EXIT_CANNOT_START = 1;
+    static final int EXIT_BAD_CONFIG = 2;
+    static final long SHUTDOWN_GRACE_SECONDS = 30;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "The service's INI file (see config-samples/purebridge-server.ini).")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides [server] data_dir.")
+    String dataDir;
+
+    @Option(names = "--listen-socket", paramLabel = "PATH", description = "Overrides [server] listen_socket.")
+    String listenSocket;
+
+    @Option(names = "--listen-tcp", paramLabel = "HOST:PORT", description = "Overrides [server] listen_tcp (empty: off).")
+    String listenTcp;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public ServerMain() {
+        this(System.out, System.err);
+    }
+
+    ServerMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new ServerMain().commandLine().execute(args));
+    }
+
+    /** The picocli command, writing usage and errors to this instance's streams. */
+    CommandLine commandLine() {
+        return new CommandLine(this)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true));
+    }
+
+    @Override
+    public Integer call() {
+        ServiceConfig serviceConfig;
+        try {
+            serviceConfig = ServiceConfigLoader.load(config, new ConfigOverrides(
+                    Optional.ofNullable(dataDir), Optional.ofNullable(listenSocket), Optional.ofNullable(listenTcp)));
+        } catch (ConfigException e) {
+            err.println("purebridge: bad configuration: " + e.getMessage());
+            return EXIT_BAD_CONFIG;
+        }
+        Running service;
+        try {
+            service = start(serviceConfig);
+        } catch (IOException | RuntimeException e) {
+            err.println("purebridge: cannot start: " + e.getMessage());
+            logger().debug("purebridge: start failure", e);
+            return EXIT_CANNOT_START;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // The logger may already be shut down in a hook; stderr is always there.
+            System.err.println("purebridge: shutting down");
+            service.close();
+            System.err.println("purebridge: stopped");
+        }, "purebridge-shutdown"));
+        out.println("purebridge serving on " + String.join(" ", service.server().addresses()));
+        out.flush();
+        try {
+            service.server().awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Builds the engine and the listeners from {@code config} and starts serving. */
+    public static Running start(ServiceConfig config) throws IOException {
+        Files.createDirectories(config.dataDir());
+        EngineFactory.Engine engine = EngineFactory.create(config);
+        MetricRegistry metrics = new MetricRegistry();
+        List<Listener> listeners = new ArrayList<>();
+        listeners.add(new UnixSocketListener(config.listenSocket()));
+        config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address)));
+        PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), metrics);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(engine);
+            throw e;
+        }
+        logger().info("purebridge: serving {} with {} simulated array(s) in {}", server.addresses(),
+                config.arrays().size(), config.dataDir());
+        return new Running(server, engine, metrics);
+    }
+
+    /** A started service; {@link #close} stops it and then the engine. */
+    public record Running(PurebridgeServer server, EngineFactory.Engine engine, MetricRegistry metrics)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            server.stop(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+            closeQuietly(engine);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            System.err.println("purebridge: error while closing the engine: " + e);
+        }
+    }
+
+    // Created on first use so slf4j-simple reads its settings after main() starts.
+    private static Logger logger() {
+        return LoggerFactory.getLogger(ServerMain.class);
+    }
+}

@@ -1,0 +1,58 @@
+package io.purebridge.server.config;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Every key of the service's INI file, with its default. The file has two sections:
+ *
+ * <pre>
+ * [server]
+ * data_dir = /var/lib/purebridge            ; simulated arrays persist in DATA_DIR/arrays/NAME/
+ * listen_socket = /var/lib/purebridge/purebridge.sock   ; default: DATA_DIR/purebridge.sock
+ * listen_tcp = 127.0.0.1:0                  ; empty (default): no TCP listener; port 0: any free port
+ * eradication_delay_seconds = 86400         ; how long destroyed objects of simulated arrays stay recoverable
+ *
+ * [arrays]
+ * ; one simulated array per line: NAME = API_TOKEN (reached from cinder.conf as san_ip = sim://NAME)
+ * pure-primary = 6a1e0c4e-...
+ * </pre>
+ *
+ * Unknown sections and keys are rejected so a typo never passes silently.
+ */
+public final class ConfigKeys {
+    private ConfigKeys() {
+    }
+
+    public static final String SERVER = "server";
+    public static final String ARRAYS = "arrays";
+
+    /** Keys of {@code [server]}. */
+    public static final class Server {
+        private Server() {
+        }
+
+        public static final String DATA_DIR = "data_dir";
+        public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/purebridge");
+
+        /** Default: {@value #LISTEN_SOCKET_FILE_NAME} inside data_dir. */
+        public static final String LISTEN_SOCKET = "listen_socket";
+        public static final String LISTEN_SOCKET_FILE_NAME = "purebridge.sock";
+
+        /** HOST:PORT or empty for no TCP listener. */
+        public static final String LISTEN_TCP = "listen_tcp";
+        public static final String LISTEN_TCP_DEFAULT = "";
+
+        /** FlashArray's default eradication delay is 24 hours. */
+        public static final String ERADICATION_DELAY_SECONDS = "eradication_delay_seconds";
+        public static final long ERADICATION_DELAY_SECONDS_DEFAULT = 86_400L;
+
+        static final Set<String> ALL = Set.of(DATA_DIR, LISTEN_SOCKET, LISTEN_TCP, ERADICATION_DELAY_SECONDS);
+    }
+
+    /** A simulated array's name: what FlashArray allows (letters, digits, '-'; starts with a letter or digit). */
+    public static final String ARRAY_NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9-]{0,62}";
+
+    /** The longest unix socket path Linux accepts (sun_path is 108 bytes with the trailing NUL). */
+    public static final int MAX_SOCKET_PATH_BYTES = 107;
+}

@@ -1,0 +1,39 @@
+package io.purebridge.server.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The service's validated configuration (see {@link ConfigKeys} for the file format).
+ *
+ * @param arrays simulated arrays hosted by this service: name -> API token, in file order
+ */
+public record ServiceConfig(
+        Path dataDir,
+        Path listenSocket,
+        Optional<HostPort> listenTcp,
+        long eradicationDelaySeconds,
+        Map<String, String> arrays) {
+    public ServiceConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(listenSocket, "listenSocket");
+        Objects.requireNonNull(listenTcp, "listenTcp");
+        // Keeps the file's order, so arrays open and log in the order the operator wrote them.
+        arrays = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
+    }
+
+    /** Tokens are never printed. */
+    @Override
+    public String toString() {
+        Map<String, String> redacted = new TreeMap<>();
+        arrays.keySet().forEach(name -> redacted.put(name, "****"));
+        return "ServiceConfig[dataDir=" + dataDir + ", listenSocket=" + listenSocket + ", listenTcp="
+                + listenTcp.map(HostPort::toString).orElse("off") + ", eradicationDelaySeconds="
+                + eradicationDelaySeconds + ", arrays=" + redacted + "]";
+    }
+}

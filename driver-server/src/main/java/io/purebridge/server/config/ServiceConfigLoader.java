@@ -1,0 +1,184 @@
+package io.purebridge.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.commons.configuration2.INIConfiguration;
+import org.apache.commons.configuration2.SubnodeConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
+/**
+ * Reads the service's INI file (commons-configuration2) and validates every key. Each error names
+ * where the bad value came from (the file and key, or the command-line option) and what to write.
+ * Values are taken raw: no ${...} interpolation.
+ */
+public final class ServiceConfigLoader {
+    private ServiceConfigLoader() {
+    }
+
+    /** Loads {@code file}, or the defaults alone when it is null. */
+    public static ServiceConfig load(Path file, ConfigOverrides overrides) throws ConfigException {
+        Map<String, Setting> server = new LinkedHashMap<>();
+        Map<String, String> arrays = new LinkedHashMap<>();
+        if (file != null) {
+            read(file, server, arrays);
+        }
+        overrides.dataDir().ifPresent(v -> server.put(ConfigKeys.Server.DATA_DIR, new Setting(v, "--data-dir")));
+        overrides.listenSocket().ifPresent(v ->
+                server.put(ConfigKeys.Server.LISTEN_SOCKET, new Setting(v, "--listen-socket")));
+        overrides.listenTcp().ifPresent(v -> server.put(ConfigKeys.Server.LISTEN_TCP, new Setting(v, "--listen-tcp")));
+
+        Path dataDir = path(server.get(ConfigKeys.Server.DATA_DIR), ConfigKeys.Server.DATA_DIR_DEFAULT);
+        Path listenSocket = path(server.get(ConfigKeys.Server.LISTEN_SOCKET),
+                dataDir.resolve(ConfigKeys.Server.LISTEN_SOCKET_FILE_NAME));
+        checkSocketPath(listenSocket, server.get(ConfigKeys.Server.LISTEN_SOCKET), dataDir, file);
+        Optional<HostPort> listenTcp = hostPort(server.get(ConfigKeys.Server.LISTEN_TCP));
+        long eradicationDelay = nonNegativeLong(server.get(ConfigKeys.Server.ERADICATION_DELAY_SECONDS),
+                ConfigKeys.Server.ERADICATION_DELAY_SECONDS_DEFAULT);
+        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays);
+    }
+
+    /** A raw value and where it came from, for error messages. */
+    private record Setting(String value, String origin) {
+    }
+
+    private static void read(Path file, Map<String, Setting> server, Map<String, String> arrays)
+            throws ConfigException {
+        INIConfiguration ini = new INIConfiguration();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            ini.read(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + describe(e));
+        } catch (ConfigurationException e) {
+            throw new ConfigException("cannot parse config file " + file + " as INI: " + describe(e));
+        }
+        for (String section : ini.getSections()) {
+            if (section == null) {
+                List<String> keys = keys(ini.getSection(null));
+                if (!keys.isEmpty()) {
+                    throw new ConfigException(file + ": key '" + keys.get(0)
+                            + "' is outside any section; put it under [server] or [arrays]");
+                }
+            } else if (section.equals(ConfigKeys.SERVER)) {
+                readServer(file, ini.getSection(section), server);
+            } else if (section.equals(ConfigKeys.ARRAYS)) {
+                readArrays(file, ini.getSection(section), arrays);
+            } else {
+                throw new ConfigException(file + ": unknown section [" + section + "]; expected [server] or [arrays]");
+            }
+        }
+    }
+
+    private static void readServer(Path file, SubnodeConfiguration section, Map<String, Setting> server)
+            throws ConfigException {
+        for (String key : keys(section)) {
+            if (!ConfigKeys.Server.ALL.contains(key)) {
+                throw new ConfigException(file + ": unknown key [server] " + key + "; known keys are "
+                        + new TreeSet<>(ConfigKeys.Server.ALL));
+            }
+            String origin = file + " [server] " + key;
+            server.put(key, new Setting(single(section, key, origin), origin));
+        }
+    }
+
+    private static void readArrays(Path file, SubnodeConfiguration section, Map<String, String> arrays)
+            throws ConfigException {
+        for (String name : keys(section)) {
+            String origin = file + " [arrays] " + name;
+            if (!name.matches(ConfigKeys.ARRAY_NAME_PATTERN)) {
+                throw new ConfigException(origin + ": bad array name; use letters, digits and '-' (at most 63), "
+                        + "starting with a letter or digit");
+            }
+            String token = single(section, name, origin).trim();
+            if (token.isEmpty()) {
+                throw new ConfigException(origin + ": the API token is empty; write NAME = API_TOKEN");
+            }
+            arrays.put(name, token);
+        }
+    }
+
+    private static List<String> keys(SubnodeConfiguration section) {
+        List<String> keys = new ArrayList<>();
+        for (Iterator<String> it = section.getKeys(); it.hasNext();) {
+            keys.add(it.next());
+        }
+        return keys;
+    }
+
+    /** The raw (not interpolated) value; a key given twice is an error. Never echoes the value. */
+    private static String single(SubnodeConfiguration section, String key, String origin) throws ConfigException {
+        Object value = section.getProperty(key);
+        if (value instanceof String text) {
+            return text;
+        }
+        if (value == null) {
+            return "";
+        }
+        throw new ConfigException(origin + ": set more than once; keep one line");
+    }
+
+    private static Path path(Setting setting, Path fallback) throws ConfigException {
+        if (setting == null || setting.value().isBlank()) {
+            return fallback.toAbsolutePath();
+        }
+        try {
+            return Path.of(setting.value().trim()).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new ConfigException(setting.origin() + " = '" + setting.value() + "': not a valid path");
+        }
+    }
+
+    private static void checkSocketPath(Path socket, Setting setting, Path dataDir, Path file) throws ConfigException {
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > ConfigKeys.MAX_SOCKET_PATH_BYTES) {
+            String origin = setting != null ? setting.origin()
+                    : "default " + ConfigKeys.Server.LISTEN_SOCKET + " (" + dataDir + "/"
+                    + ConfigKeys.Server.LISTEN_SOCKET_FILE_NAME + ")" + (file == null ? "" : " of " + file);
+            throw new ConfigException(origin + ": unix socket path is longer than "
+                    + ConfigKeys.MAX_SOCKET_PATH_BYTES + " bytes; choose a shorter listen_socket");
+        }
+    }
+
+    private static Optional<HostPort> hostPort(Setting setting) throws ConfigException {
+        if (setting == null || setting.value().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HostPort.parse(setting.value().trim()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(setting.origin() + " = '" + setting.value() + "': " + e.getMessage()
+                    + " (leave it empty for no TCP listener)");
+        }
+    }
+
+    private static long nonNegativeLong(Setting setting, long fallback) throws ConfigException {
+        if (setting == null || setting.value().isBlank()) {
+            return fallback;
+        }
+        long value;
+        try {
+            value = Long.parseLong(setting.value().trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting.origin() + " = '" + setting.value()
+                    + "': expected a whole number of seconds, e.g. 86400");
+        }
+        if (value < 0) {
+            throw new ConfigException(setting.origin() + " = '" + setting.value() + "': must be 0 or more seconds");
+        }
+        return value;
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,101 @@
+package io.purebridge.server.grpc;
+
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.error.EngineException;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one table from engine errors to gRPC statuses (docs: DESIGN.md section 3). An
+ * {@link EngineException} keeps its code name and message and gains a {@code google.rpc.ErrorInfo}
+ * (reason, domain {@value #DOMAIN}); anything else is a bug and becomes INTERNAL with a generic
+ * message and an error id that finds the full stack trace in the service log.
+ */
+public final class StatusMapper {
+    public static final String DOMAIN = "purebridge.io";
+    /** ErrorInfo reason of an unexpected failure (a bug). */
+    public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusMapper.class);
+
+    private final Supplier<String> errorIds;
+
+    public StatusMapper() {
+        this(() -> UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** @param errorIds makes the id quoted to clients and logged with an unexpected failure */
+    public StatusMapper(Supplier<String> errorIds) {
+        this.errorIds = errorIds;
+    }
+
+    /** The gRPC code for an engine error code; exhaustive on purpose (no default). */
+    public static Status.Code code(ErrorCode code) {
+        switch (code) {
+            case INVALID_ARGUMENT:
+                return Status.Code.INVALID_ARGUMENT;
+            case NOT_FOUND:
+                return Status.Code.NOT_FOUND;
+            case ALREADY_EXISTS:
+                return Status.Code.ALREADY_EXISTS;
+            case FAILED_PRECONDITION:
+                return Status.Code.FAILED_PRECONDITION;
+            case ABORTED:
+                return Status.Code.ABORTED;
+            case RESOURCE_EXHAUSTED:
+                return Status.Code.RESOURCE_EXHAUSTED;
+            case OUT_OF_RANGE:
+                return Status.Code.OUT_OF_RANGE;
+            case UNAVAILABLE:
+                return Status.Code.UNAVAILABLE;
+            case UNAUTHENTICATED:
+                return Status.Code.UNAUTHENTICATED;
+            case UNIMPLEMENTED:
+                return Status.Code.UNIMPLEMENTED;
+            case INTERNAL:
+                return Status.Code.INTERNAL;
+        }
+        throw new IllegalArgumentException("unmapped error code " + code);
+    }
+
+    /**
+     * The status to close an RPC with after {@code failure}.
+     *
+     * @param rpc the RPC's method name, for the server-side log of unexpected failures
+     */
+    public StatusRuntimeException toStatus(String rpc, Throwable failure) {
+        if (failure instanceof EngineException engine) {
+            if (engine.code() == ErrorCode.INTERNAL) {
+                LOG.error("{}: engine reported an internal error ({})", rpc, engine.reason(), engine);
+            }
+            return withErrorInfo(code(engine.code()), engine.getMessage(), engine.reason());
+        }
+        if (failure instanceof StatusRuntimeException status) {
+            return status;
+        }
+        if (failure instanceof StatusException status) {
+            return status.getStatus().asRuntimeException(status.getTrailers());
+        }
+        String id = errorIds.get();
+        LOG.error("{}: unexpected failure, error id {}", rpc, id, failure);
+        return withErrorInfo(Status.Code.INTERNAL,
+                "internal error in purebridge service (error id " + id + "); see the service log", INTERNAL_ERROR);
+    }
+
+    private static StatusRuntimeException withErrorInfo(Status.Code code, String message, String reason) {
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(code.value())
+                .setMessage(message == null ? "" : message)
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
+    }
+}

@@ -1,0 +1,296 @@
+package io.purebridge.server.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.purebridge.engine.cinder.BackendRegistry;
+import io.purebridge.engine.cinder.CinderBackend;
+import io.purebridge.engine.cinder.CinderSnapshot;
+import io.purebridge.engine.cinder.CinderVolume;
+import io.purebridge.engine.cinder.ConnectionProperties;
+import io.purebridge.engine.cinder.HostConnector;
+import io.purebridge.server.mapping.RequestMapper;
+import io.purebridge.server.mapping.ResponseMapper;
+import io.purebridge.v1.CreateClonedVolumeRequest;
+import io.purebridge.v1.CreateClonedVolumeResponse;
+import io.purebridge.v1.CreateSnapshotRequest;
+import io.purebridge.v1.CreateSnapshotResponse;
+import io.purebridge.v1.CreateVolumeFromSnapshotRequest;
+import io.purebridge.v1.CreateVolumeFromSnapshotResponse;
+import io.purebridge.v1.CreateVolumeRequest;
+import io.purebridge.v1.CreateVolumeResponse;
+import io.purebridge.v1.DeleteSnapshotRequest;
+import io.purebridge.v1.DeleteSnapshotResponse;
+import io.purebridge.v1.DeleteVolumeRequest;
+import io.purebridge.v1.DeleteVolumeResponse;
+import io.purebridge.v1.ExtendVolumeRequest;
+import io.purebridge.v1.ExtendVolumeResponse;
+import io.purebridge.v1.GetVolumeStatsRequest;
+import io.purebridge.v1.GetVolumeStatsResponse;
+import io.purebridge.v1.InitializeConnectionRequest;
+import io.purebridge.v1.InitializeConnectionResponse;
+import io.purebridge.v1.ManageExistingGetSizeRequest;
+import io.purebridge.v1.ManageExistingGetSizeResponse;
+import io.purebridge.v1.ManageExistingRequest;
+import io.purebridge.v1.ManageExistingResponse;
+import io.purebridge.v1.ManageExistingSnapshotGetSizeRequest;
+import io.purebridge.v1.ManageExistingSnapshotGetSizeResponse;
+import io.purebridge.v1.ManageExistingSnapshotRequest;
+import io.purebridge.v1.ManageExistingSnapshotResponse;
+import io.purebridge.v1.RegisterBackendRequest;
+import io.purebridge.v1.RegisterBackendResponse;
+import io.purebridge.v1.RevertToSnapshotRequest;
+import io.purebridge.v1.RevertToSnapshotResponse;
+import io.purebridge.v1.TerminateConnectionRequest;
+import io.purebridge.v1.TerminateConnectionResponse;
+import io.purebridge.v1.UnmanageRequest;
+import io.purebridge.v1.UnmanageResponse;
+import io.purebridge.v1.UnmanageSnapshotRequest;
+import io.purebridge.v1.UnmanageSnapshotResponse;
+import io.purebridge.v1.UpdateProviderInfoRequest;
+import io.purebridge.v1.UpdateProviderInfoResponse;
+import io.purebridge.v1.VolumeDriverServiceGrpc;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The gRPC adapter of the engine's Cinder API: each RPC maps its request to engine records, calls
+ * the named backend and maps the answer back. No decisions are made here. Every call completes
+ * through {@code onCompleted} or {@code onError} (an escaped exception would reach the client as a
+ * bare UNKNOWN), with errors translated by {@link StatusMapper}.
+ */
+public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.VolumeDriverServiceImplBase {
+    private final BackendRegistry registry;
+    private final StatusMapper statusMapper;
+
+    public VolumeDriverGrpcService(BackendRegistry registry, StatusMapper statusMapper) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.statusMapper = Objects.requireNonNull(statusMapper, "statusMapper");
+    }
+
+    @Override
+    public void registerBackend(RegisterBackendRequest request, StreamObserver<RegisterBackendResponse> out) {
+        respond("RegisterBackend", out,
+                () -> ResponseMapper.registered(registry.register(RequestMapper.backendConfig(request))));
+    }
+
+    @Override
+    public void createVolume(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> out) {
+        respond("CreateVolume", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
+            return CreateVolumeResponse.newBuilder()
+                    .setModelUpdate(ResponseMapper.volumeUpdate(backend.createVolume(volume)))
+                    .build();
+        });
+    }
+
+    @Override
+    public void deleteVolume(DeleteVolumeRequest request, StreamObserver<DeleteVolumeResponse> out) {
+        respond("DeleteVolume", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            backend.deleteVolume(RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume"));
+            return DeleteVolumeResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void extendVolume(ExtendVolumeRequest request, StreamObserver<ExtendVolumeResponse> out) {
+        respond("ExtendVolume", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
+            backend.extendVolume(volume, request.getNewSizeGib());
+            return ExtendVolumeResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void createVolumeFromSnapshot(CreateVolumeFromSnapshotRequest request,
+            StreamObserver<CreateVolumeFromSnapshotResponse> out) {
+        respond("CreateVolumeFromSnapshot", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
+            CinderSnapshot snapshot = RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot");
+            return CreateVolumeFromSnapshotResponse.newBuilder()
+                    .setModelUpdate(ResponseMapper.volumeUpdate(backend.createVolumeFromSnapshot(volume, snapshot)))
+                    .build();
+        });
+    }
+
+    @Override
+    public void createClonedVolume(CreateClonedVolumeRequest request, StreamObserver<CreateClonedVolumeResponse> out) {
+        respond("CreateClonedVolume", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
+            CinderVolume source = RequestMapper.volume(request.hasSourceVolume(), request.getSourceVolume(),
+                    "source_volume");
+            return CreateClonedVolumeResponse.newBuilder()
+                    .setModelUpdate(ResponseMapper.volumeUpdate(backend.createClonedVolume(volume, source)))
+                    .build();
+        });
+    }
+
+    @Override
+    public void revertToSnapshot(RevertToSnapshotRequest request, StreamObserver<RevertToSnapshotResponse> out) {
+        respond("RevertToSnapshot", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
+            CinderSnapshot snapshot = RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot");
+            backend.revertToSnapshot(volume, snapshot);
+            return RevertToSnapshotResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void createSnapshot(CreateSnapshotRequest request, StreamObserver<CreateSnapshotResponse> out) {
+        respond("CreateSnapshot", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderSnapshot snapshot = RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot");
+            return CreateSnapshotResponse.newBuilder()
+                    .setModelUpdate(ResponseMapper.snapshotUpdate(backend.createSnapshot(snapshot)))
+                    .build();
+        });
+    }
+
+    @Override
+    public void deleteSnapshot(DeleteSnapshotRequest request, StreamObserver<DeleteSnapshotResponse> out) {
+        respond("DeleteSnapshot", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            backend.deleteSnapshot(RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot"));
+            return DeleteSnapshotResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void initializeConnection(InitializeConnectionRequest request,
+            StreamObserver<InitializeConnectionResponse> out) {
+        respond("InitializeConnection", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
+            HostConnector connector = RequestMapper.connector(request.hasConnector(), request.getConnector(),
+                    "connector");
+            return InitializeConnectionResponse.newBuilder()
+                    .setConnectionInfo(ResponseMapper.connectionInfo(backend.initializeConnection(volume, connector)))
+                    .build();
+        });
+    }
+
+    @Override
+    public void terminateConnection(TerminateConnectionRequest request,
+            StreamObserver<TerminateConnectionResponse> out) {
+        respond("TerminateConnection", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
+            // An unset connector is Cinder's force detach.
+            Optional<HostConnector> connector = request.hasConnector()
+                    ? Optional.of(RequestMapper.connector(request.getConnector(), "connector"))
+                    : Optional.empty();
+            Optional<ConnectionProperties> zones = backend.terminateConnection(volume, connector);
+            TerminateConnectionResponse.Builder response = TerminateConnectionResponse.newBuilder();
+            zones.ifPresent(properties -> response.setConnectionInfo(ResponseMapper.connectionInfo(properties)));
+            return response.build();
+        });
+    }
+
+    @Override
+    public void getVolumeStats(GetVolumeStatsRequest request, StreamObserver<GetVolumeStatsResponse> out) {
+        respond("GetVolumeStats", out, () -> GetVolumeStatsResponse.newBuilder()
+                .setStats(ResponseMapper.stats(backend(request.getBackendName()).volumeStats()))
+                .build());
+    }
+
+    @Override
+    public void manageExisting(ManageExistingRequest request, StreamObserver<ManageExistingResponse> out) {
+        respond("ManageExisting", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
+            String sourceName = RequestMapper.sourceName(request.getSourceName());
+            return ManageExistingResponse.newBuilder()
+                    .setModelUpdate(ResponseMapper.volumeUpdate(backend.manageExisting(volume, sourceName)))
+                    .build();
+        });
+    }
+
+    @Override
+    public void manageExistingGetSize(ManageExistingGetSizeRequest request,
+            StreamObserver<ManageExistingGetSizeResponse> out) {
+        respond("ManageExistingGetSize", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            String sourceName = RequestMapper.sourceName(request.getSourceName());
+            return ManageExistingGetSizeResponse.newBuilder()
+                    .setSizeGib(backend.manageExistingGetSize(sourceName))
+                    .build();
+        });
+    }
+
+    @Override
+    public void unmanage(UnmanageRequest request, StreamObserver<UnmanageResponse> out) {
+        respond("Unmanage", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            backend.unmanage(RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume"));
+            return UnmanageResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void manageExistingSnapshot(ManageExistingSnapshotRequest request,
+            StreamObserver<ManageExistingSnapshotResponse> out) {
+        respond("ManageExistingSnapshot", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderSnapshot snapshot = RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot");
+            String sourceName = RequestMapper.sourceName(request.getSourceName());
+            return ManageExistingSnapshotResponse.newBuilder()
+                    .setModelUpdate(ResponseMapper.snapshotUpdate(backend.manageExistingSnapshot(snapshot, sourceName)))
+                    .build();
+        });
+    }
+
+    @Override
+    public void manageExistingSnapshotGetSize(ManageExistingSnapshotGetSizeRequest request,
+            StreamObserver<ManageExistingSnapshotGetSizeResponse> out) {
+        respond("ManageExistingSnapshotGetSize", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            String sourceName = RequestMapper.sourceName(request.getSourceName());
+            return ManageExistingSnapshotGetSizeResponse.newBuilder()
+                    .setSizeGib(backend.manageExistingSnapshotGetSize(sourceName))
+                    .build();
+        });
+    }
+
+    @Override
+    public void unmanageSnapshot(UnmanageSnapshotRequest request, StreamObserver<UnmanageSnapshotResponse> out) {
+        respond("UnmanageSnapshot", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            backend.unmanageSnapshot(RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot"));
+            return UnmanageSnapshotResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void updateProviderInfo(UpdateProviderInfoRequest request, StreamObserver<UpdateProviderInfoResponse> out) {
+        respond("UpdateProviderInfo", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            return ResponseMapper.providerUpdates(backend.updateProviderInfo(
+                    RequestMapper.volumes(request.getVolumesList(), "volumes"),
+                    RequestMapper.snapshots(request.getSnapshotsList(), "snapshots")));
+        });
+    }
+
+    /** Validates backend_name first so a missing name is reported before anything else. */
+    private CinderBackend backend(String backendName) {
+        return registry.backend(RequestMapper.backendName(backendName));
+    }
+
+    private <T> void respond(String rpc, StreamObserver<T> out, Supplier<T> call) {
+        T response;
+        try {
+            response = call.get();
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable failure) {
+            out.onError(statusMapper.toStatus(rpc, failure));
+            return;
+        }
+        out.onNext(response);
+        out.onCompleted();
+    }
+}

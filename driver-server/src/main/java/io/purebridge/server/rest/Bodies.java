@@ -1,0 +1,81 @@
+package io.purebridge.server.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Typed reads of request-body fields; a wrong type is a 400 naming the field. */
+final class Bodies {
+    private Bodies() {
+    }
+
+    static ObjectNode require(RestCall call) {
+        if (call.body() == null) {
+            throw FaRestError.badRequest(null, "Missing request body for " + call.method() + " /" + call.resource() + ".");
+        }
+        return call.body();
+    }
+
+    static Long longField(JsonNode body, String field) {
+        JsonNode n = body == null ? null : body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw FaRestError.badRequest(null, "Invalid value for " + field + ": expected an integer.");
+        }
+        return n.asLong();
+    }
+
+    static Boolean boolField(JsonNode body, String field) {
+        JsonNode n = body == null ? null : body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isBoolean()) {
+            throw FaRestError.badRequest(null, "Invalid value for " + field + ": expected true or false.");
+        }
+        return n.asBoolean();
+    }
+
+    static String textField(JsonNode body, String field) {
+        JsonNode n = body == null ? null : body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw FaRestError.badRequest(null, "Invalid value for " + field + ": expected a string.");
+        }
+        return n.asText();
+    }
+
+    static ObjectNode objectField(JsonNode body, String field) {
+        JsonNode n = body == null ? null : body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw FaRestError.badRequest(null, "Invalid value for " + field + ": expected an object.");
+        }
+        return (ObjectNode) n;
+    }
+
+    static List<String> stringList(JsonNode body, String field) {
+        JsonNode n = body == null ? null : body.get(field);
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw FaRestError.badRequest(null, "Invalid value for " + field + ": expected a list of strings.");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual() || e.asText().isBlank()) {
+                throw FaRestError.badRequest(null, "Invalid value for " + field + ": expected a list of strings.");
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,213 @@
+package io.purebridge.server.rest;
+
+import io.purebridge.engine.array.FlashArray;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves simulated arrays as FlashArray REST 2.x endpoints over HTTPS, one port per array, so a
+ * client needs only {@code san_ip = <address>:<port>} (RestFlashArray, py-pure-client, Ansible).
+ * The self-signed certificate and the port of each array are kept under
+ * {@code <dataDir>/rest-frontend/} and reused after a restart.
+ */
+public final class RestFrontEnd implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RestFrontEnd.class);
+    static final String DIR = "rest-frontend";
+
+    private final RestFrontEndOptions options;
+    private final Clock clock;
+    private final RestRoutes routes = RestRoutes.standard();
+    private Server server;
+    private SessionStore sessions;
+    private SelfSignedCertificate certificate;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+    public RestFrontEnd(RestFrontEndOptions options, Clock clock) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public RestFrontEnd() {
+        this(RestFrontEndOptions.defaults(), Clock.systemUTC());
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @param dataDir the service's data directory (the certificate and ports live below it)
+     * @param arrays array name to its FlashArray; looked up on every request so arrays may open lazily
+     * @param apiTokens array name to the API token that logs in to it; key "*" applies to all others
+     */
+    public synchronized void start(Path dataDir, Map<String, ? extends Supplier<? extends FlashArray>> arrays,
+            Map<String, String> apiTokens) throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        Path dir = dataDir.resolve(DIR);
+        certificate = SelfSignedCertificate.loadOrCreate(dir,
+                "0.0.0.0".equals(options.bindAddress()) || "::".equals(options.bindAddress())
+                        ? List.of() : List.of(options.bindAddress()));
+        sessions = new SessionStore(apiTokens, clock, options.sessionIdleTimeout());
+        Map<String, Integer> remembered = loadPorts(dir.resolve("ports.properties"));
+
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, 4 * arrays.size() + 4), 2);
+        threads.setName("rest-frontend");
+        Server s = new Server(threads);
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(certificate.keystore().toString());
+        tls.setKeyStorePassword(certificate.password());
+        tls.setKeyStoreType("PKCS12");
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Clients reach arrays by IP address; the certificate lists them, SNI is not required.
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+
+        Map<String, ServerConnector> connectors = new TreeMap<>();
+        for (String name : arrays.keySet()) {
+            ServerConnector c = new ServerConnector(s, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
+            c.setName(name);
+            c.setHost(options.bindAddress());
+            Integer fixed = options.fixedPorts().get(name);
+            c.setPort(fixed != null ? fixed : remembered.getOrDefault(name, 0));
+            s.addConnector(c);
+            connectors.put(name, c);
+        }
+        Map<String, Supplier<? extends FlashArray>> copy = new LinkedHashMap<>(arrays);
+        s.setHandler(new FlashArrayHttpHandler(copy, sessions, routes, clock, options.eradicationDelayMs()));
+        try {
+            s.start();
+        } catch (Exception e) {
+            try {
+                s.stop();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw new IOException("REST front end could not start (a port may be in use; ports are in "
+                    + dir.resolve("ports.properties") + "): " + e.getMessage(), e);
+        }
+        server = s;
+        ports.clear();
+        connectors.forEach((name, c) -> ports.put(name, c.getLocalPort()));
+        savePorts(dir.resolve("ports.properties"), remembered);
+        ports.forEach((name, port) -> LOG.info("rest-frontend: array {} at https://{}:{}", name,
+                options.bindAddress(), port));
+    }
+
+    /** Convenience for callers that hold arrays directly. */
+    public void startWith(Path dataDir, Map<String, ? extends FlashArray> arrays, Map<String, String> apiTokens)
+            throws IOException {
+        Map<String, Supplier<FlashArray>> suppliers = new LinkedHashMap<>();
+        arrays.forEach((name, array) -> suppliers.put(name, () -> array));
+        start(dataDir, suppliers, apiTokens);
+    }
+
+    /** The port array {@code name} is served on. */
+    public synchronized int port(String name) {
+        Integer p = ports.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("array " + name + " is not served by the REST front end");
+        }
+        return p;
+    }
+
+    /** Every served array and its port. */
+    public synchronized Map<String, Integer> ports() {
+        return Map.copyOf(ports);
+    }
+
+    /** What to put in cinder.conf's san_ip to reach array {@code name} through REST. */
+    public String sanIp(String name) {
+        String host = "0.0.0.0".equals(options.bindAddress()) ? "127.0.0.1"
+                : "::".equals(options.bindAddress()) ? "[::1]" : options.bindAddress();
+        return host + ":" + port(name);
+    }
+
+    /** The certificate as PEM: a client's CA bundle (driver_ssl_cert_path). */
+    public synchronized Path certificatePem() {
+        return certificate.certificatePem();
+    }
+
+    /** Ends every session; clients get 401 and must log in again. */
+    public synchronized void expireSessions() {
+        if (sessions != null) {
+            sessions.expireAll();
+        }
+    }
+
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("rest-frontend: stop failed: {}", e.toString());
+        }
+        server = null;
+        ports.clear();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static Map<String, Integer> loadPorts(Path file) {
+        Map<String, Integer> out = new TreeMap<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (IOException e) {
+            LOG.warn("rest-frontend: ignoring unreadable {}: {}", file, e.toString());
+            return out;
+        }
+        for (String name : p.stringPropertyNames()) {
+            try {
+                out.put(name, Integer.parseInt(p.getProperty(name).trim()));
+            } catch (NumberFormatException e) {
+                LOG.warn("rest-frontend: ignoring bad port for {} in {}", name, file);
+            }
+        }
+        return out;
+    }
+
+    private void savePorts(Path file, Map<String, Integer> remembered) {
+        Properties p = new Properties();
+        remembered.forEach((k, v) -> p.setProperty(k, Integer.toString(v)));
+        ports.forEach((k, v) -> p.setProperty(k, Integer.toString(v)));
+        try (OutputStream out = Files.newOutputStream(file)) {
+            p.store(out, "REST front end port of each simulated array");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.purebridge.server.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.purebridge.engine.array.ConnectionRecord;
+import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.VolumeRecord;
+import io.purebridge.engine.error.EngineException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code /volumes}: GET, POST (empty or copy, with overwrite), PATCH (destroy, recover, rename, resize), DELETE. */
+final class VolumesHandler implements ResourceHandler {
+    static final long DEFAULT_SIZE = 1L << 20;
+    static final long MAX_SIZE = 4_503_599_627_370_496L;
+
+    private static final Set<String> GET_PARAMS = with(Listing.PAGING_PARAMS, "names", "ids", "destroyed");
+    private static final Set<String> POST_PARAMS = Set.of("names", "overwrite", "with_default_protection");
+    private static final Set<String> POST_FIELDS = Set.of("provisioned", "source", "source.name", "source.id");
+    private static final Set<String> PATCH_PARAMS = Set.of("names", "ids", "truncate");
+    private static final Set<String> PATCH_FIELDS = Set.of("destroyed", "name", "provisioned");
+    private static final Set<String> DELETE_PARAMS = Set.of("names", "ids");
+
+    @Override
+    public Reply handle(RestCall call, ArrayContext ctx) {
+        return switch (call.method()) {
+            case "GET" -> get(call, ctx);
+            case "POST" -> post(call, ctx);
+            case "PATCH" -> patch(call, ctx);
+            case "DELETE" -> delete(call, ctx);
+            default -> throw ResourceHandler.methodNotAllowed(call);
+        };
+    }
+
+    private Reply get(RestCall call, ArrayContext ctx) {
+        call.allowParams(GET_PARAMS);
+        List<VolumeRecord> volumes;
+        List<String> names = call.list("names");
+        if (!names.isEmpty() && names.stream().noneMatch(n -> n.contains("*"))) {
+            volumes = new ArrayList<>();
+            for (String n : names) {
+                ctx.array().findVolume(n).ifPresent(volumes::add);
+            }
+        } else {
+            volumes = ctx.array().listVolumes();
+        }
+        Map<String, Integer> counts = connectionCounts(ctx.array());
+        List<ObjectNode> items = new ArrayList<>();
+        for (VolumeRecord v : volumes) {
+            items.add(JsonViews.volume(v, counts.getOrDefault(v.name(), 0), ctx));
+        }
+        return Listing.page(call, Selection.select(call, items, "Volume"));
+    }
+
+    private Reply post(RestCall call, ArrayContext ctx) {
+        call.allowParams(POST_PARAMS);
+        call.allowFields(POST_FIELDS);
+        List<String> names = call.requiredNames();
+        names.forEach(Names::checkVolume);
+        Long provisioned = Bodies.longField(call.body(), "provisioned");
+        ObjectNode source = Bodies.objectField(call.body(), "source");
+        String sourceName = source == null ? null : Bodies.textField(source, "name");
+        if (source != null && sourceName == null) {
+            throw FaRestError.badRequest(null, "Invalid value for source: give source.name.");
+        }
+        if (source != null && source.has("id")) {
+            throw FaRestError.badRequest(null, "Invalid parameter: source.id is not supported; use source.name.");
+        }
+        boolean overwrite = Boolean.TRUE.equals(call.bool("overwrite"));
+        call.bool("with_default_protection");
+        if (sourceName != null && provisioned != null) {
+            throw FaRestError.badRequest(null, "Invalid parameters: provisioned cannot be combined with source.");
+        }
+        if (overwrite && sourceName == null) {
+            throw FaRestError.badRequest(null, "Invalid parameters: overwrite needs a source.");
+        }
+        if (provisioned != null) {
+            checkSize(provisioned);
+        }
+        List<ObjectNode> items = new ArrayList<>();
+        for (String name : names) {
+            try {
+                VolumeRecord v = sourceName != null ? ctx.array().copyVolume(sourceName, name, overwrite)
+                        : ctx.array().createVolume(name, provisioned == null ? DEFAULT_SIZE : provisioned);
+                items.add(JsonViews.volume(v, overwrite ? connectionCounts(ctx.array()).getOrDefault(name, 0) : 0, ctx));
+            } catch (EngineException e) {
+                throw EngineErrors.toRest(e, "Volume", name);
+            }
+        }
+        return Reply.items(items);
+    }
+
+    private Reply patch(RestCall call, ArrayContext ctx) {
+        call.allowParams(PATCH_PARAMS);
+        call.allowFields(PATCH_FIELDS);
+        Bodies.require(call);
+        List<String> names = resolveNames(call, ctx);
+        Boolean destroyed = Bodies.boolField(call.body(), "destroyed");
+        String newName = Bodies.textField(call.body(), "name");
+        Long provisioned = Bodies.longField(call.body(), "provisioned");
+        boolean truncate = Boolean.TRUE.equals(call.bool("truncate"));
+        if (destroyed == null && newName == null && provisioned == null) {
+            throw FaRestError.badRequest(null, "Missing parameter: give destroyed, name or provisioned.");
+        }
+        if (newName != null) {
+            Names.checkVolume(newName);
+            if (names.size() != 1) {
+                throw FaRestError.badRequest(null, "Invalid parameters: rename one volume at a time.");
+            }
+        }
+        if (provisioned != null) {
+            checkSize(provisioned);
+        }
+        List<ObjectNode> items = new ArrayList<>();
+        for (String name : names) {
+            String current = name;
+            try {
+                FlashArray array = ctx.array();
+                if (Boolean.FALSE.equals(destroyed)) {
+                    array.recoverVolume(current);
+                }
+                if (provisioned != null) {
+                    array.resizeVolume(current, provisioned, truncate);
+                }
+                if (newName != null && !newName.equals(current)) {
+                    array.renameVolume(current, newName);
+                    current = newName;
+                }
+                if (Boolean.TRUE.equals(destroyed)) {
+                    array.destroyVolume(current);
+                }
+                Optional<VolumeRecord> v = array.findVolume(current);
+                if (v.isPresent()) {
+                    items.add(JsonViews.volume(v.get(), connectionCounts(array).getOrDefault(current, 0), ctx));
+                }
+            } catch (EngineException e) {
+                throw EngineErrors.toRest(e, "Volume", current);
+            }
+        }
+        return Reply.items(items);
+    }
+
+    private Reply delete(RestCall call, ArrayContext ctx) {
+        call.allowParams(DELETE_PARAMS);
+        if (call.body() != null && call.body().size() > 0) {
+            throw FaRestError.badRequest(null, "Invalid parameter: DELETE /volumes takes no body.");
+        }
+        for (String name : resolveNames(call, ctx)) {
+            try {
+                ctx.array().eradicateVolume(name);
+            } catch (EngineException e) {
+                throw EngineErrors.toRest(e, "Volume", name);
+            }
+        }
+        return Reply.empty();
+    }
+
+    /** names=, or ids= turned into names; one of them is required. */
+    private static List<String> resolveNames(RestCall call, ArrayContext ctx) {
+        List<String> names = call.list("names");
+        List<String> ids = call.list("ids");
+        if (!names.isEmpty() && !ids.isEmpty()) {
+            throw FaRestError.badRequest(null, "Invalid parameters: names and ids cannot be used together.");
+        }
+        if (!names.isEmpty()) {
+            return names;
+        }
+        if (ids.isEmpty()) {
+            throw FaRestError.badRequest(null, "Missing parameter: names or ids is required.");
+        }
+        List<String> out = new ArrayList<>();
+        List<VolumeRecord> all = ctx.array().listVolumes();
+        for (String id : ids) {
+            out.add(all.stream().filter(v -> v.id().equals(id)).findFirst()
+                    .orElseThrow(() -> FaRestError.badRequest(id, "Volume does not exist.")).name());
+        }
+        return out;
+    }
+
+    static void checkSize(long bytes) {
+        if (bytes <= 0 || bytes % 512 != 0 || bytes > MAX_SIZE) {
+            throw FaRestError.badRequest(null, "Invalid value for provisioned: " + bytes
+                    + " must be a positive multiple of 512 up to 4 PiB.");
+        }
+    }
+
+    static Map<String, Integer> connectionCounts(FlashArray array) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (ConnectionRecord c : array.listConnections(null, null)) {
+            counts.merge(c.volumeName(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    static Set<String> with(Set<String> base, String... more) {
+        Set<String> s = new HashSet<>(base);
+        s.addAll(List.of(more));
+        return Set.copyOf(s);
+    }
+}

@@ -1,0 +1,42 @@
+package io.purebridge.server.testing;
+
+import com.codahale.metrics.MetricRegistry;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.purebridge.server.Listener;
+import io.purebridge.server.PurebridgeServer;
+import io.purebridge.v1.VolumeDriverServiceGrpc;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole gRPC stack (adapter, interceptor, health) on an in-process transport with a direct
+ * executor, over a {@link FakeBackendRegistry}. Close it in {@code @AfterEach}.
+ */
+public final class InProcessService implements AutoCloseable {
+    public static final String BACKEND = "puredriver-1";
+
+    public final FakeBackendRegistry registry = new FakeBackendRegistry();
+    public final FakeCinderBackend backend = registry.add(BACKEND);
+    public final MetricRegistry metrics = new MetricRegistry();
+    public final PurebridgeServer server;
+    public final ManagedChannel channel;
+    public final VolumeDriverServiceGrpc.VolumeDriverServiceBlockingStub stub;
+
+    public InProcessService() throws IOException {
+        String name = InProcessServerBuilder.generateName();
+        server = new PurebridgeServer(
+                List.of(Listener.of(InProcessServerBuilder.forName(name).directExecutor(), "in-process:" + name)),
+                registry, metrics).start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        stub = VolumeDriverServiceGrpc.newBlockingStub(channel);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.stop(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,46 @@
+package io.purebridge.engine.rest;
+
+import io.purebridge.engine.array.ArrayConnector;
+import io.purebridge.engine.array.ArrayEndpoint;
+import io.purebridge.engine.error.EngineException;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Connects to real arrays (and simulated arrays behind the REST front end) at
+ * {@code https://<san_ip>}; san_ip may carry a port ("10.0.0.5:8443"). Negotiates the REST
+ * version and logs in before returning, so a bad token or address fails here.
+ * {@code sim://} endpoints are not served here: compose with the simulator's connector.
+ */
+public final class RestArrayConnector implements ArrayConnector {
+    private final RestClientOptions options;
+    private final Clock clock;
+    private final RestSession.Sleeper sleeper;
+
+    public RestArrayConnector(RestClientOptions options, Clock clock, RestSession.Sleeper sleeper) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    public RestArrayConnector() {
+        this(RestClientOptions.defaults(), Clock.systemUTC(), Thread::sleep);
+    }
+
+    @Override
+    public RestFlashArray connect(ArrayEndpoint endpoint) {
+        if (endpoint.isSimulated()) {
+            throw EngineException.invalidArgument("NOT_A_REST_ENDPOINT", "san_ip " + endpoint.sanIp()
+                    + " names a simulated array; the REST connector serves only real array addresses.");
+        }
+        RestSession session = new RestSession(endpoint, options, RestSession.httpClient(endpoint, options), sleeper);
+        session.open();
+        return new RestFlashArray(session, clock);
+    }
+
+    /** Routes sim:// endpoints to {@code simulated} and everything else to this connector. */
+    public ArrayConnector withSimulators(ArrayConnector simulated) {
+        Objects.requireNonNull(simulated, "simulated");
+        return endpoint -> endpoint.isSimulated() ? simulated.connect(endpoint) : connect(endpoint);
+    }
+}

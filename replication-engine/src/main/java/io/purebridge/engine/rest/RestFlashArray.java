@@ -1,0 +1,447 @@
+package io.purebridge.engine.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.purebridge.engine.array.ArrayInfo;
+import io.purebridge.engine.array.ArraySpace;
+import io.purebridge.engine.array.ConnectionRecord;
+import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.HostRecord;
+import io.purebridge.engine.array.PortRecord;
+import io.purebridge.engine.array.PortService;
+import io.purebridge.engine.array.SnapshotRecord;
+import io.purebridge.engine.array.VolumeRecord;
+import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.error.ErrorCode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The array SPI over FlashArray REST 2.x (a real array, or a simulated one behind the service's
+ * REST front end). Each SPI method is one or a few REST calls; errors are mapped by
+ * {@link RestErrors}. Stateless apart from the session, so several service replicas can share an
+ * array.
+ */
+public final class RestFlashArray implements FlashArray, AutoCloseable {
+    private static final long DEFAULT_ERADICATION_DELAY_MS = 86_400_000L;
+
+    private final RestSession session;
+    private final Clock clock;
+    private volatile Long eradicationDelayMs;
+
+    public RestFlashArray(RestSession session, Clock clock) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The negotiated REST version (logs in if needed). */
+    public RestApiVersion restVersion() {
+        return session.version();
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    // --- array ---------------------------------------------------------------------------------
+
+    @Override
+    public ArrayInfo arrayInfo() {
+        JsonNode a = first(session.list("arrays", RestQuery.of(), "read the array's identity"), "arrays");
+        eradicationDelayMs = a.path("eradication_config").path("eradication_delay").asLong(DEFAULT_ERADICATION_DELAY_MS);
+        return new ArrayInfo(a.path("name").asText(), a.path("id").asText(), a.path("version").asText(""));
+    }
+
+    @Override
+    public ArraySpace space() {
+        JsonNode a = first(session.list("arrays/space", RestQuery.of(), "read the array's space"), "arrays/space");
+        JsonNode s = a.path("space");
+        long physical = s.hasNonNull("total_physical") ? s.path("total_physical").asLong() : s.path("total_used").asLong();
+        long provisioned = s.hasNonNull("total_provisioned") ? s.path("total_provisioned").asLong()
+                : s.path("used_provisioned").asLong();
+        return new ArraySpace(a.path("capacity").asLong(), physical, provisioned, s.path("unique").asLong(),
+                s.path("snapshots").asLong(), s.path("data_reduction").asDouble(1.0),
+                s.path("total_reduction").asDouble(1.0));
+    }
+
+    // --- volumes -------------------------------------------------------------------------------
+
+    @Override
+    public VolumeRecord createVolume(String name, long provisionedBytes) {
+        ObjectNode body = obj().put("provisioned", provisionedBytes);
+        return volume(single(session.call("POST", "volumes", RestQuery.of().add("names", name), body,
+                "create volume '" + name + "'"), name));
+    }
+
+    @Override
+    public VolumeRecord copyVolume(String sourceName, String targetName, boolean overwrite) {
+        ObjectNode body = obj();
+        body.putObject("source").put("name", sourceName);
+        RestQuery q = RestQuery.of().add("names", targetName);
+        if (overwrite) {
+            q.add("overwrite", true);
+        }
+        return volume(single(session.call("POST", "volumes", q, body,
+                "copy '" + sourceName + "' to volume '" + targetName + "'"), targetName));
+    }
+
+    @Override
+    public Optional<VolumeRecord> findVolume(String name) {
+        return findOne("volumes", name, "find volume '" + name + "'").map(this::volume);
+    }
+
+    @Override
+    public List<VolumeRecord> listVolumes() {
+        List<VolumeRecord> out = new ArrayList<>();
+        for (JsonNode v : session.list("volumes", RestQuery.of(), "list volumes")) {
+            out.add(volume(v));
+        }
+        return out;
+    }
+
+    @Override
+    public VolumeRecord resizeVolume(String name, long provisionedBytes, boolean truncate) {
+        RestQuery q = RestQuery.of().add("names", name);
+        if (truncate) {
+            q.add("truncate", true);
+        }
+        return volume(single(session.call("PATCH", "volumes", q, obj().put("provisioned", provisionedBytes),
+                "resize volume '" + name + "'"), name));
+    }
+
+    @Override
+    public VolumeRecord renameVolume(String name, String newName) {
+        return volume(single(session.call("PATCH", "volumes", RestQuery.of().add("names", name),
+                obj().put("name", newName), "rename volume '" + name + "' to '" + newName + "'"), newName));
+    }
+
+    @Override
+    public void destroyVolume(String name) {
+        session.call("PATCH", "volumes", RestQuery.of().add("names", name), obj().put("destroyed", true),
+                "destroy volume '" + name + "'");
+    }
+
+    @Override
+    public VolumeRecord recoverVolume(String name) {
+        return volume(single(session.call("PATCH", "volumes", RestQuery.of().add("names", name),
+                obj().put("destroyed", false), "recover volume '" + name + "'"), name));
+    }
+
+    @Override
+    public void eradicateVolume(String name) {
+        session.call("DELETE", "volumes", RestQuery.of().add("names", name), null, "eradicate volume '" + name + "'");
+    }
+
+    // --- snapshots -----------------------------------------------------------------------------
+
+    @Override
+    public SnapshotRecord createSnapshot(String volumeName, String suffix) {
+        ObjectNode body = obj();
+        if (suffix != null) {
+            body.put("suffix", suffix);
+        }
+        return snapshot(single(session.call("POST", "volume-snapshots",
+                RestQuery.of().add("source_names", volumeName), body,
+                "snapshot volume '" + volumeName + "' as '" + volumeName + "." + suffix + "'"), volumeName));
+    }
+
+    @Override
+    public Optional<SnapshotRecord> findSnapshot(String name) {
+        return findOne("volume-snapshots", name, "find snapshot '" + name + "'").map(this::snapshot);
+    }
+
+    @Override
+    public List<SnapshotRecord> listSnapshots(String volumeName) {
+        RestQuery q = RestQuery.of().add("source_names", volumeName);
+        List<SnapshotRecord> out = new ArrayList<>();
+        for (JsonNode s : session.list("volume-snapshots", q,
+                volumeName == null ? "list snapshots" : "list snapshots of volume '" + volumeName + "'")) {
+            out.add(snapshot(s));
+        }
+        return out;
+    }
+
+    @Override
+    public SnapshotRecord renameSnapshot(String name, String newName) {
+        return snapshot(single(session.call("PATCH", "volume-snapshots", RestQuery.of().add("names", name),
+                obj().put("name", newName), "rename snapshot '" + name + "' to '" + newName + "'"), newName));
+    }
+
+    @Override
+    public void destroySnapshot(String name) {
+        session.call("PATCH", "volume-snapshots", RestQuery.of().add("names", name), obj().put("destroyed", true),
+                "destroy snapshot '" + name + "'");
+    }
+
+    @Override
+    public void eradicateSnapshot(String name) {
+        session.call("DELETE", "volume-snapshots", RestQuery.of().add("names", name), null,
+                "eradicate snapshot '" + name + "'");
+    }
+
+    // --- hosts and connections ----------------------------------------------------------------
+
+    @Override
+    public HostRecord createHost(String name, List<String> iqns, List<String> wwns, List<String> nqns) {
+        ObjectNode body = obj();
+        putList(body, "iqns", iqns);
+        putList(body, "wwns", wwns);
+        putList(body, "nqns", nqns);
+        return host(single(session.call("POST", "hosts", RestQuery.of().add("names", name), body,
+                "create host '" + name + "'"), name));
+    }
+
+    @Override
+    public Optional<HostRecord> findHost(String name) {
+        return findOne("hosts", name, "find host '" + name + "'").map(RestFlashArray::host);
+    }
+
+    @Override
+    public Optional<HostRecord> findHostByInitiator(String initiator) {
+        if (initiator == null || initiator.isBlank() || initiator.indexOf('\'') >= 0 || initiator.indexOf('"') >= 0) {
+            throw EngineException.invalidArgument("INITIATOR_INVALID", "Initiator '" + initiator
+                    + "' is not an IQN, WWN or NQN; check the host connector.");
+        }
+        String lower = initiator.toLowerCase(Locale.ROOT);
+        String filter;
+        if (lower.startsWith("iqn.") || lower.startsWith("eui.")) {
+            filter = "iqns='" + initiator + "'";
+        } else if (lower.startsWith("nqn.")) {
+            filter = "nqns='" + initiator + "'";
+        } else {
+            filter = "wwns='" + initiator.replace(":", "").toUpperCase(Locale.ROOT) + "'";
+        }
+        List<JsonNode> hosts = session.list("hosts", RestQuery.of().add("filter", filter),
+                "find the host of initiator '" + initiator + "'");
+        for (JsonNode h : hosts) {
+            if (h.path("is_local").asBoolean(true)) {
+                return Optional.of(host(h));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<HostRecord> listHosts() {
+        List<HostRecord> out = new ArrayList<>();
+        for (JsonNode h : session.list("hosts", RestQuery.of(), "list hosts")) {
+            out.add(host(h));
+        }
+        return out;
+    }
+
+    @Override
+    public HostRecord updateHost(String name, String personality, String chapUser, String chapSecret) {
+        ObjectNode body = obj();
+        if (personality != null) {
+            body.put("personality", personality);
+        }
+        if (chapUser != null || chapSecret != null) {
+            ObjectNode chap = body.putObject("chap");
+            if (chapUser != null) {
+                chap.put("host_user", chapUser);
+            }
+            if (chapSecret != null) {
+                chap.put("host_password", chapSecret);
+            }
+        }
+        if (body.isEmpty()) {
+            return findHost(name).orElseThrow(() -> EngineException.notFound("NOT_FOUND", "Host '" + name
+                    + "' does not exist on array " + session.sanIp() + "."));
+        }
+        return host(single(session.call("PATCH", "hosts", RestQuery.of().add("names", name), body,
+                "update host '" + name + "'"), name));
+    }
+
+    @Override
+    public void deleteHost(String name) {
+        session.call("DELETE", "hosts", RestQuery.of().add("names", name), null, "delete host '" + name + "'");
+    }
+
+    @Override
+    public ConnectionRecord connect(String hostName, String volumeName) {
+        JsonNode item = single(session.call("POST", "connections",
+                RestQuery.of().add("host_names", hostName).add("volume_names", volumeName), null,
+                "connect host '" + hostName + "' to volume '" + volumeName + "'"), volumeName);
+        return connection(item);
+    }
+
+    @Override
+    public List<ConnectionRecord> listConnections(String hostName, String volumeName) {
+        RestQuery q = RestQuery.of().add("host_names", hostName).add("volume_names", volumeName);
+        List<ConnectionRecord> out = new ArrayList<>();
+        for (JsonNode c : session.list("connections", q, "list connections")) {
+            if (c.path("host").hasNonNull("name")) {
+                out.add(connection(c));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void disconnect(String hostName, String volumeName) {
+        session.call("DELETE", "connections",
+                RestQuery.of().add("host_names", hostName).add("volume_names", volumeName), null,
+                "disconnect host '" + hostName + "' from volume '" + volumeName + "'");
+    }
+
+    // --- ports ---------------------------------------------------------------------------------
+
+    @Override
+    public List<PortRecord> listPorts() {
+        Set<String> ready = new HashSet<>();
+        for (JsonNode c : session.list("controllers", RestQuery.of().add("filter", "status='ready'"),
+                "list ready controllers")) {
+            ready.add(c.path("name").asText().toUpperCase(Locale.ROOT));
+        }
+        Map<String, Set<String>> services = new HashMap<>();
+        for (JsonNode nic : session.list("network-interfaces", RestQuery.of(), "list network interfaces")) {
+            Set<String> s = new HashSet<>();
+            nic.path("services").forEach(n -> s.add(n.asText()));
+            services.put(nic.path("name").asText().toUpperCase(Locale.ROOT), s);
+        }
+        List<PortRecord> out = new ArrayList<>();
+        for (JsonNode p : session.list("ports", RestQuery.of(), "list ports")) {
+            String name = p.path("name").asText();
+            int dot = name.indexOf('.');
+            String controller = (dot < 0 ? name : name.substring(0, dot)).toUpperCase(Locale.ROOT);
+            if (!ready.contains(controller)) {
+                continue;
+            }
+            String iqn = text(p, "iqn");
+            String wwn = text(p, "wwn");
+            String nqn = text(p, "nqn");
+            String portal = text(p, "portal");
+            PortService service;
+            if (iqn != null && portal != null) {
+                service = PortService.ISCSI;
+            } else if (wwn != null) {
+                service = PortService.FC;
+            } else if (nqn != null && portal != null) {
+                Set<String> s = services.getOrDefault(name.toUpperCase(Locale.ROOT), Set.of());
+                service = s.contains("nvme-roce") ? PortService.NVME_ROCE : PortService.NVME_TCP;
+            } else {
+                continue;
+            }
+            out.add(new PortRecord(name, iqn, wwn, nqn, portal, service));
+        }
+        return out;
+    }
+
+    // --- mapping -------------------------------------------------------------------------------
+
+    private Optional<JsonNode> findOne(String resource, String name, String what) {
+        try {
+            JsonNode items = session.call("GET", resource, RestQuery.of().add("names", name), null, what).path("items");
+            for (JsonNode item : items) {
+                if (name.equals(item.path("name").asText())) {
+                    return Optional.of(item);
+                }
+            }
+            return Optional.empty();
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private JsonNode single(JsonNode response, String name) {
+        JsonNode items = response.path("items");
+        if (!items.isArray() || items.isEmpty()) {
+            throw EngineException.internal("EMPTY_ARRAY_RESPONSE", "Array " + session.sanIp()
+                    + " returned no item for '" + name + "'.", null);
+        }
+        return items.get(0);
+    }
+
+    private JsonNode first(List<JsonNode> items, String resource) {
+        if (items.isEmpty()) {
+            throw EngineException.internal("EMPTY_ARRAY_RESPONSE", "Array " + session.sanIp()
+                    + " returned no item for GET /" + resource + ".", null);
+        }
+        return items.get(0);
+    }
+
+    private VolumeRecord volume(JsonNode v) {
+        boolean destroyed = v.path("destroyed").asBoolean(false);
+        return new VolumeRecord(v.path("name").asText(), v.path("id").asText(""), v.path("serial").asText(""),
+                v.path("provisioned").asLong(), text(v.path("source"), "name"), destroyed,
+                v.path("created").asLong(0), destroyedAt(v, destroyed));
+    }
+
+    private SnapshotRecord snapshot(JsonNode s) {
+        boolean destroyed = s.path("destroyed").asBoolean(false);
+        String name = s.path("name").asText();
+        String suffix = s.hasNonNull("suffix") ? s.path("suffix").asText() : name.substring(name.lastIndexOf('.') + 1);
+        String source = text(s.path("source"), "name");
+        if (source == null) {
+            source = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        }
+        return new SnapshotRecord(name, s.path("id").asText(""), s.path("serial").asText(""), source, suffix,
+                s.path("provisioned").asLong(), destroyed, s.path("created").asLong(0), destroyedAt(s, destroyed));
+    }
+
+    /** REST reports time_remaining; the SPI wants when it was destroyed. */
+    private long destroyedAt(JsonNode o, boolean destroyed) {
+        if (!destroyed) {
+            return 0;
+        }
+        if (!o.hasNonNull("time_remaining")) {
+            return clock.millis();
+        }
+        Long delay = eradicationDelayMs;
+        long d = delay == null ? DEFAULT_ERADICATION_DELAY_MS : delay;
+        return clock.millis() - (d - o.path("time_remaining").asLong());
+    }
+
+    private static HostRecord host(JsonNode h) {
+        JsonNode chap = h.path("chap");
+        return new HostRecord(h.path("name").asText(), strings(h.path("iqns")), strings(h.path("wwns")),
+                strings(h.path("nqns")), text(h, "personality"), text(chap, "host_user"),
+                text(chap, "host_password"), h.path("connection_count").asInt(0));
+    }
+
+    private static ConnectionRecord connection(JsonNode c) {
+        return new ConnectionRecord(c.path("host").path("name").asText(), c.path("volume").path("name").asText(),
+                c.path("lun").asInt());
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode n = o.path(field);
+        return n.isNull() || n.isMissingNode() || n.asText().isEmpty() ? null : n.asText();
+    }
+
+    private static ObjectNode obj() {
+        return RestSession.JSON.createObjectNode();
+    }
+
+    private static void putList(ObjectNode body, String field, List<String> values) {
+        if (values != null && !values.isEmpty()) {
+            ArrayNode a = body.putArray(field);
+            values.forEach(a::add);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RestFlashArray[" + session.sanIp() + "]";
+    }
+}

@@ -1,0 +1,113 @@
+package io.purebridge.engine.rest;
+
+import io.purebridge.engine.error.EngineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Builds the SSLContext for one array's client: the JVM's default trust, a CA bundle (PEM or DER,
+ * one or more certificates) from {@code ArrayEndpoint.sslCertPath}, or, when verification is off,
+ * a trust-all context that only this client uses (never installed as a JVM default).
+ */
+public final class RestTls {
+    private RestTls() {
+    }
+
+    public static SSLContext context(boolean verify, String caBundlePath) {
+        try {
+            if (!verify) {
+                return trustAll();
+            }
+            if (caBundlePath == null || caBundlePath.isBlank()) {
+                return SSLContext.getDefault();
+            }
+            return trusting(Path.of(caBundlePath));
+        } catch (GeneralSecurityException e) {
+            throw EngineException.internal("TLS_SETUP_FAILED", "Could not set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static SSLContext trusting(Path bundle) throws GeneralSecurityException {
+        Collection<? extends Certificate> certs;
+        try (InputStream in = Files.newInputStream(bundle)) {
+            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException e) {
+            throw EngineException.invalidArgument("SSL_CERT_PATH_UNREADABLE", "Cannot read the CA bundle "
+                    + bundle + " (driver_ssl_cert_path): " + e.getMessage() + "; fix the path or its permissions.");
+        }
+        if (certs.isEmpty()) {
+            throw EngineException.invalidArgument("SSL_CERT_PATH_EMPTY", "The CA bundle " + bundle
+                    + " (driver_ssl_cert_path) holds no certificate; point it at a PEM file with the array's CA.");
+        }
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        try {
+            store.load(null, null);
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        int i = 0;
+        for (Certificate cert : certs) {
+            store.setCertificateEntry("ca-" + i++, cert);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static SSLContext trustAll() throws GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {new TrustAll()}, null);
+        return ctx;
+    }
+
+    /**
+     * Accepts any certificate. It is an X509ExtendedTrustManager so that JSSE leaves endpoint
+     * (host name) identification to it, which it skips: driver_ssl_cert_verify=False.
+     */
+    private static final class TrustAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
