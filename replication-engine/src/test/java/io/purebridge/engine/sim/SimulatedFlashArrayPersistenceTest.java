@@ -62,6 +62,7 @@ class SimulatedFlashArrayPersistenceTest {
             assertThat(a.listSnapshots(null)).containsExactlyElementsOf(snapshots);
             assertThat(a.listHosts()).containsExactlyElementsOf(hosts);
             assertThat(a.listConnections(null, null)).containsExactlyElementsOf(connections);
+            assertThat(a.checkConsistency()).isEmpty();
             // counters continue: no serial or auto suffix is handed out twice
             VolumeRecord fresh = a.createVolume("v4", GIB);
             assertThat(volumes).extracting(VolumeRecord::serial).doesNotContain(fresh.serial());
