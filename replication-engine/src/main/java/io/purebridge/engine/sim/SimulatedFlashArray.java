@@ -486,8 +486,12 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
             ArrayState next = state;
             String sfx = suffix;
             if (sfx == null) {
-                sfx = Long.toString(state.nextSnapshotNumber());
-                next = next.withSnapshotNumber(state.nextSnapshotNumber() + 1);
+                long number = state.nextSnapshotNumber();
+                while (snapshots.containsKey(volumeName + "." + number)) {
+                    number++; // a caller chose this numeric suffix explicitly
+                }
+                sfx = Long.toString(number);
+                next = next.withSnapshotNumber(number + 1);
             }
             String name = volumeName + "." + sfx;
             checkSnapshotNameFree(name);

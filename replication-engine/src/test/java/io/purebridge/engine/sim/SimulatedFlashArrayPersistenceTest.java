@@ -107,4 +107,16 @@ class SimulatedFlashArrayPersistenceTest {
             assertThat(a.listSnapshots(null)).isEmpty();
         }
     }
+
+    @Test
+    void automaticSnapshotSuffixesSkipNumbersTakenExplicitly() {
+        try (SimulatedFlashArray a = open(Duration.ofHours(24))) {
+            a.createVolume("v1", GIB);
+            SnapshotRecord first = a.createSnapshot("v1", null);
+            String next = Long.toString(Long.parseLong(first.suffix()) + 1);
+            a.createSnapshot("v1", next);
+            SnapshotRecord auto = a.createSnapshot("v1", null);
+            assertThat(auto.suffix()).matches("\\d+").isNotEqualTo(next).isNotEqualTo(first.suffix());
+        }
+    }
 }
