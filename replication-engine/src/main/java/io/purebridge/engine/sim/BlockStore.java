@@ -9,9 +9,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import org.rocksdb.RocksDBException;
 
 /**
  * The data plane of one simulated array: thin, deduplicated, compressed block storage with
@@ -302,7 +304,7 @@ final class BlockStore {
         return setBlock(tx, mapId, block, prepared.hash(), prepared::encoded, live);
     }
 
-    private int setBlock(Tx tx, long mapId, long block, byte[] hash, java.util.function.Supplier<byte[]> encoded,
+    private int setBlock(Tx tx, long mapId, long block, byte[] hash, Supplier<byte[]> encoded,
             boolean live) {
         long pageIndex = block / PAGE_SLOTS;
         int slot = (int) (block % PAGE_SLOTS);
@@ -677,7 +679,7 @@ final class BlockStore {
     private void putChunk(Tx tx, byte[] hash, byte[] body) {
         try {
             tx.batch.put(store.chunks(), hash, body);
-        } catch (org.rocksdb.RocksDBException e) {
+        } catch (RocksDBException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -685,7 +687,7 @@ final class BlockStore {
     private void deleteChunk(Tx tx, byte[] hash) {
         try {
             tx.batch.delete(store.chunks(), hash);
-        } catch (org.rocksdb.RocksDBException e) {
+        } catch (RocksDBException e) {
             throw new IllegalStateException(e);
         }
     }

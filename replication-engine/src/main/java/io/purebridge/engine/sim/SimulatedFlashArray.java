@@ -18,7 +18,11 @@ import io.purebridge.engine.sim.StoredState.Snapshot;
 import io.purebridge.engine.sim.StoredState.Volume;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,9 +32,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +111,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     }
 
     /** How long destroyed objects wait before automatic eradication (for time_remaining). */
-    public java.time.Duration eradicationDelay() {
+    public Duration eradicationDelay() {
         return config.eradicationDelay();
     }
 
@@ -608,7 +614,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    private static List<String> normalize(List<String> values, java.util.function.UnaryOperator<String> check) {
+    private static List<String> normalize(List<String> values, UnaryOperator<String> check) {
         Set<String> out = new LinkedHashSet<>();
         if (values != null) {
             for (String v : values) {
@@ -660,7 +666,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     public HostRecord updateHost(String name, String personality, String chapUser, String chapSecret) {
         if (personality != null && !personality.isEmpty() && !PERSONALITIES.contains(personality)) {
             throw EngineException.invalidArgument("INVALID_PERSONALITY", "Host personality '" + personality
-                    + "' is not one of " + new java.util.TreeSet<>(PERSONALITIES)
+                    + "' is not one of " + new TreeSet<>(PERSONALITIES)
                     + " (or empty to clear it).");
         }
         if (chapSecret != null && !chapSecret.isEmpty() && (chapSecret.length() < 12 || chapSecret.length() > 255)) {
@@ -742,7 +748,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
                 h.connections().entrySet().stream()
                         .filter(e -> volumeName == null || volumeName.equals(e.getKey()))
                         .map(e -> new ConnectionRecord(h.name(), e.getKey(), e.getValue()))
-                        .sorted(java.util.Comparator.comparingInt(ConnectionRecord::lun))
+                        .sorted(Comparator.comparingInt(ConnectionRecord::lun))
                         .forEach(out::add);
             }
             return out;
@@ -792,13 +798,13 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         Objects.requireNonNull(data, "data");
         checkIoSize(volumeName, data.length);
         // Hash and compress whole blocks before taking the lock, so other callers are not held up.
-        Map<Long, BlockStore.Prepared> prepared = new java.util.HashMap<>();
+        Map<Long, BlockStore.Prepared> prepared = new HashMap<>();
         if (offsetBytes >= 0 && data.length > 0) {
             long first = (offsetBytes + BlockStore.BLOCK_SIZE - 1) / BlockStore.BLOCK_SIZE;
             for (long b = first; (b + 1) * BlockStore.BLOCK_SIZE <= offsetBytes + data.length; b++) {
                 int from = (int) (b * BlockStore.BLOCK_SIZE - offsetBytes);
                 prepared.put(b, BlockStore.prepare(
-                        java.util.Arrays.copyOfRange(data, from, from + BlockStore.BLOCK_SIZE)));
+                        Arrays.copyOfRange(data, from, from + BlockStore.BLOCK_SIZE)));
             }
         }
         mutate(() -> {
@@ -889,8 +895,8 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
      */
     List<String> checkConsistency() {
         return read(() -> {
-            Map<Long, Boolean> maps = new java.util.HashMap<>();
-            Map<Long, Long> written = new java.util.HashMap<>();
+            Map<Long, Boolean> maps = new HashMap<>();
+            Map<Long, Long> written = new HashMap<>();
             for (Volume v : volumes.values()) {
                 maps.put(v.mapId(), !v.destroyed());
                 written.put(v.mapId(), v.writtenBlocks());

@@ -3,6 +3,7 @@ package io.purebridge.engine.sim;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Random;
 
 /**
  * Not a test: creates 10,000 volumes and 50,000 snapshots (plus some data), reopens the array and
@@ -33,7 +34,7 @@ public final class SimScaleBenchmark {
         try (SimulatedFlashArray a = new SimulatedFlashArray(SimulatedArrayConfig.of("scale", "t"), dir, Clock.systemUTC())) {
             a.createVolume("big", 4L << 30);
             byte[] chunk = new byte[4 << 20];
-            java.util.Random random = new java.util.Random(1);
+            Random random = new Random(1);
             long writeStart = System.nanoTime();
             for (long off = 0; off < (1L << 30); off += chunk.length) {
                 random.nextBytes(chunk);
