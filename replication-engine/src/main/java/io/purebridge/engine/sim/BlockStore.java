@@ -515,19 +515,26 @@ final class BlockStore {
                 pageUses.computeIfAbsent(e[1], id -> new long[1])[0]++;
             }
         }
+        // Only chunks with several references need counting; memory stays proportional to them.
         Map<ByteBuffer, long[]> slotUses = new HashMap<>();
+        long total = 0;
         for (Map.Entry<Long, long[]> e : pageUses.entrySet()) {
             ByteBuffer owners = ByteBuffer.wrap(store.get(store.meta(), ownersKey(e.getKey())));
             if (owners.getLong() + owners.getLong() != e.getValue()[0]) {
                 continue; // some other map shares this page, so its chunks are not exclusive
             }
             for (byte[] hash : committedSlots(e.getKey())) {
-                if (hash != null) {
+                if (hash == null) {
+                    continue;
+                }
+                ByteBuffer ref = ByteBuffer.wrap(store.get(store.meta(), refKey(hash)));
+                if (ref.getLong() + ref.getLong() == 1) {
+                    total += ref.getInt();
+                } else {
                     slotUses.computeIfAbsent(ByteBuffer.wrap(hash), h -> new long[1])[0]++;
                 }
             }
         }
-        long total = 0;
         for (Map.Entry<ByteBuffer, long[]> e : slotUses.entrySet()) {
             byte[] ref = store.get(store.meta(), refKey(e.getKey().array()));
             if (ref != null) {
@@ -546,11 +553,13 @@ final class BlockStore {
         long total = 0;
         for (long[] e : committedTable(mapId)) {
             for (byte[] hash : committedSlots(e[1])) {
-                if (hash != null && seen.put(ByteBuffer.wrap(hash), Boolean.TRUE) == null) {
-                    byte[] ref = store.get(store.meta(), refKey(hash));
-                    if (ref != null) {
-                        total += ByteBuffer.wrap(ref).getInt(16);
-                    }
+                if (hash == null) {
+                    continue;
+                }
+                ByteBuffer ref = ByteBuffer.wrap(store.get(store.meta(), refKey(hash)));
+                boolean single = ref.getLong() + ref.getLong() == 1;
+                if (single || seen.put(ByteBuffer.wrap(hash), Boolean.TRUE) == null) {
+                    total += ref.getInt();
                 }
             }
         }
