@@ -58,7 +58,8 @@ final class BlockStore {
     private static final byte CODEC_DEFLATE = 1;
     private static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(BlockStore::newDigest);
-    private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
+    private static final ThreadLocal<Deflater> DEFLATER =
+            ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
 
     private final SimStore store;
     private long nextPageId;

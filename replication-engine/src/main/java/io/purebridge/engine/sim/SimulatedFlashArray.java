@@ -931,8 +931,8 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
 
     private static void checkIoSize(String name, long length) {
         if (length > MAX_IO_BYTES) {
-            throw EngineException.invalidArgument("IO_TOO_LARGE", "A single read or write of " + name + " may move at most "
-                    + MAX_IO_BYTES + " bytes, got " + length + "; split the transfer.");
+            throw EngineException.invalidArgument("IO_TOO_LARGE", "A single read or write of " + name
+                    + " may move at most " + MAX_IO_BYTES + " bytes, got " + length + "; split the transfer.");
         }
     }
 
@@ -1015,8 +1015,8 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
 
     private static void checkSize(String name, long size) {
         if (size <= 0) {
-            throw EngineException.invalidArgument("SIZE_NOT_POSITIVE", "Size of volume " + name + " must be positive, got "
-                    + size + ".");
+            throw EngineException.invalidArgument("SIZE_NOT_POSITIVE", "Size of volume " + name
+                    + " must be positive, got " + size + ".");
         }
         if (size % 512 != 0) {
             throw EngineException.invalidArgument("SIZE_NOT_ALIGNED", "Size of volume " + name
