@@ -36,7 +36,7 @@ $(PY_STUBS) &: $(PY_PROTOS) $(PY_VENV_STAMP)
 	touch $(PY_STUBS)
 
 # pytest exits 5 when it collects nothing: make treats that, like any failure, as an error.
-python-test: python-stubs
+python-test: python-stubs $(SERVER_JAR)
 	PUREBRIDGE_SERVER_JAR=$(abspath $(SERVER_JAR)) $(PY) -m pytest -q $(PYTEST_ARGS) $(PY_SHIM)/tests
 
 python-unit-test: python-stubs
