@@ -60,12 +60,13 @@ def timed(fn):
 def make_driver(svc):
     conf = configuration.Configuration(
         options.PURE_OPTS + options.PUREBRIDGE_OPTS, SECTION)
+    # The driver registers its options in the section; only then can they be set.
+    drv = driver.PureISCSIDriver(configuration=conf, host="bench@" + SECTION)
     for key, value in {"purebridge_endpoint": svc.endpoint,
                        "purebridge_timeout": 30.0,
                        "san_ip": "sim://pure-primary",
                        "pure_api_token": svc.tokens["pure-primary"]}.items():
         cfg.CONF.set_override(key, value, group=SECTION)
-    drv = driver.PureISCSIDriver(configuration=conf, host="bench@" + SECTION)
     drv.do_setup(None)
     return drv
 
