@@ -124,6 +124,10 @@ class PureBridgeClient(object):
                 not err.from_service):
             return errors.service_unreachable(self.endpoint, err.rpc,
                                               err.message)
+        if (err.code == grpc.StatusCode.DEADLINE_EXCEEDED and
+                not err.from_service):
+            return errors.deadline_exceeded(self.endpoint, err.rpc,
+                                            self.timeout)
         return errors.to_cinder_exception(err)
 
     def _call_with_retries(self, rpc, request, subject):

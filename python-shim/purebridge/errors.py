@@ -201,3 +201,12 @@ def service_unreachable(endpoint, rpc, detail):
         "purebridge systemd/devstack service) or fix purebridge_endpoint in "
         "the backend section of cinder.conf.")
         % {"endpoint": endpoint, "rpc": rpc, "detail": detail})
+
+
+def deadline_exceeded(endpoint, rpc, timeout):
+    """The exception raised when the service did not answer within purebridge_timeout."""
+    return exception.VolumeBackendAPIException(data=_(
+        "%(rpc)s: the purebridge service at %(endpoint)s did not answer "
+        "within %(timeout).0f s (purebridge_timeout). Check the service's "
+        "log; raise purebridge_timeout if the array is just slow.")
+        % {"rpc": rpc, "endpoint": endpoint, "timeout": timeout})

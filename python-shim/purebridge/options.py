@@ -170,5 +170,5 @@ def common_opts():
 
 
 def all_opts():
-    """Everything get_driver_options reports: the pure_*/purebridge_* options and the common ones."""
+    """What get_driver_options reports: pure_*, purebridge_* and the common options."""
     return list(REGISTERED_OPTS) + common_opts()

@@ -55,4 +55,3 @@ def server_jar():
     return os.environ.get("PUREBRIDGE_SERVER_JAR") or os.path.join(
         os.path.dirname(__file__), "..", "..", "driver-server", "target",
         "driver-server-0.1.0-SNAPSHOT-all.jar")
-

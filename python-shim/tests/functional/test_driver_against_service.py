@@ -1,11 +1,21 @@
 """The drivers against the real purebridge service (java -jar driver-server ...-all.jar)."""
 
+import os
+import re
+import subprocess
+import sys
+
 import pytest
 
 from cinder import exception
 
 from purebridge import driver
 from tests import cinder_objects as objs
+
+pytestmark = pytest.mark.functional
+
+SHIM_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
 
 ISCSI_CONNECTOR = {"host": "compute-1", "ip": "10.0.0.9", "multipath": True,
                    "initiator": "iqn.1993-08.org.debian:01:func1"}
@@ -217,3 +227,15 @@ def test_kill_9_and_restart_keeps_objects_and_reregisters(make_driver,
     assert stats["total_volumes"] >= 1 and stats["total_snapshots"] >= 1
     drv.delete_snapshot(snap)
     drv.delete_volume(vol)
+
+
+def test_driver_under_cinder_monkey_patching(service):
+    """The same calls in a process patched by cinder.monkey_patch, as cinder-volume is."""
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-m", "tests.unit.eventlet_child",
+         service.endpoint, "sim://pure-primary",
+         service.tokens["pure-primary"]],
+        cwd=SHIM_ROOT, capture_output=True, text=True, timeout=120)
+
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert re.search(r"provider_id=volume-\S+-cinder", out.stdout), out.stdout

@@ -21,13 +21,13 @@ from tests import cinder_objects as objs  # noqa: E402
 from tests import conftest as shared  # noqa: E402
 
 
-def main(endpoint):
+def main(endpoint, san_ip="sim://pure-primary", token="x"):
     section = "puredriver-eventlet"
     drv = driver.PureISCSIDriver(configuration=shared.make_configuration(
         section), host="cinder-1@" + section)
     shared.override(section, purebridge_endpoint=endpoint,
-                    purebridge_timeout=10.0, san_ip="sim://pure-primary",
-                    pure_api_token="x")
+                    purebridge_timeout=30.0, san_ip=san_ip,
+                    pure_api_token=token)
     drv.do_setup(None)
     ticks = []
 
@@ -39,11 +39,14 @@ def main(endpoint):
     green = eventlet.spawn(ticker)
     eventlet.sleep(0)
     before = len(ticks)
-    update = drv.create_volume(objs.make_volume(size=1))
+    vol = objs.make_volume(size=1)
+    update = drv.create_volume(vol)
     during = len(ticks) - before
     green.kill()
+    vol.provider_id = update["provider_id"]
+    drv.delete_volume(vol)
     print("ticks=%d provider_id=%s" % (during, update["provider_id"]))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])

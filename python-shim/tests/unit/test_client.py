@@ -83,8 +83,8 @@ def test_invalid_argument_is_not_retried(make_driver, server, volume):
     assert server.service.rpcs().count("CreateVolume") == 1
 
 
-def test_backend_not_registered_triggers_one_reregistration(make_driver,
-                                                             server, volume):
+def test_backend_not_registered_triggers_one_reregistration(
+        make_driver, server, volume):
     drv = make_driver(driver.PureISCSIDriver)
     first = server.service.requests("RegisterBackend")[0]
     server.service.answer("CreateVolume", Fail(
@@ -147,3 +147,17 @@ def test_repr_hides_the_registration(make_driver, server):
     drv = make_driver(driver.PureISCSIDriver)
     from tests.unit.conftest import TOKEN
     assert TOKEN not in repr(drv._client)
+
+
+def test_deadline_names_the_timeout_option(make_driver, server, volume):
+    drv = make_driver(driver.PureISCSIDriver, purebridge_timeout=1.0)
+
+    def too_slow(request, context):
+        import time
+        time.sleep(1.5)
+    server.service.always("ExtendVolume", too_slow)
+
+    with pytest.raises(exception.VolumeBackendAPIException,
+                       match="purebridge_timeout"):
+        drv.extend_volume(volume, 3)
+    assert server.service.rpcs().count("ExtendVolume") == 1

@@ -52,8 +52,8 @@ def test_do_setup_sends_options_as_strings(make_driver, server):
     assert "replication_device" not in options
 
 
-def test_do_setup_sends_replication_devices_and_active_backend(make_driver,
-                                                                server):
+def test_do_setup_sends_replication_devices_and_active_backend(
+        make_driver, server):
     devices = [{"backend_id": "pure-sync", "san_ip": "sim://pure-sync",
                 "api_token": "t2", "type": "sync", "uniform": "true"},
                {"backend_id": "pure-dr", "san_ip": "sim://pure-dr",

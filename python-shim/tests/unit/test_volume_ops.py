@@ -9,6 +9,7 @@ from purebridge.v1 import volume_driver_pb2 as pb
 from tests import cinder_objects as objs
 from tests.unit import fake_service
 
+
 def _vol_update(name):
     return pb.VolumeModelUpdate(
         provider_id=name, replication_status="disabled",
@@ -56,11 +57,10 @@ def test_volume_type_extra_specs_are_sent(make_driver, server, ctxt):
     drv = make_driver(driver.PureISCSIDriver)
     vtype = objs.make_volume_type(
         extra_specs={"replication_enabled": "<is> True",
-                           "replication_type": "<in> sync"})
+                     "replication_type": "<in> sync"})
     vol = objs.make_volume(ctxt, size=1, volume_type=vtype,
-                                      volume_type_id=vtype.id,
-                                      provider_id="cinder-pod::x-cinder",
-                                      replication_status="enabled")
+                           provider_id="cinder-pod::x-cinder",
+                           replication_status="enabled")
 
     drv.create_volume(vol)
 
@@ -130,8 +130,7 @@ def test_delete_snapshot_not_found_is_success(make_driver, server, snapshot):
 
 def test_create_volume_from_snapshot(make_driver, server, ctxt, snapshot):
     drv = make_driver(driver.PureISCSIDriver)
-    new = objs.make_volume(ctxt, id=objs.VOLUME2_ID, size=4,
-                                      volume_type=None)
+    new = objs.make_volume(ctxt, id=objs.VOLUME2_ID, size=4)
     server.service.answer("CreateVolumeFromSnapshot",
                           pb.CreateVolumeFromSnapshotResponse(
                               model_update=_vol_update("v2")))
@@ -146,8 +145,7 @@ def test_create_volume_from_snapshot(make_driver, server, ctxt, snapshot):
 
 def test_create_cloned_volume(make_driver, server, ctxt, volume):
     drv = make_driver(driver.PureISCSIDriver)
-    clone = objs.make_volume(ctxt, id=objs.VOLUME2_ID, size=3,
-                                        volume_type=None)
+    clone = objs.make_volume(ctxt, id=objs.VOLUME2_ID, size=3)
     server.service.answer("CreateClonedVolume", pb.CreateClonedVolumeResponse(
         model_update=_vol_update("clone")))
 
