@@ -156,6 +156,8 @@ class RestRoundTripTest {
         assertFails(() -> client.connect("nohost", "v1"), ErrorCode.NOT_FOUND, null);
         assertThat(client.listConnections("host-a", null)).containsExactlyInAnyOrder(c1, c2);
         assertThat(client.listConnections(null, "v2")).containsExactly(c2);
+        assertThat(client.listConnections("nohost", null)).isEmpty();
+        assertThat(client.listSnapshots("novolume")).isEmpty();
         assertThat(client.findHost("host-a").orElseThrow().connectionCount()).isEqualTo(2);
         assertThat(fx.array.findVolume("v1")).isPresent();
 

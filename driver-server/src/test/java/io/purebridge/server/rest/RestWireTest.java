@@ -113,6 +113,8 @@ class RestWireTest {
                 .isEqualTo(200);
         assertError(fx.call(token, "POST", "/api/2.36/volumes?names=v1", "{}"), 400, "already exists");
         assertError(fx.call(token, "GET", "/api/2.36/volumes?names=v1,v9", null), 400, "does not exist");
+        assertError(fx.call(token, "GET", "/api/2.36/volume-snapshots?source_names=v9", null), 400, "does not exist");
+        assertError(fx.call(token, "GET", "/api/2.36/connections?host_names=h9", null), 400, "does not exist");
         assertError(fx.call(token, "DELETE", "/api/2.36/volumes?names=v1", null), 400, "not been destroyed");
         assertThat(fx.call(token, "PATCH", "/api/2.36/volumes?names=v1", "{\"destroyed\":true}").statusCode())
                 .isEqualTo(200);
