@@ -7,6 +7,7 @@ import io.purebridge.server.config.ServiceConfig;
 import io.purebridge.server.config.ServiceConfigLoader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,6 @@ public final class ServerMain implements Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
-    private volatile Running running;
 
     public ServerMain() {
         this(System.out, System.err);
@@ -60,9 +60,14 @@ public final class ServerMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        ServerMain main = new ServerMain();
-        int exit = new CommandLine(main).execute(args);
-        System.exit(exit);
+        System.exit(new ServerMain().commandLine().execute(args));
+    }
+
+    /** The picocli command, writing usage and errors to this instance's streams. */
+    CommandLine commandLine() {
+        return new CommandLine(this)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true));
     }
 
     @Override
@@ -83,7 +88,6 @@ public final class ServerMain implements Callable<Integer> {
             logger().debug("purebridge: start failure", e);
             return EXIT_CANNOT_START;
         }
-        running = service;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // The logger may already be shut down in a hook; stderr is always there.
             System.err.println("purebridge: shutting down");
@@ -98,11 +102,6 @@ public final class ServerMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /** The running service, for tests that drive ServerMain in-process. */
-    Running running() {
-        return running;
     }
 
     /** Builds the engine and the listeners from {@code config} and starts serving. */

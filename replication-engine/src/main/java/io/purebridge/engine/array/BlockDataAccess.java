@@ -1,0 +1,28 @@
+package io.purebridge.engine.array;
+
+/**
+ * Optional capability of an array that stores real bytes (the simulated array does; the REST client
+ * does not). Callers test for it with {@code instanceof}.
+ *
+ * <p>Volumes are readable and writable; snapshots are read-only. Unwritten ranges read as zeros.
+ * A failed call changes nothing.
+ */
+public interface BlockDataAccess {
+
+    /**
+     * Writes {@code data} at {@code offsetBytes} of a live volume.
+     *
+     * @throws io.purebridge.engine.error.EngineException OUT_OF_RANGE past the end, NOT_FOUND for an
+     *     unknown volume, FAILED_PRECONDITION for a destroyed volume or a snapshot
+     */
+    void write(String volumeName, long offsetBytes, byte[] data);
+
+    /** Reads {@code length} bytes of a volume or snapshot (live or destroyed). */
+    byte[] read(String name, long offsetBytes, int length);
+
+    /** SHA-256 over a range of a volume or snapshot, as lower-case hex; ranges may be large. */
+    String checksum(String name, long offsetBytes, long length);
+
+    /** True space figures of one volume (its own data and what its snapshots hold). */
+    VolumeSpace volumeSpace(String volumeName);
+}

@@ -1,0 +1,141 @@
+package io.purebridge.engine.sim;
+
+import io.purebridge.engine.array.ArrayConnector;
+import io.purebridge.engine.array.ArrayEndpoint;
+import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.error.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulated arrays one service hosts, each in its own RocksDB under {@code dataDir/<name>/}
+ * (one DB per array keeps arrays independent: one can be wiped or copied without the others).
+ *
+ * <p>Connector for {@code sim://NAME} endpoints; compose it with the REST connector through
+ * {@link io.purebridge.engine.array.ArrayDirectory}. Thread-safe.
+ */
+public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedArrayHost.class);
+
+    private final Map<String, SimulatedFlashArray> arrays = new LinkedHashMap<>();
+    private final ScheduledExecutorService eradicator;
+
+    /** Opens every configured array; no background eradication (call {@link #eradicateExpired()}). */
+    public SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock) {
+        this(dataDir, configs, clock, Duration.ZERO);
+    }
+
+    /**
+     * @param eradicationCheckPeriod how often a daemon thread eradicates expired objects; zero for
+     *     never (tests drive {@link #eradicateExpired()} with their own clock)
+     */
+    public SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock,
+            Duration eradicationCheckPeriod) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(clock, "clock");
+        try {
+            for (SimulatedArrayConfig config : configs) {
+                if (arrays.containsKey(config.name())) {
+                    throw new IllegalArgumentException("simulated array " + config.name() + " is configured twice");
+                }
+                arrays.put(config.name(), new SimulatedFlashArray(config, dataDir.resolve(config.name()), clock));
+            }
+        } catch (RuntimeException e) {
+            arrays.values().forEach(SimulatedFlashArray::close);
+            throw e;
+        }
+        if (eradicationCheckPeriod.isZero() || eradicationCheckPeriod.isNegative()) {
+            eradicator = null;
+        } else {
+            eradicator = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sim-eradicator");
+                t.setDaemon(true);
+                return t;
+            });
+            long ms = eradicationCheckPeriod.toMillis();
+            eradicator.scheduleWithFixedDelay(this::eradicateQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("sim-host: serving simulated arrays {} from {}", arrays.keySet(), dataDir);
+    }
+
+    /**
+     * The array named {@code name}, after checking its token.
+     *
+     * @throws EngineException NOT_FOUND (ARRAY_NOT_FOUND) or UNAUTHENTICATED (INVALID_API_TOKEN)
+     */
+    public SimulatedFlashArray open(String name, String apiToken) {
+        SimulatedFlashArray array = arrays.get(name);
+        if (array == null) {
+            throw EngineException.notFound("ARRAY_NOT_FOUND", "Simulated array '" + name
+                    + "' does not exist; this service hosts " + arrays.keySet()
+                    + ". Simulated arrays are defined in the [arrays] section of the service config.");
+        }
+        byte[] expected = array.config().apiToken().getBytes(StandardCharsets.UTF_8);
+        byte[] given = (apiToken == null ? "" : apiToken).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(expected, given)) {
+            throw new EngineException(ErrorCode.UNAUTHENTICATED, "INVALID_API_TOKEN", "The API token for simulated array '"
+                    + name + "' was refused; set pure_api_token (or the replication_device api_token) to the token"
+                    + " the service config gives that array.");
+        }
+        return array;
+    }
+
+    @Override
+    public FlashArray connect(ArrayEndpoint endpoint) {
+        if (!endpoint.isSimulated()) {
+            throw EngineException.invalidArgument("NOT_A_SIMULATED_ARRAY", "Endpoint " + endpoint.sanIp()
+                    + " is not a simulated array (sim://NAME); route it to the REST connector.");
+        }
+        return open(endpoint.simulatedArrayName(), endpoint.apiToken());
+    }
+
+    /** Names of the hosted arrays, in config order. */
+    public List<String> arrayNames() {
+        return new ArrayList<>(arrays.keySet());
+    }
+
+    /** Eradicates expired destroyed objects on every array; returns how many went. */
+    public int eradicateExpired() {
+        int n = 0;
+        for (SimulatedFlashArray array : arrays.values()) {
+            n += array.eradicateExpired();
+        }
+        return n;
+    }
+
+    private void eradicateQuietly() {
+        try {
+            eradicateExpired();
+        } catch (RuntimeException e) {
+            LOG.warn("sim-host: automatic eradication failed, will retry: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (eradicator != null) {
+            eradicator.shutdownNow();
+            try {
+                eradicator.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        arrays.values().forEach(SimulatedFlashArray::close);
+    }
+}

@@ -1,0 +1,59 @@
+package io.purebridge.engine.sim;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * One atomic change of an array: a RocksDB WriteBatch, the chunk reference changes it implies and
+ * the in-memory updates to apply once the batch is durable. Nothing is visible before commit.
+ */
+final class Tx implements AutoCloseable {
+    final WriteBatch batch = new WriteBatch();
+    /** chunk hash -> {delta of live-volume refs, delta of other refs} */
+    final Map<ByteBuffer, long[]> refDeltas = new LinkedHashMap<>();
+    /** encoded chunk bodies for hashes that were not stored when this Tx first met them */
+    final Map<ByteBuffer, byte[]> newChunks = new HashMap<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
+    void ref(byte[] hash, long liveDelta, long otherDelta) {
+        long[] d = refDeltas.computeIfAbsent(ByteBuffer.wrap(hash), h -> new long[2]);
+        d[0] += liveDelta;
+        d[1] += otherDelta;
+    }
+
+    void put(byte[] key, byte[] value) {
+        try {
+            batch.put(key, value);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void delete(byte[] key) {
+        try {
+            batch.delete(key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs after the batch is durable, in order; updates the in-memory view. */
+    void then(Runnable memoryUpdate) {
+        afterCommit.add(memoryUpdate);
+    }
+
+    void applyMemory() {
+        afterCommit.forEach(Runnable::run);
+    }
+
+    @Override
+    public void close() {
+        batch.close();
+    }
+}

@@ -1,0 +1,48 @@
+package io.purebridge.engine.sim;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Not a test: creates 10,000 volumes and 50,000 snapshots (plus some data), reopens the array and
+ * prints heap and resident memory. Run with
+ * {@code java -Xmx512m -cp <test classpath> io.purebridge.engine.sim.SimScaleBenchmark [dir]}.
+ */
+public final class SimScaleBenchmark {
+    private SimScaleBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("sim-scale");
+        long start = System.nanoTime();
+        try (SimulatedFlashArray a = new SimulatedFlashArray(SimulatedArrayConfig.of("scale", "t"), dir, Clock.systemUTC())) {
+            byte[] block = new byte[64 * 1024];
+            for (int v = 0; v < 10_000; v++) {
+                String name = "volume-" + String.format("%08d", v) + "-0000-0000-0000-000000000000-cinder";
+                a.createVolume(name, 1L << 30);
+                block[0] = (byte) v;
+                block[1] = (byte) (v >> 8);
+                a.write(name, 0, block);
+                for (int s = 0; s < 5; s++) {
+                    a.createSnapshot(name, "snapshot-" + s);
+                }
+            }
+            report("created", start);
+        }
+        long reopen = System.nanoTime();
+        try (SimulatedFlashArray a = new SimulatedFlashArray(SimulatedArrayConfig.of("scale", "t"), dir, Clock.systemUTC())) {
+            report("reopened (" + a.listVolumes().size() + " volumes, " + a.listSnapshots(null).size()
+                    + " snapshots, physical " + a.space().totalPhysicalBytes() + " B)", reopen);
+        }
+    }
+
+    private static void report(String what, long startNanos) throws Exception {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        String rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("VmRSS: ?");
+        System.out.printf("%s in %d ms: heap used %d MiB, %s%n", what, (System.nanoTime() - startNanos) / 1_000_000,
+                (rt.totalMemory() - rt.freeMemory()) >> 20, rss.replaceAll("\\s+", " "));
+    }
+}
