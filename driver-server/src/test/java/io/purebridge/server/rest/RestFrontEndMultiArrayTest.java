@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purebridge.engine.array.ArrayConnector;
+import io.purebridge.engine.array.ArrayDirectory;
 import io.purebridge.engine.array.ArrayEndpoint;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.InMemoryArrayConnector;
@@ -50,7 +51,7 @@ class RestFrontEndMultiArrayTest {
             // The service's composition: sim:// to the hosted arrays, anything else over REST.
             InMemoryArrayConnector sims = new InMemoryArrayConnector();
             sims.addArray("local", "token-local");
-            ArrayConnector composed = rest.withSimulators(sims);
+            ArrayConnector composed = new ArrayDirectory(sims, rest);
             assertThat(composed.connect(new ArrayEndpoint("sim://local", "token-local", false, null))
                     .arrayInfo().name()).isEqualTo("local");
             assertThat(composed.connect(new ArrayEndpoint(frontEnd.sanIp("pure-b"), "token-b", false, null))
