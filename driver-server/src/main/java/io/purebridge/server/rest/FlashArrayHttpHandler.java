@@ -228,7 +228,10 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw FaRestError.badRequest(null, "Invalid JSON in request body: " + e.getOriginalMessage() + ".");
+            String at = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().split("\\(|\n", 2)[0].trim();
+            throw FaRestError.badRequest(null, "Invalid JSON in request body" + at + ": " + why + ".");
         }
         if (node == null || !node.isObject()) {
             throw FaRestError.badRequest(null, "Invalid request body: expected a JSON object.");
