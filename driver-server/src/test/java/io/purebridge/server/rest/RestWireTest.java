@@ -108,6 +108,20 @@ class RestWireTest {
     }
 
     @Test
+    void earlyErrorsLeaveTheConnectionUsable() throws Exception {
+        // Errors raised before the body is looked at (bad query, bad version, no session) must
+        // still consume it, or the next request on the kept-alive connection fails.
+        for (int i = 0; i < 3; i++) {
+            assertError(fx.call(token, "POST", "/api/2.36/volumes?names=", "{\"provisioned\":1048576}"), 400, "empty");
+            assertError(fx.call(token, "POST", "/api/2.99/volumes?names=v", "{\"provisioned\":1048576}"), 404, "2.99");
+            assertError(fx.call("none", "POST", "/api/2.36/volumes?names=v", "{\"provisioned\":1048576}"), 401,
+                    "x-auth-token");
+            assertThat(fx.call(token, "GET", "/api/2.36/volumes", null).statusCode()).isEqualTo(200);
+        }
+        assertThat(fx.array.listVolumes()).isEmpty();
+    }
+
+    @Test
     void businessErrorsCarryTheFragmentsClientsMatchOn() throws Exception {
         assertThat(fx.call(token, "POST", "/api/2.36/volumes?names=v1", "{\"provisioned\":1048576}").statusCode())
                 .isEqualTo(200);
