@@ -39,6 +39,8 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
     static final String FABRIC_STATE_FILE = "replication-fabric.json";
     /** 32 KiB blocks: 4096 per heartbeat is 128 MiB of resync per second with the default period. */
     static final int RESYNC_BLOCKS_PER_TICK = 4096;
+    /** With background threads on, the replication network beats once a second. */
+    static final long REPLICATION_HEARTBEAT_MS = 1000;
 
     /** Opens every configured array; no background eradication (call {@link #eradicateExpired()}). */
     public SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock) {
@@ -47,7 +49,9 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
 
     /**
      * @param eradicationCheckPeriod how often a daemon thread eradicates expired objects; zero for
-     *     never (tests drive {@link #eradicateExpired()} with their own clock)
+     *     no background threads at all (tests drive {@link #eradicateExpired()} and
+     *     {@code replication().tick()} with their own clock); otherwise the same thread also runs the
+     *     replication heartbeat every second
      */
     public SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock,
             Duration eradicationCheckPeriod) {
@@ -85,8 +89,10 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
                 return t;
             });
             long ms = eradicationCheckPeriod.toMillis();
-            // One background heartbeat: replication tick (schedules, transfers, resync) and eradication.
             eradicator.scheduleWithFixedDelay(this::eradicateQuietly, ms, ms, TimeUnit.MILLISECONDS);
+            // The replication heartbeat: pre-election, resync steps, schedules and transfers.
+            eradicator.scheduleWithFixedDelay(this::tickQuietly, REPLICATION_HEARTBEAT_MS, REPLICATION_HEARTBEAT_MS,
+                    TimeUnit.MILLISECONDS);
         }
         LOG.info("sim-host: serving simulated arrays {} from {}", arrays.keySet(), dataDir);
     }
@@ -141,9 +147,16 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
         return fabric;
     }
 
-    private void eradicateQuietly() {
+    private void tickQuietly() {
         try {
             fabric.tick();
+        } catch (RuntimeException e) {
+            LOG.warn("sim-host: replication heartbeat failed, will retry: {}", e.toString());
+        }
+    }
+
+    private void eradicateQuietly() {
+        try {
             eradicateExpired();
         } catch (RuntimeException e) {
             LOG.warn("sim-host: automatic eradication failed, will retry: {}", e.toString());
