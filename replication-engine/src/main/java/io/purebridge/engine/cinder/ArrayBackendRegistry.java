@@ -100,8 +100,10 @@ public final class ArrayBackendRegistry implements BackendRegistry {
             replication = (ReplicationArray) primary;
             ReplicationSetup.run(options, primaryInfo, replication, reachable);
         }
+        Map<String, ReplicationType> targetTypes = new java.util.HashMap<>();
+        reachable.forEach(t -> targetTypes.put(t.info().name(), t.device().type()));
         ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets,
-                replication, uniform);
+                replication, uniform, targetTypes);
         ArrayCinderBackend previous = backends.put(options.backendName(), backend);
         LOG.info("{}: {} backend on array {} ({} replication targets, active {})", options.backendName(),
                 previous == null ? "registered" : "re-registered", activeInfo.name(),

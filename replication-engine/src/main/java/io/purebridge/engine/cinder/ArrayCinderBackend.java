@@ -42,6 +42,7 @@ public final class ArrayCinderBackend implements CinderBackend {
     private final ReplicationArray replication;
     /** Uniform sync targets: attach connects the host there too. */
     private final List<HostAttachments> uniformAttachments;
+    private final Map<String, ReplicationType> targetTypes;
 
     /**
      * @param array the active array (the primary, or the target Cinder says is active)
@@ -50,22 +51,24 @@ public final class ArrayCinderBackend implements CinderBackend {
      */
     public ArrayCinderBackend(BackendOptions options, FlashArray array, ArrayInfo arrayInfo,
             Supplier<String> uuidHex, Supplier<String> chapSecrets) {
-        this(options, array, arrayInfo, uuidHex, chapSecrets, null, List.of());
+        this(options, array, arrayInfo, uuidHex, chapSecrets, null, List.of(), Map.of());
     }
 
     /**
      * @param replication the primary's replication capability after setup, or null when the arrays
      *     do not replicate (or the backend is failed over)
      * @param uniformTargets arrays of uniform sync targets
+     * @param targetTypes reachable target array name -> its replication_device type
      */
     public ArrayCinderBackend(BackendOptions options, FlashArray array, ArrayInfo arrayInfo,
             Supplier<String> uuidHex, Supplier<String> chapSecrets, ReplicationArray replication,
-            List<FlashArray> uniformTargets) {
+            List<FlashArray> uniformTargets, Map<String, ReplicationType> targetTypes) {
         this.options = options;
         this.array = array;
         this.arrayInfo = arrayInfo;
         this.attachments = new HostAttachments(options, array, uuidHex, chapSecrets);
         this.replication = replication;
+        this.targetTypes = Map.copyOf(targetTypes);
         this.uniformAttachments = uniformTargets.stream()
                 .map(t -> new HostAttachments(options, t, uuidHex, chapSecrets)).toList();
     }
@@ -353,6 +356,14 @@ public final class ArrayCinderBackend implements CinderBackend {
                 "usec_per_read_op", "usec_per_write_op", "queue_depth", "queue_usec_per_mirrored_write_op",
                 "queue_usec_per_read_op", "queue_usec_per_write_op")) {
             extra.put(key, "0");
+        }
+        if (replication != null) {
+            // As upstream: what the primary's array connections offer right now.
+            List<ReplicationType> connected = replication.listArrayConnections().stream()
+                    .filter(c -> "connected".equals(c.status()) && targetTypes.containsKey(c.remoteName()))
+                    .map(c -> targetTypes.get(c.remoteName())).toList();
+            anySync = connected.contains(ReplicationType.SYNC);
+            anyAsync = connected.contains(ReplicationType.ASYNC);
         }
         if (anySync && anyAsync) {
             extra.put("replication_capability", "trisync");

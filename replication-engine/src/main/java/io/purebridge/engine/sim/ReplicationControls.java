@@ -29,6 +29,9 @@ public interface ReplicationControls {
      */
     void tick();
 
+    /** Links, mediator and stopped arrays. */
+    NetworkStatus networkStatus();
+
     PodStatus podStatus(String podName);
 
     List<PodStatus> podStatuses();

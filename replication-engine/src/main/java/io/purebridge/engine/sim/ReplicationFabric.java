@@ -960,6 +960,12 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
     }
 
     @Override
+    public NetworkStatus networkStatus() {
+        return locked(() -> new NetworkStatus(state.mediatorReachable, List.copyOf(state.cutLinks),
+                List.copyOf(state.stoppedArrays), arrays.keySet().stream().sorted().toList()));
+    }
+
+    @Override
     public PodStatus podStatus(String podName) {
         return locked(() -> {
             FabricState.Pod pod = state.pods.get(podName);

@@ -204,6 +204,9 @@ class CinderReplicationTest {
         assertThat(stats.replicationType()).containsExactly("async", "sync", "trisync");
         assertThat(stats.replicationTargets()).containsExactly("metro", "dr");
         assertThat(stats.extra()).containsEntry("replication_capability", "trisync");
+        host.replication().cutLink("pure-a", "pure-c");
+        assertThat(registry.backend("puredriver-1").volumeStats().extra())
+                .containsEntry("replication_capability", "sync");
     }
 
     @Test

@@ -214,6 +214,7 @@ public abstract class ReplicationScenarios {
     void stoppedArrayAnswersUnavailableAndResyncsWhenStarted() {
         stretchedPodWithVolume();
         world.controls().stopArray(B);
+        assertThat(world.controls().networkStatus().stoppedArrays()).containsExactly(B);
         assertUnavailable(() -> b().spi().listVolumes());
         a().data().write(VOL, BLOCK, new byte[] {9, 9, 9});
         PodRecord seenByA = a().replication().findPod(POD).orElseThrow();
@@ -237,6 +238,8 @@ public abstract class ReplicationScenarios {
         a().replication().setFailoverPreferences(POD, List.of(B));
         world.controls().setMediatorReachable(false);
         world.controls().cutLink(A, B);
+        assertThat(world.controls().networkStatus().mediatorReachable()).isFalse();
+        assertThat(world.controls().networkStatus().cutLinks()).containsExactly(A + "|" + B);
         assertUnavailable(() -> a().data().write(VOL, 0, new byte[] {2}));
         assertUnavailable(() -> b().data().write(VOL, 0, new byte[] {3}));
         PodStatus both = world.controls().podStatus(POD);
