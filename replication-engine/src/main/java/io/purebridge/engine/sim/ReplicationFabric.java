@@ -414,11 +414,13 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
      * dirty in the same batch as the data.
      */
     void podWrite(SimulatedFlashArray on, String podName, String volumeName, long offset, byte[] data) {
+        java.util.Objects.requireNonNull(data, "data");
+        Map<Long, BlockStore.Prepared> prepared = SimulatedFlashArray.prepareBlocks(offset, data);
         lock.lock();
         try {
             FabricState.Pod pod = state.pods.get(podName);
             if (pod == null || !pod.members.contains(on.name())) {
-                on.writeLocal(volumeName, offset, data, null);
+                on.writePrepared(volumeName, offset, data, prepared, null);
                 return;
             }
             requireServing(on, pod);
@@ -436,11 +438,12 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
             String dirty = stalePeer ? podName : null;
             List<CompletableFuture<Void>> remote = new ArrayList<>();
             for (SimulatedFlashArray peer : peers) {
-                remote.add(CompletableFuture.runAsync(() -> peer.writeLocal(volumeName, offset, data, null), peerWriter));
+                remote.add(CompletableFuture.runAsync(() -> peer.writePrepared(volumeName, offset, data, prepared, null),
+                        peerWriter));
             }
             RuntimeException local = null;
             try {
-                on.writeLocal(volumeName, offset, data, dirty);
+                on.writePrepared(volumeName, offset, data, prepared, dirty);
             } catch (RuntimeException e) {
                 local = e;
             }

@@ -809,7 +809,14 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     void writeLocal(String volumeName, long offsetBytes, byte[] data, String dirtyPod) {
         Objects.requireNonNull(data, "data");
         checkIoSize(volumeName, data.length);
-        // Hash and compress whole blocks before taking the lock, so other callers are not held up.
+        writePrepared(volumeName, offsetBytes, data, prepareBlocks(offsetBytes, data), dirtyPod);
+    }
+
+    /**
+     * Hashes and compresses the whole blocks of a write before any lock is taken, so other callers
+     * are not held up (and a pod write does it once for both arrays).
+     */
+    static Map<Long, BlockStore.Prepared> prepareBlocks(long offsetBytes, byte[] data) {
         Map<Long, BlockStore.Prepared> prepared = new HashMap<>();
         if (offsetBytes >= 0 && data.length > 0) {
             long first = (offsetBytes + BlockStore.BLOCK_SIZE - 1) / BlockStore.BLOCK_SIZE;
@@ -819,6 +826,12 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
                         Arrays.copyOfRange(data, from, from + BlockStore.BLOCK_SIZE)));
             }
         }
+        return prepared;
+    }
+
+    void writePrepared(String volumeName, long offsetBytes, byte[] data, Map<Long, BlockStore.Prepared> prepared,
+            String dirtyPod) {
+        checkIoSize(volumeName, data.length);
         mutate(() -> {
             Volume v = volumes.get(volumeName);
             if (v == null) {
