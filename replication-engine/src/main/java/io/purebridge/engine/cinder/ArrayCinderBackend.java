@@ -164,7 +164,7 @@ public final class ArrayCinderBackend implements CinderBackend {
     public VolumeModelUpdate createVolumeFromSnapshot(CinderVolume volume, CinderSnapshot snapshot) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
         ReplicationMode mode = replicationFor(volume);
-        String source = PurityNames.arraySnapshotName(snapshot);
+        String source = snapshotName(snapshot);
         SnapshotRecord snap = array.findSnapshot(source).filter(s -> !s.destroyed())
                 .orElseThrow(() -> EngineException.notFound("SNAPSHOT_NOT_FOUND", "Snapshot " + snapshot.id()
                         + " (" + source + ") does not exist on array " + arrayInfo.name() + "."));
@@ -186,7 +186,7 @@ public final class ArrayCinderBackend implements CinderBackend {
     public void revertToSnapshot(CinderVolume volume, CinderSnapshot snapshot) {
         String name = PurityNames.arrayVolumeName(volume);
         VolumeRecord before = liveVolume(name, volume.id());
-        String source = PurityNames.arraySnapshotName(snapshot);
+        String source = snapshotName(snapshot);
         if (array.findSnapshot(source).filter(s -> !s.destroyed()).isEmpty()) {
             throw EngineException.notFound("SNAPSHOT_NOT_FOUND", "Snapshot " + snapshot.id() + " (" + source
                     + ") does not exist on array " + arrayInfo.name() + ".");
@@ -227,7 +227,7 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     @Override
     public void deleteSnapshot(CinderSnapshot snapshot) {
-        String name = PurityNames.arraySnapshotName(snapshot);
+        String name = snapshotName(snapshot);
         Optional<SnapshotRecord> found = array.findSnapshot(name);
         if (found.isEmpty()) {
             LOG.info("{}: snapshot {} is already gone", backendName(), name);
@@ -495,7 +495,7 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     @Override
     public void unmanageSnapshot(CinderSnapshot snapshot) {
-        String name = PurityNames.arraySnapshotName(snapshot);
+        String name = snapshotName(snapshot);
         String newName = PurityNames.unmanagedSnapshotName(name);
         try {
             array.renameSnapshot(name, newName);
@@ -600,6 +600,19 @@ public final class ArrayCinderBackend implements CinderBackend {
             throw EngineException.failedPrecondition("SNAPSHOT_DESTROYED", "Array snapshot " + existing.name()
                     + " for snapshot " + snapshot.id() + " exists in the destroyed state; eradicate it on the array first.");
         }
+    }
+
+    /**
+     * The snapshot's array name. A retype that moved its volume into or out of the pod renamed the
+     * snapshot with it, so a stale provider_id falls back to {@code <volume's current name>.<name>}.
+     */
+    private String snapshotName(CinderSnapshot snapshot) {
+        String name = PurityNames.arraySnapshotName(snapshot);
+        if (snapshot.providerId().isEmpty() || array.findSnapshot(name).isPresent()) {
+            return name;
+        }
+        String moved = PurityNames.arrayVolumeName(snapshot.volume()) + "." + snapshot.name();
+        return array.findSnapshot(moved).isPresent() ? moved : name;
     }
 
     private VolumeRecord liveVolume(String name, String cinderId) {

@@ -198,6 +198,24 @@ class CinderReplicationTest {
     }
 
     @Test
+    void snapshotsFollowTheirVolumeThroughARetype() {
+        CinderBackend backend = register();
+        CinderVolume v = volume(NONE);
+        String name = backend.createVolume(v).providerId();
+        CinderVolume created = as(v, name, NONE);
+        CinderSnapshot snap = new CinderSnapshot(UUID.randomUUID().toString(), "snapshot-1", "", created, 1);
+        String snapName = backend.createSnapshot(snap).providerId();
+        String inPod = backend.retype(created, SYNC).providerId();
+        CinderVolume moved = as(v, inPod, SYNC);
+        CinderSnapshot stale = new CinderSnapshot(snap.id(), snap.name(), snapName, moved, 1);
+        assertThat(b.findSnapshot(inPod + ".snapshot-1")).isPresent();
+        backend.createVolumeFromSnapshot(volume(NONE), stale);
+        backend.deleteSnapshot(stale);
+        assertThat(a.findSnapshot(inPod + ".snapshot-1").map(s -> s.destroyed()).orElse(true)).isTrue();
+        assertThat(b.findSnapshot(inPod + ".snapshot-1").map(s -> s.destroyed()).orElse(true)).isTrue();
+    }
+
+    @Test
     void statsReportReplication() {
         BackendStats stats = register().volumeStats();
         assertThat(stats.replicationEnabled()).isTrue();
