@@ -7,6 +7,7 @@ import io.purebridge.engine.cinder.BackendConfig;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.server.config.ServiceConfig;
+import io.purebridge.server.grpc.ArrayOpener;
 import java.util.Objects;
 
 /**
@@ -18,11 +19,24 @@ public final class EngineFactory {
     private EngineFactory() {
     }
 
-    /** The engine and what must be closed with it (e.g. the simulated arrays' stores). */
-    public record Engine(BackendRegistry registry, AutoCloseable resources) implements AutoCloseable {
+    /**
+     * The engine and what must be closed with it (e.g. the simulated arrays' stores).
+     *
+     * @param arrays opens hosted simulated arrays for ArrayAdminService ({@code SimulatedArrayHost::open})
+     */
+    public record Engine(BackendRegistry registry, AutoCloseable resources, ArrayOpener arrays) implements AutoCloseable {
         public Engine {
             Objects.requireNonNull(registry, "registry");
             Objects.requireNonNull(resources, "resources");
+            Objects.requireNonNull(arrays, "arrays");
+        }
+
+        /** An engine hosting no simulated arrays. */
+        public Engine(BackendRegistry registry, AutoCloseable resources) {
+            this(registry, resources, (name, token) -> {
+                throw EngineException.notFound("ARRAY_NOT_FOUND", "Simulated array '" + name
+                        + "' does not exist; this service hosts no simulated arrays.");
+            });
         }
 
         @Override

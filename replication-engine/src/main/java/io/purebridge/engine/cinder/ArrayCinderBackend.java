@@ -2,6 +2,7 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.ArraySpace;
+import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.SnapshotRecord;
 import io.purebridge.engine.array.VolumeRecord;
@@ -514,6 +515,15 @@ public final class ArrayCinderBackend implements CinderBackend {
             throw EngineException.failedPrecondition("SNAPSHOT_DESTROYED", "Array snapshot " + existing.name()
                     + " for snapshot " + snapshot.id() + " exists in the destroyed state; eradicate it on the array first.");
         }
+    }
+
+    @Override
+    public VolumeData volumeData(CinderVolume volume) {
+        if (!(array instanceof BlockDataAccess access)) {
+            throw CinderBackend.noDataPath(backendName());
+        }
+        String name = PurityNames.arrayVolumeName(volume);
+        return new VolumeData(name, liveVolume(name, volume.id()).provisionedBytes(), access);
     }
 
     private VolumeRecord liveVolume(String name, String cinderId) {

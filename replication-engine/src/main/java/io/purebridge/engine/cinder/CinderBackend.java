@@ -1,5 +1,6 @@
 package io.purebridge.engine.cinder;
 
+import io.purebridge.engine.error.EngineException;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,4 +58,22 @@ public interface CinderBackend {
     void unmanageSnapshot(CinderSnapshot snapshot);
 
     ProviderUpdates updateProviderInfo(List<CinderVolume> volumes, List<CinderSnapshot> snapshots);
+
+    /**
+     * The volume's bytes, for Cinder's image and backup copies, when the array stores them itself
+     * (simulated arrays). A real array's data path is its SCSI/NVMe target, so by default this fails.
+     *
+     * @throws EngineException FAILED_PRECONDITION {@code NO_DATA_PATH}
+     *     when the array has no data access, NOT_FOUND when the volume does not exist
+     */
+    default VolumeData volumeData(CinderVolume volume) {
+        throw noDataPath(backendName());
+    }
+
+    /** The error {@link #volumeData} raises for an array without data access. */
+    static EngineException noDataPath(String backendName) {
+        return EngineException.failedPrecondition("NO_DATA_PATH", "Backend "
+                + backendName + " drives a real array, whose volumes are read and written through their"
+                + " iSCSI/FC/NVMe target; attach the volume instead of streaming it through the service.");
+    }
 }
