@@ -1,14 +1,20 @@
 package io.purebridge.server;
 
+import io.purebridge.engine.array.ArrayDirectory;
+import io.purebridge.engine.cinder.ArrayBackendRegistry;
 import io.purebridge.engine.cinder.BackendRegistry;
-import io.purebridge.engine.cinder.CinderBackend;
-import io.purebridge.engine.cinder.RegisteredBackend;
-import io.purebridge.engine.cinder.BackendConfig;
 import io.purebridge.engine.error.EngineException;
-import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.rest.RestArrayConnector;
+import io.purebridge.engine.sim.SimulatedArrayConfig;
+import io.purebridge.engine.sim.SimulatedArrayHost;
 import io.purebridge.server.config.ServiceConfig;
 import io.purebridge.server.grpc.ArrayOpener;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Builds the engine the service drives: the array connector (simulated arrays hosted here, REST
@@ -45,27 +51,18 @@ public final class EngineFactory {
         }
     }
 
+    /**
+     * The simulated arrays of the config's [arrays] section (each under {@code dataDir/arrays/<name>/},
+     * destroyed objects eradicated by a background check every minute), composed with the REST 2.x
+     * connector for real arrays, under the Cinder backend registry.
+     */
     public static Engine create(ServiceConfig config) {
-        // >>> ENGINE WIRING: replace with the sim host (io.purebridge.engine.sim) as ArrayConnector and
-        // >>> the cinder BackendRegistry implementation once they are merged into main.
-        return new Engine(new NotWiredRegistry(), () -> { });
-    }
-
-    /** Answers every call with UNIMPLEMENTED until the engine is wired. */
-    private static final class NotWiredRegistry implements BackendRegistry {
-        @Override
-        public RegisteredBackend register(BackendConfig config) {
-            throw notWired();
-        }
-
-        @Override
-        public CinderBackend backend(String backendName) {
-            throw notWired();
-        }
-
-        private static EngineException notWired() {
-            return new EngineException(ErrorCode.UNIMPLEMENTED, "ENGINE_NOT_WIRED",
-                    "this purebridge build has no engine wired in; use a build that includes the engine");
-        }
+        List<SimulatedArrayConfig> arrays = new ArrayList<>();
+        new TreeMap<>(config.arrays()).forEach((name, token) -> arrays.add(new SimulatedArrayConfig(name, token,
+                SimulatedArrayConfig.DEFAULT_CAPACITY_BYTES, Duration.ofSeconds(config.eradicationDelaySeconds()))));
+        SimulatedArrayHost host = new SimulatedArrayHost(config.dataDir().resolve("arrays"), arrays, Clock.systemUTC(),
+                Duration.ofMinutes(1));
+        BackendRegistry registry = new ArrayBackendRegistry(new ArrayDirectory(host, new RestArrayConnector()));
+        return new Engine(registry, host, host::open);
     }
 }
