@@ -58,6 +58,10 @@ public final class AdminMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // The service's logging settings are in the same jar; a CLI prints only its own lines.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        }
         System.exit(new AdminMain(System.in, System.out, System.err, stderrIsTerminal()).run(args));
     }
 
