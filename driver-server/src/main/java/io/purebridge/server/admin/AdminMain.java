@@ -58,7 +58,9 @@ public final class AdminMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // The service's logging settings are in the same jar; a CLI prints only its own lines.
+        // The service's logging settings (stdout, info) ship in the same jar; stdout may carry
+        // volume data here, so library logging goes to stderr and only when it is an error.
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }
