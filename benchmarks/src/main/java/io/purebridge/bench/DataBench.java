@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * </ol>
  *
  * <p>{@code java -cp <classpath> io.purebridge.bench.DataBench [--dir DIR] [--mib 256]
- * [--sparse-every-mib 4] [--skip-snapshots] [--skip-scale]}
+ * [--sparse-every-mib 16] [--skip-snapshots] [--skip-scale]}
  */
 public final class DataBench {
     private static final int MIB = 1 << 20;
@@ -51,9 +51,13 @@ public final class DataBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // The arrays log every open and close at INFO; the table is what this run is for.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         Path dir = Path.of("var/bench-data");
         int mib = 256;
-        int sparseEvery = 4;
+        int sparseEvery = 16;
         boolean snapshots = true;
         boolean scale = true;
         for (int i = 0; i < args.length; i++) {
