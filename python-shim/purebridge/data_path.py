@@ -199,12 +199,24 @@ class VolumeFile(io.RawIOBase):
         return self._rpc("ReadVolumeData", fetch)
 
     def _rpc(self, rpc, call):
-        try:
-            return self._execute(call)
-        except grpc.RpcError as rpc_error:
-            err = errors.parse_rpc_error(rpc, rpc_error,
-                                         volume_id=self._volume_id)
-            raise errors.to_cinder_exception(err) from None
+        """Runs one whole call in tpool; after a service restart, registers again and retries once
+        (each call is self-contained, so repeating it is safe)."""
+        for attempt in (1, 2):
+            try:
+                return self._execute(call)
+            except grpc.RpcError as rpc_error:
+                err = errors.parse_rpc_error(rpc, rpc_error,
+                                             volume_id=self._volume_id)
+            registration = getattr(self._client, "_registration", None)
+            if (attempt == 1 and registration is not None and
+                    err.code == grpc.StatusCode.FAILED_PRECONDITION and
+                    err.reason == errors.BACKEND_NOT_REGISTERED):
+                LOG.warning("purebridge: the service forgot backend %s (it "
+                            "restarted?); registering again.",
+                            self._backend_name)
+                self._client.register_backend(registration)
+                continue
+            raise errors.to_cinder_exception(err)
 
 
 def _channel(client):

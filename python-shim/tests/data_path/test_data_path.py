@@ -3,6 +3,8 @@
 import hashlib
 import os
 import random
+import shutil
+import tempfile
 import uuid
 
 import pytest
@@ -190,3 +192,31 @@ def test_volume_message_carries_extra_specs():
     assert message.size_gib == 2
     assert message.volume_type_extra_specs["replication_enabled"] == \
         "<is> True"
+
+
+def test_restarted_service_is_registered_again():
+    from tests.data_path import conftest
+    jar = conftest._jar()
+    workdir = tempfile.mkdtemp(prefix="pbd-")  # unix socket paths are short
+    svc = conftest.DataService(workdir).start(jar)
+    client = pb_client.PureBridgeClient(svc.endpoint, 60, backoff=0.2,
+                                        executor=lambda f, *a: f(*a))
+    try:
+        name = "puredriver-restart"
+        client.register_backend(pb.RegisterBackendRequest(
+            backend_name=name, protocol=pb.STORAGE_PROTOCOL_ISCSI,
+            options={"san_ip": "sim://pure-primary",
+                     "pure_api_token": svc.token,
+                     "volume_backend_name": name}))
+        volume = _new_volume((client, name))
+        with data_path.VolumeFile(client, name, volume) as f:
+            f.write(b"kept")
+        svc.stop()
+        svc.start(jar)
+
+        with data_path.VolumeFile(client, name, volume) as f:
+            assert f.read(4) == b"kept"
+    finally:
+        client.close()
+        svc.stop()
+        shutil.rmtree(workdir, ignore_errors=True)

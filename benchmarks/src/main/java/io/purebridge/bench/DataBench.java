@@ -169,9 +169,10 @@ public final class DataBench {
         array.createVolume(volume, size);
         long t = System.nanoTime();
         long written = 0;
-        int i = 0;
+        // Seeds differ per volume and per MiB: nothing deduplicates against earlier writes.
+        long seed = (long) volume.hashCode() << 32;
         for (long at = 0; at < size; at += (long) every * MIB) {
-            array.write(volume, at, data(MIB, 1_000_000 + i++));
+            array.write(volume, at, data(MIB, seed + at / MIB));
             written += MIB;
         }
         long writeNanos = System.nanoTime() - t;

@@ -73,7 +73,6 @@ public final class AdminMain implements Callable<Integer> {
                 .setOut(new PrintWriter(stdout, true))
                 .setErr(new PrintWriter(stderr, true))
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e));
-        cli.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         return cli.execute(args);
     }
 
