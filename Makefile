@@ -37,7 +37,7 @@ run: build
 	@bin/purebridge-run "$(SERVER_JAR)" "$(RUN_CONFIG)" "$(RUN_DIR)"
 
 bench: build venv python-stubs
-	$(PY_VENV)/bin/python bench/run_bench.py --jar "$(SERVER_JAR)"
+	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/shim_latency.py --jar "$(SERVER_JAR)"
 
 clean:
 	$(MVN) clean || true

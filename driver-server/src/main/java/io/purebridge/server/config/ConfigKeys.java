@@ -8,7 +8,7 @@ import java.util.Set;
  *
  * <pre>
  * [server]
- * data_dir = /var/lib/purebridge            ; simulated arrays persist here
+ * data_dir = /var/lib/purebridge            ; simulated arrays persist in DATA_DIR/arrays/NAME/
  * listen_socket = /var/lib/purebridge/purebridge.sock   ; default: DATA_DIR/purebridge.sock
  * listen_tcp = 127.0.0.1:0                  ; empty (default): no TCP listener; port 0: any free port
  * eradication_delay_seconds = 86400         ; how long destroyed objects of simulated arrays stay recoverable

@@ -1,6 +1,8 @@
 package io.purebridge.server.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,7 +11,7 @@ import java.util.TreeMap;
 /**
  * The service's validated configuration (see {@link ConfigKeys} for the file format).
  *
- * @param arrays simulated arrays hosted by this service: name -> API token
+ * @param arrays simulated arrays hosted by this service: name -> API token, in file order
  */
 public record ServiceConfig(
         Path dataDir,
@@ -21,7 +23,8 @@ public record ServiceConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(listenSocket, "listenSocket");
         Objects.requireNonNull(listenTcp, "listenTcp");
-        arrays = Map.copyOf(arrays);
+        // Keeps the file's order, so arrays open and log in the order the operator wrote them.
+        arrays = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
     }
 
     /** Tokens are never printed. */

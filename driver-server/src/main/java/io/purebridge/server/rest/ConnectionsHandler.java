@@ -31,6 +31,17 @@ final class ConnectionsHandler implements ResourceHandler {
         call.allowParams(GET_PARAMS);
         List<String> hosts = call.list("host_names");
         List<String> volumes = call.list("volume_names");
+        // As on the array, every name asked for must exist.
+        for (String h : hosts) {
+            if (ctx.array().findHost(h).isEmpty()) {
+                throw FaRestError.badRequest(h, "Host does not exist.");
+            }
+        }
+        for (String v : volumes) {
+            if (ctx.array().findVolume(v).isEmpty()) {
+                throw FaRestError.badRequest(v, "Volume does not exist.");
+            }
+        }
         Set<ConnectionRecord> found = new LinkedHashSet<>();
         for (String h : hosts.isEmpty() ? nullList() : hosts) {
             for (String v : volumes.isEmpty() ? nullList() : volumes) {

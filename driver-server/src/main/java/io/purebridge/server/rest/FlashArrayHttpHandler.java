@@ -79,7 +79,10 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         String path = request.getHttpURI().getPath();
         int status;
         try {
-            Reply reply = dispatch(arrayName, method, path, request, response);
+            // Read the whole body before anything can fail: an unread body would leave the
+            // keep-alive connection unusable and the client's next request would fail.
+            String bodyText = readBodyText(request);
+            Reply reply = dispatch(arrayName, method, path, request, response, bodyText);
             status = 200;
             if (reply.nextToken() != null) {
                 response.getHeaders().put("x-next-token", reply.nextToken());
@@ -98,7 +101,8 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         return true;
     }
 
-    private Reply dispatch(String arrayName, String method, String path, Request request, Response response) {
+    private Reply dispatch(String arrayName, String method, String path, Request request, Response response,
+            String bodyText) {
         Supplier<? extends FlashArray> supplier = arrays.get(arrayName);
         if (supplier == null) {
             throw new FaRestError(404, null, "No array is served on this port.");
@@ -146,7 +150,7 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         String res = resource;
         ResourceHandler handler = routes.find(resource).orElseThrow(() ->
                 new FaRestError(404, null, "The resource /" + res + " is not supported by this simulated array."));
-        RestCall call = new RestCall(method, resource, parseQuery(request.getHttpURI().getQuery()), readBody(request));
+        RestCall call = new RestCall(method, resource, parseQuery(request.getHttpURI().getQuery()), parseBody(bodyText));
         FlashArray array;
         try {
             array = supplier.get();
@@ -207,17 +211,18 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         }
     }
 
-    private static ObjectNode readBody(Request request) {
-        long length = request.getLength();
-        if (length > MAX_BODY) {
+    private static String readBodyText(Request request) {
+        if (request.getLength() > MAX_BODY) {
             throw FaRestError.badRequest(null, "Request body too large.");
         }
-        String text;
         try {
-            text = Content.Source.asString(request, StandardCharsets.UTF_8);
+            return Content.Source.asString(request, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw FaRestError.badRequest(null, "Could not read the request body.");
         }
+    }
+
+    private static ObjectNode parseBody(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -228,7 +233,10 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw FaRestError.badRequest(null, "Invalid JSON in request body: " + e.getOriginalMessage() + ".");
+            String at = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().split("\\(|\n", 2)[0].trim();
+            throw FaRestError.badRequest(null, "Invalid JSON in request body" + at + ": " + why + ".");
         }
         if (node == null || !node.isObject()) {
             throw FaRestError.badRequest(null, "Invalid request body: expected a JSON object.");

@@ -138,8 +138,9 @@ final class JsonViews {
         o.put("personality", h.personality());
         ObjectNode chap = o.putObject("chap");
         chap.put("host_user", h.chapUser());
-        // Arrays never return CHAP secrets; they mask them.
-        chap.put("host_password", h.chapSecret() == null ? null : "****");
+        // The SPI reads the secret back (the Cinder layer returns it as auth_password), so the
+        // simulator returns it; whether real arrays mask it is unverified.
+        chap.put("host_password", h.chapSecret());
         chap.putNull("target_user");
         chap.putNull("target_password");
         o.put("connection_count", h.connectionCount());

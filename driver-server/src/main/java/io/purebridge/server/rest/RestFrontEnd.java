@@ -1,6 +1,7 @@
 package io.purebridge.server.rest;
 
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.sim.SimulatedArrayHost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -125,6 +126,20 @@ public final class RestFrontEnd implements AutoCloseable {
         Map<String, Supplier<FlashArray>> suppliers = new LinkedHashMap<>();
         arrays.forEach((name, array) -> suppliers.put(name, () -> array));
         start(dataDir, suppliers, apiTokens);
+    }
+
+    /**
+     * Serves every array of the simulator host, each logging in with its configured API token
+     * ({@code [arrays]} of the service config: name = token).
+     */
+    public void startSimulators(Path dataDir, SimulatedArrayHost host, Map<String, String> apiTokens)
+            throws IOException {
+        Map<String, Supplier<FlashArray>> served = new LinkedHashMap<>();
+        for (String name : host.arrayNames()) {
+            String token = apiTokens.get(name);
+            served.put(name, () -> host.open(name, token));
+        }
+        start(dataDir, served, apiTokens);
     }
 
     /** The port array {@code name} is served on. */

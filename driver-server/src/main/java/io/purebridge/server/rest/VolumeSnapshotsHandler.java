@@ -35,6 +35,9 @@ final class VolumeSnapshotsHandler implements ResourceHandler {
             snaps.addAll(ctx.array().listSnapshots(null));
         } else {
             for (String source : sources) {
+                if (ctx.array().findVolume(source).isEmpty()) {
+                    throw FaRestError.badRequest(source, "Volume does not exist.");
+                }
                 try {
                     snaps.addAll(ctx.array().listSnapshots(source));
                 } catch (EngineException e) {

@@ -182,9 +182,13 @@ final class VolumesHandler implements ResourceHandler {
     }
 
     static void checkSize(long bytes) {
-        if (bytes <= 0 || bytes % 512 != 0 || bytes > MAX_SIZE) {
+        if (bytes > MAX_SIZE) {
             throw FaRestError.badRequest(null, "Invalid value for provisioned: " + bytes
-                    + " must be a positive multiple of 512 up to 4 PiB.");
+                    + " exceeds the 4 PiB maximum volume size.");
+        }
+        if (bytes <= 0 || bytes % 512 != 0) {
+            throw FaRestError.badRequest(null, "Invalid value for provisioned: " + bytes
+                    + " must be a positive multiple of 512.");
         }
     }
 

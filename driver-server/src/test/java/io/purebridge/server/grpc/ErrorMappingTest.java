@@ -1,5 +1,6 @@
 package io.purebridge.server.grpc;
 
+import static io.purebridge.server.testing.ErrorDetails.errorInfo;
 import static io.purebridge.server.testing.InProcessService.BACKEND;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -7,7 +8,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.server.testing.InProcessService;
@@ -36,21 +36,6 @@ class ErrorMappingTest {
     @AfterEach
     void stop() throws Exception {
         service.close();
-    }
-
-    static ErrorInfo errorInfo(StatusRuntimeException e) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        assertThat(status).as("grpc-status-details-bin").isNotNull();
-        return status.getDetailsList().stream()
-                .filter(any -> any.is(ErrorInfo.class))
-                .map(any -> {
-                    try {
-                        return any.unpack(ErrorInfo.class);
-                    } catch (com.google.protobuf.InvalidProtocolBufferException x) {
-                        throw new AssertionError(x);
-                    }
-                })
-                .findFirst().orElseThrow(() -> new AssertionError("no ErrorInfo in " + status));
     }
 
     private StatusRuntimeException createVolumeFailure() {

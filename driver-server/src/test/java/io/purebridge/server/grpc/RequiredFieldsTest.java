@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.purebridge.server.mapping.Required;
 import io.purebridge.server.testing.InProcessService;
+import io.purebridge.server.testing.ErrorDetails;
 import io.purebridge.server.testing.Requests;
 import io.purebridge.v1.CreateClonedVolumeRequest;
 import io.purebridge.v1.CreateSnapshotRequest;
@@ -135,7 +136,7 @@ class RequiredFieldsTest {
         assertThat(e).as("call must fail").isNotNull();
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).startsWith(field + " is required");
-        assertThat(ErrorMappingTest.errorInfo(e).getReason()).isEqualTo(Required.FIELD_REQUIRED);
+        assertThat(ErrorDetails.errorInfo(e).getReason()).isEqualTo(Required.FIELD_REQUIRED);
         assertThat(service.backend.calls()).isEmpty();
         assertThat(service.registry.registrations()).isEmpty();
     }
@@ -150,7 +151,7 @@ class RequiredFieldsTest {
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).startsWith("protocol is required: got STORAGE_PROTOCOL_UNSPECIFIED");
-        assertThat(ErrorMappingTest.errorInfo(e).getReason()).isEqualTo(Required.ENUM_UNSPECIFIED);
+        assertThat(ErrorDetails.errorInfo(e).getReason()).isEqualTo(Required.ENUM_UNSPECIFIED);
         assertThat(service.registry.registrations()).isEmpty();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purebridge.engine.array.ArrayConnector;
+import io.purebridge.engine.array.ArrayDirectory;
 import io.purebridge.engine.array.ArrayEndpoint;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.InMemoryArrayConnector;
@@ -12,8 +13,11 @@ import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.rest.RestArrayConnector;
 import io.purebridge.engine.rest.RestClientOptions;
+import io.purebridge.engine.sim.SimulatedArrayConfig;
+import io.purebridge.engine.sim.SimulatedArrayHost;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,27 @@ import org.junit.jupiter.api.io.TempDir;
 class RestFrontEndMultiArrayTest {
     @TempDir
     Path dataDir;
+
+    @Test
+    void servesASimulatorHost() throws Exception {
+        try (SimulatedArrayHost host = new SimulatedArrayHost(dataDir.resolve("arrays"),
+                List.of(SimulatedArrayConfig.of("sim-1", "tok-1"), SimulatedArrayConfig.of("sim-2", "tok-2")),
+                Clock.systemUTC())) {
+            RestFrontEnd frontEnd = new RestFrontEnd();
+            frontEnd.startSimulators(dataDir, host, Map.of("sim-1", "tok-1", "sim-2", "tok-2"));
+            try {
+                RestArrayConnector rest = new RestArrayConnector();
+                FlashArray two = rest.connect(new ArrayEndpoint(frontEnd.sanIp("sim-2"), "tok-2", true,
+                        frontEnd.certificatePem().toString()));
+                assertThat(two.arrayInfo().name()).isEqualTo("sim-2");
+                two.createVolume("via-rest", 1 << 20);
+                assertThat(host.open("sim-2", "tok-2").findVolume("via-rest")).isPresent();
+                assertThat(host.open("sim-1", "tok-1").findVolume("via-rest")).isEmpty();
+            } finally {
+                frontEnd.stop();
+            }
+        }
+    }
 
     @Test
     void eachArrayHasItsOwnPortAndToken() throws Exception {
@@ -50,7 +75,7 @@ class RestFrontEndMultiArrayTest {
             // The service's composition: sim:// to the hosted arrays, anything else over REST.
             InMemoryArrayConnector sims = new InMemoryArrayConnector();
             sims.addArray("local", "token-local");
-            ArrayConnector composed = rest.withSimulators(sims);
+            ArrayConnector composed = new ArrayDirectory(sims, rest);
             assertThat(composed.connect(new ArrayEndpoint("sim://local", "token-local", false, null))
                     .arrayInfo().name()).isEqualTo("local");
             assertThat(composed.connect(new ArrayEndpoint(frontEnd.sanIp("pure-b"), "token-b", false, null))

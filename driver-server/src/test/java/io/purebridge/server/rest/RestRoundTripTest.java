@@ -143,7 +143,8 @@ class RestRoundTripTest {
         HostRecord updated = client.updateHost("host-a", "esxi", "chapuser", "a-secret-of-16ch");
         assertThat(updated.personality()).isEqualTo("esxi");
         assertThat(updated.chapUser()).isEqualTo("chapuser");
-        assertThat(updated.chapSecret()).isNotEqualTo("a-secret-of-16ch");
+        assertThat(updated.chapSecret()).isEqualTo("a-secret-of-16ch");
+        assertThat(updated.toString()).doesNotContain("a-secret-of-16ch");
         assertThat(fx.array.findHost("host-a").orElseThrow().chapSecret()).isEqualTo("a-secret-of-16ch");
 
         client.createVolume("v1", GIB);
@@ -156,6 +157,8 @@ class RestRoundTripTest {
         assertFails(() -> client.connect("nohost", "v1"), ErrorCode.NOT_FOUND, null);
         assertThat(client.listConnections("host-a", null)).containsExactlyInAnyOrder(c1, c2);
         assertThat(client.listConnections(null, "v2")).containsExactly(c2);
+        assertThat(client.listConnections("nohost", null)).isEmpty();
+        assertThat(client.listSnapshots("novolume")).isEmpty();
         assertThat(client.findHost("host-a").orElseThrow().connectionCount()).isEqualTo(2);
         assertThat(fx.array.findVolume("v1")).isPresent();
 

@@ -108,11 +108,27 @@ class RestWireTest {
     }
 
     @Test
+    void earlyErrorsLeaveTheConnectionUsable() throws Exception {
+        // Errors raised before the body is looked at (bad query, bad version, no session) must
+        // still consume it, or the next request on the kept-alive connection fails.
+        for (int i = 0; i < 3; i++) {
+            assertError(fx.call(token, "POST", "/api/2.36/volumes?names=", "{\"provisioned\":1048576}"), 400, "empty");
+            assertError(fx.call(token, "POST", "/api/2.99/volumes?names=v", "{\"provisioned\":1048576}"), 404, "2.99");
+            assertError(fx.call("none", "POST", "/api/2.36/volumes?names=v", "{\"provisioned\":1048576}"), 401,
+                    "x-auth-token");
+            assertThat(fx.call(token, "GET", "/api/2.36/volumes", null).statusCode()).isEqualTo(200);
+        }
+        assertThat(fx.array.listVolumes()).isEmpty();
+    }
+
+    @Test
     void businessErrorsCarryTheFragmentsClientsMatchOn() throws Exception {
         assertThat(fx.call(token, "POST", "/api/2.36/volumes?names=v1", "{\"provisioned\":1048576}").statusCode())
                 .isEqualTo(200);
         assertError(fx.call(token, "POST", "/api/2.36/volumes?names=v1", "{}"), 400, "already exists");
         assertError(fx.call(token, "GET", "/api/2.36/volumes?names=v1,v9", null), 400, "does not exist");
+        assertError(fx.call(token, "GET", "/api/2.36/volume-snapshots?source_names=v9", null), 400, "does not exist");
+        assertError(fx.call(token, "GET", "/api/2.36/connections?host_names=h9", null), 400, "does not exist");
         assertError(fx.call(token, "DELETE", "/api/2.36/volumes?names=v1", null), 400, "not been destroyed");
         assertThat(fx.call(token, "PATCH", "/api/2.36/volumes?names=v1", "{\"destroyed\":true}").statusCode())
                 .isEqualTo(200);

@@ -8,12 +8,15 @@ package io.purebridge.engine.array;
  * A failed call changes nothing.
  */
 public interface BlockDataAccess {
+    /** Largest single read or write; callers split bigger transfers. */
+    int MAX_IO_BYTES = 64 << 20;
 
     /**
      * Writes {@code data} at {@code offsetBytes} of a live volume.
      *
      * @throws io.purebridge.engine.error.EngineException OUT_OF_RANGE past the end, NOT_FOUND for an
-     *     unknown volume, FAILED_PRECONDITION for a destroyed volume or a snapshot
+     *     unknown volume, FAILED_PRECONDITION for a destroyed volume or a snapshot, INVALID_ARGUMENT
+     *     for more than {@link #MAX_IO_BYTES}
      */
     void write(String volumeName, long offsetBytes, byte[] data);
 

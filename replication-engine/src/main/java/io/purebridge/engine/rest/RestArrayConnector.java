@@ -10,7 +10,8 @@ import java.util.Objects;
  * Connects to real arrays (and simulated arrays behind the REST front end) at
  * {@code https://<san_ip>}; san_ip may carry a port ("10.0.0.5:8443"). Negotiates the REST
  * version and logs in before returning, so a bad token or address fails here.
- * {@code sim://} endpoints are not served here: compose with the simulator's connector.
+ * {@code sim://} endpoints are not served here: compose with the simulator host through
+ * {@link io.purebridge.engine.array.ArrayDirectory}.
  */
 public final class RestArrayConnector implements ArrayConnector {
     private final RestClientOptions options;
@@ -36,11 +37,5 @@ public final class RestArrayConnector implements ArrayConnector {
         RestSession session = new RestSession(endpoint, options, RestSession.httpClient(endpoint, options), sleeper);
         session.open();
         return new RestFlashArray(session, clock);
-    }
-
-    /** Routes sim:// endpoints to {@code simulated} and everything else to this connector. */
-    public ArrayConnector withSimulators(ArrayConnector simulated) {
-        Objects.requireNonNull(simulated, "simulated");
-        return endpoint -> endpoint.isSimulated() ? simulated.connect(endpoint) : connect(endpoint);
     }
 }

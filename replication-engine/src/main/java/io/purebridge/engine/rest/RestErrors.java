@@ -27,6 +27,7 @@ public final class RestErrors {
 
     private static final List<Rule> RULES = List.of(
             new Rule("not been destroyed", ErrorCode.FAILED_PRECONDITION, NOT_DESTROYED),
+            new Rule("exceeds the", ErrorCode.OUT_OF_RANGE, "SIZE_TOO_LARGE"),
             new Rule("has been destroyed", ErrorCode.FAILED_PRECONDITION, DESTROYED),
             new Rule("existing connections", ErrorCode.FAILED_PRECONDITION, HAS_CONNECTIONS),
             new Rule("already exists", ErrorCode.ALREADY_EXISTS, "ALREADY_EXISTS"),
@@ -93,6 +94,11 @@ public final class RestErrors {
                     + " could not " + what + " now: " + detail + where + "; retry later.");
         }
         String lower = detail.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("already exists") && lower.contains("has been destroyed")) {
+            // Creating over a destroyed object's name: the name is taken until eradication.
+            return new EngineException(ErrorCode.ALREADY_EXISTS, DESTROYED, "Cannot " + what + ": " + detail + where
+                    + "; eradicate the destroyed object or recover it.");
+        }
         for (Rule rule : RULES) {
             if (lower.contains(rule.fragment())) {
                 return new EngineException(rule.code(), rule.reason(), "Cannot " + what + ": " + detail + where);

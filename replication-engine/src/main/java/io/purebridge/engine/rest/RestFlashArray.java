@@ -164,7 +164,7 @@ public final class RestFlashArray implements FlashArray, AutoCloseable {
     public List<SnapshotRecord> listSnapshots(String volumeName) {
         RestQuery q = RestQuery.of().add("source_names", volumeName);
         List<SnapshotRecord> out = new ArrayList<>();
-        for (JsonNode s : session.list("volume-snapshots", q,
+        for (JsonNode s : listOrEmpty("volume-snapshots", q,
                 volumeName == null ? "list snapshots" : "list snapshots of volume '" + volumeName + "'")) {
             out.add(snapshot(s));
         }
@@ -280,7 +280,7 @@ public final class RestFlashArray implements FlashArray, AutoCloseable {
     public List<ConnectionRecord> listConnections(String hostName, String volumeName) {
         RestQuery q = RestQuery.of().add("host_names", hostName).add("volume_names", volumeName);
         List<ConnectionRecord> out = new ArrayList<>();
-        for (JsonNode c : session.list("connections", q, "list connections")) {
+        for (JsonNode c : listOrEmpty("connections", q, "list connections")) {
             if (c.path("host").hasNonNull("name")) {
                 out.add(connection(c));
             }
@@ -352,6 +352,18 @@ public final class RestFlashArray implements FlashArray, AutoCloseable {
         } catch (EngineException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** A listing filtered by names; the array answers "does not exist" for a missing name, the SPI wants []. */
+    private List<JsonNode> listOrEmpty(String resource, RestQuery query, String what) {
+        try {
+            return session.list(resource, query, what);
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return List.of();
             }
             throw e;
         }

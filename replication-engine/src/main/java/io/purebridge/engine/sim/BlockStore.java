@@ -4,115 +4,280 @@ import io.purebridge.engine.error.EngineException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import org.rocksdb.RocksDBException;
 
 /**
- * The data plane of one simulated array: thin, deduplicated, compressed block storage.
+ * The data plane of one simulated array: thin, deduplicated, compressed block storage with
+ * copy-on-write block maps.
  *
- * <p>Layout. Every volume and snapshot owns a block map ({@code m} + mapId + block index -> SHA-256
- * of the block). Blocks are {@link #BLOCK_SIZE} bytes. Chunks are content-addressed by SHA-256
- * (strong enough to trust without comparing bytes, and the JDK's implementation is intrinsic on
- * modern CPUs), stored once in the {@code chunks} column family, Deflate-compressed (level 1) unless
- * that does not shrink them. {@code r} + hash holds the chunk's reference counts, split into
- * references from live volumes and from everything else (snapshots, destroyed volumes), so that
- * array space can say which physical bytes are volume data and which only snapshots hold.
+ * <p><b>Chunks.</b> Blocks are {@link #BLOCK_SIZE} bytes, content-addressed by SHA-256 (strong enough
+ * to trust without comparing bytes; the JDK's implementation is intrinsic on modern CPUs) and stored
+ * once in the {@code chunks} column family, Deflate-compressed at level 1 unless that does not
+ * shrink them. All-zero blocks are never stored: writing zeros unmaps the block.
  *
- * <p>Copy-on-write. Snapshot, clone, copy and revert copy block-map entries and bump reference
- * counts: O(number of written blocks) in metadata, never a data copy. A later write to the volume
- * only changes the volume's own map. Unwritten and all-zero blocks have no entry and no chunk.
- * A chunk is deleted when its last reference goes (on eradication or overwrite, never on destroy).
+ * <p><b>Block maps.</b> A volume's or snapshot's map is a page table ({@code t} + mapId + page index
+ * -> page id). A page ({@code g} + page id) holds the chunk hashes of {@link #PAGE_SLOTS} consecutive
+ * blocks (8 MiB of address space) and is shared by reference count ({@code o} + page id: how many
+ * maps of live volumes and of anything else point at it). Snapshot, clone, copy, overwrite and
+ * revert copy page-table entries and bump page counts: O(written pages) = O(written bytes / 8 MiB)
+ * metadata and no chunk touched, so a snapshot of a volume with 100 GiB written writes ~12,800 small
+ * entries. The first write to a shared page copies that one page (copy-on-write).
  *
- * <p>Everything here runs under the owning array's lock; reads may run concurrently.
+ * <p><b>References and space.</b> {@code r} + hash counts the page slots naming a chunk, split into
+ * slots in pages some live volume maps and slots in other pages (snapshots, destroyed volumes). So
+ * array space knows, incrementally and exactly, which physical bytes live volumes use ("unique")
+ * and which only snapshots or destroyed volumes hold ("snapshots"). A chunk is deleted when its last
+ * slot goes (eradication, overwrite, truncation), never on destroy.
+ *
+ * <p>Mutations run under the owning array's write lock and go into a {@link Tx}; reads may run
+ * concurrently and see only committed state.
  */
 final class BlockStore {
     /**
-     * 32 KiB: FlashArray deduplicates at up to 32 KiB granularity, it keeps a block-map entry
-     * (~50 bytes with its key) at 0.15% of the data it maps, and Deflate still finds redundancy
-     * inside a block; smaller blocks would multiply metadata, larger ones would deduplicate worse
-     * and make small writes rewrite more.
+     * 32 KiB: FlashArray deduplicates at up to 32 KiB granularity; a page slot (32 bytes) then maps
+     * 32 KiB, so map metadata is ~0.1% of written data; Deflate still finds redundancy inside a
+     * block. Smaller blocks multiply metadata, larger ones deduplicate worse and make small writes
+     * rewrite more.
      */
     static final int BLOCK_SIZE = 32 * 1024;
+    /** Blocks per page: a page covers 8 MiB and is at most 8 KiB + 32 bytes stored. */
+    static final int PAGE_SLOTS = 256;
     static final int HASH_BYTES = 32;
+    static final long NO_PAGE = -1;
+    private static final byte[] PAGE_ID_KEY = {'P'};
     private static final byte CODEC_RAW = 0;
     private static final byte CODEC_DEFLATE = 1;
     private static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(BlockStore::newDigest);
+    private static final ThreadLocal<Deflater> DEFLATER =
+            ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
 
     private final SimStore store;
-    private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+    private long nextPageId;
 
     BlockStore(SimStore store) {
         this.store = store;
+        byte[] raw = store.get(store.meta(), PAGE_ID_KEY);
+        nextPageId = raw == null ? 1 : ByteBuffer.wrap(raw).getLong();
+    }
+
+    /** Page-table position. */
+    record TableKey(long mapId, long pageIndex) {
+    }
+
+    /** A page as a Tx sees it: its committed state and its pending one. */
+    static final class Page {
+        final long id;
+        final boolean existed;
+        final long origLive;
+        final long origOther;
+        final byte[][] origSlots;
+        long live;
+        long other;
+        byte[][] slots;
+        boolean contentDirty;
+
+        Page(long id, boolean existed, long live, long other, byte[][] slots) {
+            this.id = id;
+            this.existed = existed;
+            this.origLive = live;
+            this.origOther = other;
+            this.origSlots = slots;
+            this.live = live;
+            this.other = other;
+            this.slots = slots.clone();
+        }
+
+        long owners() {
+            return live + other;
+        }
+
+        void own(boolean isLive, long delta) {
+            if (isLive) {
+                live += delta;
+            } else {
+                other += delta;
+            }
+        }
+
+        boolean isEmpty() {
+            for (byte[] s : slots) {
+                if (s != null) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     // --- keys ----------------------------------------------------------------------------------
 
-    static byte[] mapPrefix(long mapId) {
-        return ByteBuffer.allocate(9).put((byte) 'm').putLong(mapId).array();
+    static byte[] tablePrefix(long mapId) {
+        return ByteBuffer.allocate(9).put((byte) 't').putLong(mapId).array();
     }
 
-    static byte[] mapKey(long mapId, long block) {
-        return ByteBuffer.allocate(17).put((byte) 'm').putLong(mapId).putLong(block).array();
+    static byte[] tableKey(long mapId, long pageIndex) {
+        return ByteBuffer.allocate(17).put((byte) 't').putLong(mapId).putLong(pageIndex).array();
+    }
+
+    private static byte[] pageKey(long pageId) {
+        return ByteBuffer.allocate(9).put((byte) 'g').putLong(pageId).array();
+    }
+
+    private static byte[] ownersKey(long pageId) {
+        return ByteBuffer.allocate(9).put((byte) 'o').putLong(pageId).array();
     }
 
     static byte[] refKey(byte[] hash) {
         return ByteBuffer.allocate(1 + HASH_BYTES).put((byte) 'r').put(hash).array();
     }
 
-    // --- reads ---------------------------------------------------------------------------------
+    // --- committed reads -----------------------------------------------------------------------
 
-    /** The block's content, or null when it is unmapped (reads as zeros). */
-    byte[] readBlock(long mapId, long block) {
-        byte[] hash = store.get(store.meta(), mapKey(mapId, block));
-        if (hash == null) {
-            return null;
+    /** The committed page id at a page-table position, or NO_PAGE. */
+    private long committedPageId(long mapId, long pageIndex) {
+        byte[] raw = store.get(store.meta(), tableKey(mapId, pageIndex));
+        return raw == null ? NO_PAGE : ByteBuffer.wrap(raw).getLong();
+    }
+
+    private byte[][] committedSlots(long pageId) {
+        byte[] raw = store.get(store.meta(), pageKey(pageId));
+        if (raw == null) {
+            throw EngineException.internal("PAGE_MISSING", "block-map page " + pageId
+                    + " is referenced but not stored; the array's store is damaged", null);
         }
+        return decodePage(raw);
+    }
+
+    /** The slots of the committed page at a position, or null when unmapped. */
+    private byte[][] committedPage(long mapId, long pageIndex) {
+        long pid = committedPageId(mapId, pageIndex);
+        return pid == NO_PAGE ? null : committedSlots(pid);
+    }
+
+    private byte[] chunk(byte[] hash) {
         byte[] stored = store.get(store.chunks(), hash);
         if (stored == null) {
-            throw EngineException.internal("CHUNK_MISSING", "block " + block + " of map " + mapId
-                    + " points to a chunk that is not stored; the array's store is damaged", null);
+            throw EngineException.internal("CHUNK_MISSING", "a block map points to a chunk that is not stored;"
+                    + " the array's store is damaged", null);
         }
         return decode(stored);
     }
 
-    /** Reads {@code length} bytes at {@code offset} of a map into {@code out} at {@code outOffset}. */
-    void read(long mapId, long offset, byte[] out, int outOffset, int length) {
-        int done = 0;
-        while (done < length) {
-            long pos = offset + done;
-            long block = pos / BLOCK_SIZE;
-            int inBlock = (int) (pos % BLOCK_SIZE);
-            int n = Math.min(BLOCK_SIZE - inBlock, length - done);
-            byte[] content = readBlock(mapId, block);
-            if (content == null) {
-                Arrays.fill(out, outOffset + done, outOffset + done + n, (byte) 0);
-            } else {
-                System.arraycopy(content, inBlock, out, outOffset + done, n);
-            }
-            done += n;
-        }
+    /** The block's committed content, or null when it is unmapped (reads as zeros). */
+    byte[] readBlock(long mapId, long block) {
+        byte[][] page = committedPage(mapId, block / PAGE_SLOTS);
+        byte[] hash = page == null ? null : page[(int) (block % PAGE_SLOTS)];
+        return hash == null ? null : chunk(hash);
     }
 
-    /** SHA-256 of a range, lower-case hex; unmapped blocks hash as zeros without being read. */
-    String checksum(long mapId, long offset, long length) {
-        MessageDigest digest = newDigest();
+    /** Walks a range block by block, loading each page once; content is null for unmapped blocks. */
+    private interface BlockVisitor {
+        void visit(byte[] content, int inBlock, int length);
+    }
+
+    private void walk(long mapId, long offset, long length, BlockVisitor visitor) {
+        long loadedIndex = -1;
+        byte[][] page = null;
         long done = 0;
         while (done < length) {
             long pos = offset + done;
             long block = pos / BLOCK_SIZE;
             int inBlock = (int) (pos % BLOCK_SIZE);
             int n = (int) Math.min(BLOCK_SIZE - inBlock, length - done);
-            byte[] content = readBlock(mapId, block);
-            digest.update(content == null ? ZERO_BLOCK : content, inBlock, n);
+            long pageIndex = block / PAGE_SLOTS;
+            if (pageIndex != loadedIndex) {
+                page = committedPage(mapId, pageIndex);
+                loadedIndex = pageIndex;
+            }
+            byte[] hash = page == null ? null : page[(int) (block % PAGE_SLOTS)];
+            visitor.visit(hash == null ? null : chunk(hash), inBlock, n);
             done += n;
         }
+    }
+
+    /** Reads {@code length} bytes at {@code offset} of a map into {@code out} at {@code outOffset}. */
+    void read(long mapId, long offset, byte[] out, int outOffset, int length) {
+        int[] pos = {outOffset};
+        walk(mapId, offset, length, (content, inBlock, n) -> {
+            if (content == null) {
+                Arrays.fill(out, pos[0], pos[0] + n, (byte) 0);
+            } else {
+                System.arraycopy(content, inBlock, out, pos[0], n);
+            }
+            pos[0] += n;
+        });
+    }
+
+    /** SHA-256 of a range, lower-case hex; unmapped blocks hash as zeros without being read. */
+    String checksum(long mapId, long offset, long length) {
+        MessageDigest digest = newDigest();
+        walk(mapId, offset, length,
+                (content, inBlock, n) -> digest.update(content == null ? ZERO_BLOCK : content, inBlock, n));
         return hex(digest.digest());
+    }
+
+    // --- Tx view -------------------------------------------------------------------------------
+
+    private long tablePageId(Tx tx, long mapId, long pageIndex) {
+        Long pending = tx.table.get(new TableKey(mapId, pageIndex));
+        return pending != null ? pending : committedPageId(mapId, pageIndex);
+    }
+
+    private Page page(Tx tx, long pageId) {
+        return tx.pages.computeIfAbsent(pageId, id -> {
+            byte[] owners = store.get(store.meta(), ownersKey(id));
+            if (owners == null) {
+                throw EngineException.internal("PAGE_MISSING", "block-map page " + id
+                        + " has no owner count; the array's store is damaged", null);
+            }
+            ByteBuffer b = ByteBuffer.wrap(owners);
+            return new Page(id, true, b.getLong(), b.getLong(), committedSlots(id));
+        });
+    }
+
+    private Page newPage(Tx tx, byte[][] slots) {
+        Page p = new Page(nextPageId++, false, 0, 0, new byte[PAGE_SLOTS][]);
+        if (slots != null) {
+            p.slots = slots.clone();
+        }
+        p.contentDirty = true;
+        tx.pages.put(p.id, p);
+        return p;
+    }
+
+    /** The page at a position, private to this map (copied first if shared), created if missing. */
+    private Page writablePage(Tx tx, long mapId, long pageIndex, boolean live) {
+        long pid = tablePageId(tx, mapId, pageIndex);
+        if (pid == NO_PAGE) {
+            Page created = newPage(tx, null);
+            created.own(live, 1);
+            tx.table.put(new TableKey(mapId, pageIndex), created.id);
+            return created;
+        }
+        Page p = page(tx, pid);
+        if (p.owners() == 1) {
+            return p;
+        }
+        Page copy = newPage(tx, p.slots);
+        p.own(live, -1);
+        copy.own(live, 1);
+        tx.table.put(new TableKey(mapId, pageIndex), copy.id);
+        return copy;
+    }
+
+    private void dropFromTable(Tx tx, long mapId, long pageIndex, Page p, boolean live) {
+        p.own(live, -1);
+        tx.table.put(new TableKey(mapId, pageIndex), NO_PAGE);
     }
 
     // --- writes (into a Tx) --------------------------------------------------------------------
@@ -123,51 +288,71 @@ final class BlockStore {
      * @return the change in the map's number of written blocks (-1, 0 or 1)
      */
     int setBlock(Tx tx, long mapId, long block, byte[] content, boolean live) {
-        byte[] key = mapKey(mapId, block);
-        byte[] old = store.get(store.meta(), key);
         byte[] hash = isZero(content) ? null : sha256(content);
+        return setBlock(tx, mapId, block, hash, () -> encode(content), live);
+    }
+
+    /** A full block hashed and compressed ahead of time, outside the array's lock. */
+    record Prepared(byte[] hash, byte[] encoded) {
+    }
+
+    /** Hashes and compresses a block (any thread); the hash is null for an all-zero block. */
+    static Prepared prepare(byte[] content) {
+        return isZero(content) ? new Prepared(null, null) : new Prepared(sha256(content), encode(content));
+    }
+
+    int setBlock(Tx tx, long mapId, long block, Prepared prepared, boolean live) {
+        return setBlock(tx, mapId, block, prepared.hash(), prepared::encoded, live);
+    }
+
+    private int setBlock(Tx tx, long mapId, long block, byte[] hash, Supplier<byte[]> encoded,
+            boolean live) {
+        long pageIndex = block / PAGE_SLOTS;
+        int slot = (int) (block % PAGE_SLOTS);
+        long pid = tablePageId(tx, mapId, pageIndex);
+        byte[] old = pid == NO_PAGE ? null : page(tx, pid).slots[slot];
         if (Arrays.equals(old, hash)) {
             return 0;
         }
-        if (old != null) {
-            tx.ref(old, live ? -1 : 0, live ? 0 : -1);
-        }
+        Page p = writablePage(tx, mapId, pageIndex, live);
+        p.slots[slot] = hash;
+        p.contentDirty = true;
         if (hash == null) {
-            tx.delete(key);
+            if (p.isEmpty()) {
+                dropFromTable(tx, mapId, pageIndex, p, live);
+            }
             return -1;
         }
-        tx.put(key, hash);
-        tx.ref(hash, live ? 1 : 0, live ? 0 : 1);
         ByteBuffer id = ByteBuffer.wrap(hash);
         if (!tx.newChunks.containsKey(id) && store.get(store.meta(), refKey(hash)) == null) {
-            tx.newChunks.put(id, encode(content));
+            tx.newChunks.put(id, encoded.get());
         }
         return old == null ? 1 : 0;
     }
 
-    /** Shares every block of {@code source} with the (empty or being emptied) map {@code target}. */
-    long copyMap(Tx tx, long source, long target, boolean targetLive) {
-        long[] count = {0};
-        store.scan(mapPrefix(source), (key, hash) -> {
-            long block = ByteBuffer.wrap(key, 9, 8).getLong();
-            tx.put(mapKey(target, block), hash);
-            tx.ref(hash, targetLive ? 1 : 0, targetLive ? 0 : 1);
-            count[0]++;
-        });
-        return count[0];
+    /** Shares every page of {@code source} with the empty (or just emptied) map {@code target}. */
+    void copyMap(Tx tx, long source, long target, boolean targetLive) {
+        List<long[]> entries = committedTable(source);
+        for (long[] e : entries) {
+            page(tx, e[1]).own(targetLive, 1);
+            tx.table.put(new TableKey(target, e[0]), e[1]);
+        }
     }
 
-    /** Drops every block of a map (chunks without references are freed at commit). */
+    /** Drops every page of a map (unreferenced pages and chunks are freed at commit). */
     void releaseMap(Tx tx, long mapId, boolean live) {
-        store.scan(mapPrefix(mapId), (key, hash) -> {
-            tx.delete(key);
-            tx.ref(hash, live ? -1 : 0, live ? 0 : -1);
-        });
+        for (long[] e : committedTable(mapId)) {
+            dropFromTable(tx, mapId, e[0], page(tx, e[1]), live);
+        }
     }
 
-    /** Moves a map's references between "live volume" and "other" (destroy and recover). */
+    /** Moves a map's page ownership between "live volume" and "other" (destroy and recover). */
     void moveRefs(Tx tx, long mapId, boolean toLive) {
-        store.scan(mapPrefix(mapId), (key, hash) -> tx.ref(hash, toLive ? 1 : -1, toLive ? -1 : 1));
+        for (long[] e : committedTable(mapId)) {
+            Page p = page(tx, e[1]);
+            p.own(toLive, 1);
+            p.own(!toLive, -1);
+        }
     }
 
     /**
@@ -178,32 +363,100 @@ final class BlockStore {
      */
     long truncate(Tx tx, long mapId, long newSize, boolean live) {
         long keepBlocks = (newSize + BLOCK_SIZE - 1) / BLOCK_SIZE;
-        long[] delta = {0};
-        store.scan(mapPrefix(mapId), (key, hash) -> {
-            long block = ByteBuffer.wrap(key, 9, 8).getLong();
-            if (block >= keepBlocks) {
-                tx.delete(key);
-                tx.ref(hash, live ? -1 : 0, live ? 0 : -1);
-                delta[0]--;
+        long delta = 0;
+        for (long[] e : committedTable(mapId)) {
+            long firstBlock = e[0] * PAGE_SLOTS;
+            if (firstBlock + PAGE_SLOTS <= keepBlocks) {
+                continue;
             }
-        });
+            for (int slot = (int) Math.max(0, keepBlocks - firstBlock); slot < PAGE_SLOTS; slot++) {
+                long pid = tablePageId(tx, mapId, e[0]);
+                if (pid != NO_PAGE && page(tx, pid).slots[slot] != null) {
+                    delta += setBlock(tx, mapId, firstBlock + slot, ZERO_BLOCK, live);
+                }
+            }
+        }
         int tail = (int) (newSize % BLOCK_SIZE);
         if (tail != 0) {
             byte[] last = readBlock(mapId, keepBlocks - 1);
             if (last != null) {
                 Arrays.fill(last, tail, BLOCK_SIZE, (byte) 0);
-                delta[0] += setBlock(tx, mapId, keepBlocks - 1, last, live);
+                delta += setBlock(tx, mapId, keepBlocks - 1, last, live);
             }
         }
-        return delta[0];
+        return delta;
     }
 
+    /** Committed page-table entries of a map as {pageIndex, pageId}. */
+    private List<long[]> committedTable(long mapId) {
+        List<long[]> out = new ArrayList<>();
+        store.scan(tablePrefix(mapId), (key, value) ->
+                out.add(new long[] {ByteBuffer.wrap(key, 9, 8).getLong(), ByteBuffer.wrap(value).getLong()}));
+        return out;
+    }
+
+    // --- commit --------------------------------------------------------------------------------
+
     /**
-     * Turns the Tx's reference changes into ref-count and chunk puts/deletes.
+     * Puts the Tx's page and page-table changes into its batch and turns them into chunk reference
+     * and chunk puts/deletes.
      *
      * @return the new {uniqueBytes, snapshotBytes} given the current ones
      */
     long[] prepareCommit(Tx tx, long uniqueBytes, long snapshotBytes) {
+        for (Map.Entry<TableKey, Long> e : tx.table.entrySet()) {
+            byte[] key = tableKey(e.getKey().mapId(), e.getKey().pageIndex());
+            if (e.getValue() == NO_PAGE) {
+                tx.delete(key);
+            } else {
+                tx.put(key, ByteBuffer.allocate(8).putLong(e.getValue()).array());
+            }
+        }
+        boolean allocated = false;
+        for (Page p : tx.pages.values()) {
+            allocated |= !p.existed;
+            if (p.live < 0 || p.other < 0) {
+                throw new IllegalStateException("negative owner count of page " + p.id);
+            }
+            boolean liveBefore = p.origLive > 0;
+            boolean liveAfter = p.live > 0;
+            boolean existsAfter = p.owners() > 0;
+            boolean changed = p.contentDirty || liveBefore != liveAfter || !existsAfter;
+            if (p.existed && changed) {
+                countSlots(tx, p.origSlots, liveBefore, -1);
+            }
+            if (existsAfter && (changed || !p.existed)) {
+                countSlots(tx, p.slots, liveAfter, 1);
+            }
+            if (!existsAfter) {
+                if (p.existed) {
+                    tx.delete(pageKey(p.id));
+                    tx.delete(ownersKey(p.id));
+                }
+                continue;
+            }
+            if (p.live != p.origLive || p.other != p.origOther || !p.existed) {
+                tx.put(ownersKey(p.id), ByteBuffer.allocate(16).putLong(p.live).putLong(p.other).array());
+            }
+            if (p.contentDirty) {
+                tx.put(pageKey(p.id), encodePage(p.slots));
+            }
+        }
+        if (allocated) {
+            tx.put(PAGE_ID_KEY, ByteBuffer.allocate(8).putLong(nextPageId).array());
+        }
+        return commitChunkRefs(tx, uniqueBytes, snapshotBytes);
+    }
+
+    private static void countSlots(Tx tx, byte[][] slots, boolean live, long sign) {
+        for (byte[] hash : slots) {
+            if (hash != null) {
+                tx.ref(hash, live ? sign : 0, live ? 0 : sign);
+            }
+        }
+    }
+
+    private long[] commitChunkRefs(Tx tx, long uniqueBytes, long snapshotBytes) {
         long unique = uniqueBytes;
         long snapshots = snapshotBytes;
         for (Map.Entry<ByteBuffer, long[]> e : tx.refDeltas.entrySet()) {
@@ -257,18 +510,37 @@ final class BlockStore {
 
     /** Physical bytes of the chunks that only the given maps reference. */
     long exclusiveBytes(List<Long> mapIds) {
-        Map<ByteBuffer, long[]> uses = new HashMap<>();
+        Map<Long, long[]> pageUses = new HashMap<>();
         for (long mapId : mapIds) {
-            store.scan(mapPrefix(mapId), (key, hash) ->
-                    uses.computeIfAbsent(ByteBuffer.wrap(hash), h -> new long[1])[0]++);
+            for (long[] e : committedTable(mapId)) {
+                pageUses.computeIfAbsent(e[1], id -> new long[1])[0]++;
+            }
         }
+        // Only chunks with several references need counting; memory stays proportional to them.
+        Map<ByteBuffer, long[]> slotUses = new HashMap<>();
         long total = 0;
-        for (Map.Entry<ByteBuffer, long[]> e : uses.entrySet()) {
+        for (Map.Entry<Long, long[]> e : pageUses.entrySet()) {
+            ByteBuffer owners = ByteBuffer.wrap(store.get(store.meta(), ownersKey(e.getKey())));
+            if (owners.getLong() + owners.getLong() != e.getValue()[0]) {
+                continue; // some other map shares this page, so its chunks are not exclusive
+            }
+            for (byte[] hash : committedSlots(e.getKey())) {
+                if (hash == null) {
+                    continue;
+                }
+                ByteBuffer ref = ByteBuffer.wrap(store.get(store.meta(), refKey(hash)));
+                if (ref.getLong() + ref.getLong() == 1) {
+                    total += ref.getInt();
+                } else {
+                    slotUses.computeIfAbsent(ByteBuffer.wrap(hash), h -> new long[1])[0]++;
+                }
+            }
+        }
+        for (Map.Entry<ByteBuffer, long[]> e : slotUses.entrySet()) {
             byte[] ref = store.get(store.meta(), refKey(e.getKey().array()));
             if (ref != null) {
                 ByteBuffer b = ByteBuffer.wrap(ref);
-                long refs = b.getLong() + b.getLong();
-                if (refs == e.getValue()[0]) {
+                if (b.getLong() + b.getLong() == e.getValue()[0]) {
                     total += b.getInt();
                 }
             }
@@ -279,24 +551,145 @@ final class BlockStore {
     /** Physical bytes of the distinct chunks a map references. */
     long mappedPhysicalBytes(long mapId) {
         Map<ByteBuffer, Boolean> seen = new HashMap<>();
-        long[] total = {0};
-        store.scan(mapPrefix(mapId), (key, hash) -> {
-            if (seen.put(ByteBuffer.wrap(hash), Boolean.TRUE) == null) {
-                byte[] ref = store.get(store.meta(), refKey(hash));
-                if (ref != null) {
-                    total[0] += ByteBuffer.wrap(ref).getInt(16);
+        long total = 0;
+        for (long[] e : committedTable(mapId)) {
+            for (byte[] hash : committedSlots(e[1])) {
+                if (hash == null) {
+                    continue;
+                }
+                ByteBuffer ref = ByteBuffer.wrap(store.get(store.meta(), refKey(hash)));
+                boolean single = ref.getLong() + ref.getLong() == 1;
+                if (single || seen.put(ByteBuffer.wrap(hash), Boolean.TRUE) == null) {
+                    total += ref.getInt();
+                }
+            }
+        }
+        return total;
+    }
+
+    // --- consistency check ---------------------------------------------------------------------
+
+    /**
+     * Recomputes every page owner count, chunk reference count and the space split from the page
+     * tables alone and compares them with what is stored (a test oracle and an operator's fsck).
+     *
+     * @param maps every map id of a live or destroyed object -> whether it is a live volume's
+     * @param writtenBlocks map id -> the written-block count its object records
+     * @return problems found (empty when consistent) and, last, "space unique=U snapshots=S"
+     */
+    List<String> check(Map<Long, Boolean> maps, Map<Long, Long> writtenBlocks) {
+        List<String> problems = new ArrayList<>();
+        Map<Long, long[]> owners = new HashMap<>();
+        Map<Long, long[]> slotsPerMap = new HashMap<>();
+        store.scan(new byte[] {'t'}, (key, value) -> {
+            long mapId = ByteBuffer.wrap(key, 1, 8).getLong();
+            long pageId = ByteBuffer.wrap(value).getLong();
+            Boolean live = maps.get(mapId);
+            if (live == null) {
+                problems.add("page table of unknown map " + mapId);
+                return;
+            }
+            owners.computeIfAbsent(pageId, id -> new long[2])[live ? 0 : 1]++;
+            long used = 0;
+            for (byte[] hash : committedSlots(pageId)) {
+                used += hash == null ? 0 : 1;
+            }
+            slotsPerMap.computeIfAbsent(mapId, id -> new long[1])[0] += used;
+        });
+        writtenBlocks.forEach((mapId, count) -> {
+            long actual = slotsPerMap.getOrDefault(mapId, new long[1])[0];
+            if (actual != count) {
+                problems.add("map " + mapId + " maps " + actual + " blocks but its object records " + count);
+            }
+        });
+        Map<ByteBuffer, long[]> refs = new HashMap<>();
+        long[] storedPages = {0};
+        store.scan(new byte[] {'o'}, (key, value) -> {
+            storedPages[0]++;
+            long pageId = ByteBuffer.wrap(key, 1, 8).getLong();
+            ByteBuffer b = ByteBuffer.wrap(value);
+            long live = b.getLong();
+            long other = b.getLong();
+            long[] expected = owners.get(pageId);
+            if (expected == null || expected[0] != live || expected[1] != other) {
+                problems.add("page " + pageId + " owners " + live + "/" + other + " but page tables say "
+                        + (expected == null ? "none" : expected[0] + "/" + expected[1]));
+            }
+            for (byte[] hash : committedSlots(pageId)) {
+                if (hash != null) {
+                    refs.computeIfAbsent(ByteBuffer.wrap(hash), h -> new long[2])[live > 0 ? 0 : 1]++;
                 }
             }
         });
-        return total[0];
+        if (storedPages[0] != owners.size()) {
+            problems.add(storedPages[0] + " pages stored but " + owners.size() + " referenced");
+        }
+        long[] space = {0, 0};
+        long[] storedRefs = {0};
+        store.scan(new byte[] {'r'}, (key, value) -> {
+            storedRefs[0]++;
+            byte[] hash = Arrays.copyOfRange(key, 1, key.length);
+            ByteBuffer b = ByteBuffer.wrap(value);
+            long live = b.getLong();
+            long other = b.getLong();
+            int len = b.getInt();
+            long[] expected = refs.get(ByteBuffer.wrap(hash));
+            if (expected == null || expected[0] != live || expected[1] != other) {
+                problems.add("chunk " + hex(hash) + " refs " + live + "/" + other + " but pages say "
+                        + (expected == null ? "none" : expected[0] + "/" + expected[1]));
+            }
+            if (store.get(store.chunks(), hash) == null) {
+                problems.add("chunk " + hex(hash) + " is counted but not stored");
+            }
+            space[live > 0 ? 0 : 1] += len;
+        });
+        long[] storedChunks = {0};
+        store.scan(store.chunks(), new byte[0], (key, value) -> storedChunks[0]++);
+        if (storedChunks[0] != refs.size() || storedRefs[0] != refs.size()) {
+            problems.add(storedChunks[0] + " chunks and " + storedRefs[0] + " ref counts stored but "
+                    + refs.size() + " referenced");
+        }
+        problems.add("space unique=" + space[0] + " snapshots=" + space[1]);
+        return problems;
     }
 
-    // --- helpers -------------------------------------------------------------------------------
+    // --- encodings -----------------------------------------------------------------------------
+
+    /** 32-byte occupancy bitmap, then the hashes of the occupied slots in order. */
+    private static byte[] encodePage(byte[][] slots) {
+        int count = 0;
+        byte[] bitmap = new byte[PAGE_SLOTS / 8];
+        for (int i = 0; i < PAGE_SLOTS; i++) {
+            if (slots[i] != null) {
+                bitmap[i >> 3] |= (byte) (1 << (i & 7));
+                count++;
+            }
+        }
+        ByteBuffer out = ByteBuffer.allocate(bitmap.length + count * HASH_BYTES).put(bitmap);
+        for (byte[] hash : slots) {
+            if (hash != null) {
+                out.put(hash);
+            }
+        }
+        return out.array();
+    }
+
+    private static byte[][] decodePage(byte[] raw) {
+        byte[][] slots = new byte[PAGE_SLOTS][];
+        int pos = PAGE_SLOTS / 8;
+        for (int i = 0; i < PAGE_SLOTS; i++) {
+            if ((raw[i >> 3] & (1 << (i & 7))) != 0) {
+                slots[i] = Arrays.copyOfRange(raw, pos, pos + HASH_BYTES);
+                pos += HASH_BYTES;
+            }
+        }
+        return slots;
+    }
 
     private void putChunk(Tx tx, byte[] hash, byte[] body) {
         try {
             tx.batch.put(store.chunks(), hash, body);
-        } catch (org.rocksdb.RocksDBException e) {
+        } catch (RocksDBException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -304,22 +697,20 @@ final class BlockStore {
     private void deleteChunk(Tx tx, byte[] hash) {
         try {
             tx.batch.delete(store.chunks(), hash);
-        } catch (org.rocksdb.RocksDBException e) {
+        } catch (RocksDBException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private byte[] encode(byte[] content) {
+    private static byte[] encode(byte[] content) {
         byte[] out = new byte[BLOCK_SIZE + 1];
-        int n;
-        synchronized (deflater) {
-            deflater.reset();
-            deflater.setInput(content);
-            deflater.finish();
-            n = deflater.deflate(out, 1, BLOCK_SIZE - 1);
-            if (!deflater.finished()) {
-                n = -1;
-            }
+        Deflater deflater = DEFLATER.get();
+        deflater.reset();
+        deflater.setInput(content);
+        deflater.finish();
+        int n = deflater.deflate(out, 1, BLOCK_SIZE - 1);
+        if (!deflater.finished()) {
+            n = -1;
         }
         if (n < 0) {
             out[0] = CODEC_RAW;
@@ -385,8 +776,6 @@ final class BlockStore {
     }
 
     void close() {
-        synchronized (deflater) {
-            deflater.end();
-        }
+        // nothing native to free: per-thread Deflaters are released by their Cleaner
     }
 }

@@ -39,7 +39,8 @@ final class Names {
     static void checkSuffix(String suffix) {
         if (suffix == null || !SUFFIX.matcher(suffix).matches()) {
             throw EngineException.invalidArgument("INVALID_SNAPSHOT_SUFFIX", "Snapshot suffix '" + suffix
-                    + "' is invalid: use 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit.");
+                    + "' is invalid: use 1-63 letters, digits, '_' or '-',"
+                    + " starting and ending with a letter or digit.");
         }
     }
 

@@ -28,7 +28,8 @@ import org.rocksdb.WriteOptions;
  *   <li>default (LZ4): metadata JSON ({@code a} array state, {@code v/NAME} volumes, {@code s/NAME}
  *       snapshots, {@code h/NAME} hosts with their connections), block maps ({@code m} + mapId +
  *       block index -> chunk hash) and chunk reference counts ({@code r} + hash);</li>
- *   <li>{@code chunks} (no RocksDB compression, the values are already deflated): hash -> chunk.</li>
+ *   <li>{@code chunks} (no RocksDB compression, the values are already deflated; large values in
+ *       blob files): hash -> chunk.</li>
  * </ul>
  * Every acknowledged mutation is one WriteBatch written with sync=true, so the WAL holds it before
  * the caller sees success.
@@ -67,8 +68,12 @@ final class SimStore implements AutoCloseable {
         // Small memtables: a service hosts several arrays and should stay well under 512 MiB.
         metaOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setWriteBufferSize(8L << 20).setMaxWriteBufferNumber(2);
+        // Chunks (up to 32 KiB, already deflated) go to blob files so compaction does not rewrite
+        // them; blob GC reclaims the space of eradicated chunks.
         chunkOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION)
-                .setWriteBufferSize(16L << 20).setMaxWriteBufferNumber(2);
+                .setWriteBufferSize(16L << 20).setMaxWriteBufferNumber(2)
+                .setEnableBlobFiles(true).setMinBlobSize(512).setBlobFileSize(256L << 20)
+                .setEnableBlobGarbageCollection(true);
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),
                 new ColumnFamilyDescriptor(bytes("chunks"), chunkOptions));
@@ -108,8 +113,13 @@ final class SimStore implements AutoCloseable {
 
     /** Calls {@code visitor} for every key of the meta family starting with {@code prefix}. */
     void scan(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+        scan(meta(), prefix, visitor);
+    }
+
+    /** Calls {@code visitor} for every key of {@code family} starting with {@code prefix}. */
+    void scan(ColumnFamilyHandle family, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
         try (ReadOptions options = new ReadOptions().setTotalOrderSeek(true);
-                RocksIterator it = db.newIterator(meta(), options)) {
+                RocksIterator it = db.newIterator(family, options)) {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
                 visitor.accept(it.key(), it.value());
             }

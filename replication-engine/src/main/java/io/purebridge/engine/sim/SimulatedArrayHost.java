@@ -88,8 +88,8 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
         byte[] expected = array.config().apiToken().getBytes(StandardCharsets.UTF_8);
         byte[] given = (apiToken == null ? "" : apiToken).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(expected, given)) {
-            throw new EngineException(ErrorCode.UNAUTHENTICATED, "INVALID_API_TOKEN", "The API token for simulated array '"
-                    + name + "' was refused; set pure_api_token (or the replication_device api_token) to the token"
+            throw new EngineException(ErrorCode.UNAUTHENTICATED, "INVALID_API_TOKEN",
+                    "The API token for simulated array '" + name + "' was refused; set pure_api_token (or the replication_device api_token) to the token"
                     + " the service config gives that array.");
         }
         return array;

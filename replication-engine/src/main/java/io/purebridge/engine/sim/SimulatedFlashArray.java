@@ -18,7 +18,11 @@ import io.purebridge.engine.sim.StoredState.Snapshot;
 import io.purebridge.engine.sim.StoredState.Volume;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,9 +32,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +108,11 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
 
     public String name() {
         return config.name();
+    }
+
+    /** How long destroyed objects wait before automatic eradication (for time_remaining). */
+    public Duration eradicationDelay() {
+        return config.eradicationDelay();
     }
 
     SimulatedArrayConfig config() {
@@ -265,15 +276,15 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
                 sourceSize = src.provisionedBytes();
                 sourceBlocks = src.writtenBlocks();
             }
-            if (sourceName.equals(targetName)) {
-                throw EngineException.invalidArgument("SAME_SOURCE_AND_TARGET", "Cannot copy volume " + sourceName
-                        + " onto itself; choose a different target.");
-            }
             try (Tx tx = new Tx()) {
                 Volume result;
                 ArrayState next = state;
                 if (overwrite) {
                     Volume target = liveVolume(targetName);
+                    if (sourceName.equals(targetName)) {
+                        throw EngineException.invalidArgument("SAME_SOURCE_AND_TARGET", "Cannot copy volume "
+                                + sourceName + " onto itself; choose a different target.");
+                    }
                     blocks.releaseMap(tx, target.mapId(), true);
                     blocks.copyMap(tx, sourceMap, target.mapId(), true);
                     result = target.withData(sourceSize, sourceBlocks);
@@ -481,8 +492,12 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
             ArrayState next = state;
             String sfx = suffix;
             if (sfx == null) {
-                sfx = Long.toString(state.nextSnapshotNumber());
-                next = next.withSnapshotNumber(state.nextSnapshotNumber() + 1);
+                long number = state.nextSnapshotNumber();
+                while (snapshots.containsKey(volumeName + "." + number)) {
+                    number++; // a caller chose this numeric suffix explicitly
+                }
+                sfx = Long.toString(number);
+                next = next.withSnapshotNumber(number + 1);
             }
             String name = volumeName + "." + sfx;
             checkSnapshotNameFree(name);
@@ -599,7 +614,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    private static List<String> normalize(List<String> values, java.util.function.UnaryOperator<String> check) {
+    private static List<String> normalize(List<String> values, UnaryOperator<String> check) {
         Set<String> out = new LinkedHashSet<>();
         if (values != null) {
             for (String v : values) {
@@ -651,7 +666,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     public HostRecord updateHost(String name, String personality, String chapUser, String chapSecret) {
         if (personality != null && !personality.isEmpty() && !PERSONALITIES.contains(personality)) {
             throw EngineException.invalidArgument("INVALID_PERSONALITY", "Host personality '" + personality
-                    + "' is not one of " + new java.util.TreeSet<>(PERSONALITIES)
+                    + "' is not one of " + new TreeSet<>(PERSONALITIES)
                     + " (or empty to clear it).");
         }
         if (chapSecret != null && !chapSecret.isEmpty() && (chapSecret.length() < 12 || chapSecret.length() > 255)) {
@@ -733,7 +748,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
                 h.connections().entrySet().stream()
                         .filter(e -> volumeName == null || volumeName.equals(e.getKey()))
                         .map(e -> new ConnectionRecord(h.name(), e.getKey(), e.getValue()))
-                        .sorted(java.util.Comparator.comparingInt(ConnectionRecord::lun))
+                        .sorted(Comparator.comparingInt(ConnectionRecord::lun))
                         .forEach(out::add);
             }
             return out;
@@ -781,6 +796,17 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     @Override
     public void write(String volumeName, long offsetBytes, byte[] data) {
         Objects.requireNonNull(data, "data");
+        checkIoSize(volumeName, data.length);
+        // Hash and compress whole blocks before taking the lock, so other callers are not held up.
+        Map<Long, BlockStore.Prepared> prepared = new HashMap<>();
+        if (offsetBytes >= 0 && data.length > 0) {
+            long first = (offsetBytes + BlockStore.BLOCK_SIZE - 1) / BlockStore.BLOCK_SIZE;
+            for (long b = first; (b + 1) * BlockStore.BLOCK_SIZE <= offsetBytes + data.length; b++) {
+                int from = (int) (b * BlockStore.BLOCK_SIZE - offsetBytes);
+                prepared.put(b, BlockStore.prepare(
+                        Arrays.copyOfRange(data, from, from + BlockStore.BLOCK_SIZE)));
+            }
+        }
         mutate(() -> {
             Volume v = volumes.get(volumeName);
             if (v == null) {
@@ -805,19 +831,18 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
                     long blockStart = b * BlockStore.BLOCK_SIZE;
                     long from = Math.max(blockStart, offsetBytes);
                     long to = Math.min(blockStart + BlockStore.BLOCK_SIZE, offsetBytes + data.length);
-                    byte[] content;
-                    if (to - from == BlockStore.BLOCK_SIZE) {
-                        content = java.util.Arrays.copyOfRange(data, (int) (from - offsetBytes),
-                                (int) (to - offsetBytes));
+                    BlockStore.Prepared whole = prepared.get(b);
+                    if (whole != null) {
+                        written += blocks.setBlock(tx, v.mapId(), b, whole, true);
                     } else {
-                        content = blocks.readBlock(v.mapId(), b);
+                        byte[] content = blocks.readBlock(v.mapId(), b);
                         if (content == null) {
                             content = new byte[BlockStore.BLOCK_SIZE];
                         }
                         System.arraycopy(data, (int) (from - offsetBytes), content, (int) (from - blockStart),
                                 (int) (to - from));
+                        written += blocks.setBlock(tx, v.mapId(), b, content, true);
                     }
-                    written += blocks.setBlock(tx, v.mapId(), b, content, true);
                 }
                 putVolume(tx, v.withData(v.provisionedBytes(), written));
                 commit(tx, state);
@@ -828,6 +853,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
 
     @Override
     public byte[] read(String name, long offsetBytes, int length) {
+        checkIoSize(name, length);
         return read(() -> {
             long[] map = dataSource(name);
             checkRange(name, map[1], offsetBytes, length);
@@ -850,13 +876,42 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     public VolumeSpace volumeSpace(String volumeName) {
         return read(() -> {
             Volume v = existingVolume(volumeName);
-            long unique = blocks.exclusiveBytes(List.of(v.mapId()));
             List<Long> snapMaps = snapshotsOf(volumeName).stream().map(Snapshot::mapId).toList();
+            List<Long> family = new ArrayList<>(snapMaps);
+            family.add(v.mapId());
+            // FlashArray counts data a volume shares only with its own snapshots as the volume's
             long snaps = snapMaps.isEmpty() ? 0 : blocks.exclusiveBytes(snapMaps);
+            long unique = blocks.exclusiveBytes(family) - snaps;
             long physical = blocks.mappedPhysicalBytes(v.mapId());
             long virtual = v.writtenBlocks() * BlockStore.BLOCK_SIZE;
             return new VolumeSpace(v.provisionedBytes(), virtual, unique, snaps, ratio(virtual, physical),
                     ratio(v.provisionedBytes(), physical));
+        });
+    }
+
+    /**
+     * Recomputes reference counts and space from the block maps and compares them with the stored
+     * ones (test oracle, operator fsck). Returns the problems found; empty when consistent.
+     */
+    List<String> checkConsistency() {
+        return read(() -> {
+            Map<Long, Boolean> maps = new HashMap<>();
+            Map<Long, Long> written = new HashMap<>();
+            for (Volume v : volumes.values()) {
+                maps.put(v.mapId(), !v.destroyed());
+                written.put(v.mapId(), v.writtenBlocks());
+            }
+            for (Snapshot s : snapshots.values()) {
+                maps.put(s.mapId(), false);
+                written.put(s.mapId(), s.writtenBlocks());
+            }
+            List<String> problems = new ArrayList<>(blocks.check(maps, written));
+            String space = problems.remove(problems.size() - 1);
+            String expected = "space unique=" + state.uniqueBytes() + " snapshots=" + state.snapshotBytes();
+            if (!space.equals(expected)) {
+                problems.add("recomputed " + space + " but the array reports " + expected);
+            }
+            return problems;
         });
     }
 
@@ -872,6 +927,13 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         }
         throw EngineException.notFound("VOLUME_NOT_FOUND", "No such volume or snapshot: " + name
                 + " does not exist.");
+    }
+
+    private static void checkIoSize(String name, long length) {
+        if (length > MAX_IO_BYTES) {
+            throw EngineException.invalidArgument("IO_TOO_LARGE", "A single read or write of " + name
+                    + " may move at most " + MAX_IO_BYTES + " bytes, got " + length + "; split the transfer.");
+        }
     }
 
     private static void checkRange(String name, long size, long offset, long length) {
@@ -953,8 +1015,8 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
 
     private static void checkSize(String name, long size) {
         if (size <= 0) {
-            throw EngineException.invalidArgument("SIZE_NOT_POSITIVE", "Size of volume " + name + " must be positive, got "
-                    + size + ".");
+            throw EngineException.invalidArgument("SIZE_NOT_POSITIVE", "Size of volume " + name
+                    + " must be positive, got " + size + ".");
         }
         if (size % 512 != 0) {
             throw EngineException.invalidArgument("SIZE_NOT_ALIGNED", "Size of volume " + name

@@ -10,8 +10,9 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
 /**
- * One atomic change of an array: a RocksDB WriteBatch, the chunk reference changes it implies and
- * the in-memory updates to apply once the batch is durable. Nothing is visible before commit.
+ * One atomic change of an array: a RocksDB WriteBatch, the block-map pages and chunk references it
+ * changes, and the in-memory updates to apply once the batch is durable. Nothing is visible before
+ * commit.
  */
 final class Tx implements AutoCloseable {
     final WriteBatch batch = new WriteBatch();
@@ -19,6 +20,10 @@ final class Tx implements AutoCloseable {
     final Map<ByteBuffer, long[]> refDeltas = new LinkedHashMap<>();
     /** encoded chunk bodies for hashes that were not stored when this Tx first met them */
     final Map<ByteBuffer, byte[]> newChunks = new HashMap<>();
+    /** pages read or changed by this Tx, by page id */
+    final Map<Long, BlockStore.Page> pages = new HashMap<>();
+    /** page-table edits: (map, page index) -> page id, or {@link BlockStore#NO_PAGE} for removed */
+    final Map<BlockStore.TableKey, Long> table = new HashMap<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
 
     void ref(byte[] hash, long liveDelta, long otherDelta) {

@@ -21,9 +21,11 @@
  *
  * <h2>Data</h2>
  * 32 KiB blocks; content-addressed chunks (SHA-256) stored once with reference counts,
- * Deflate-compressed (level 1); per-object block maps; snapshot, clone, copy, overwrite and revert
- * share chunks by copying block-map entries: O(number of written blocks) in metadata, no data
- * copy. Unwritten and all-zero blocks take no space; chunks are freed when their last reference
- * goes (eradication, overwrite), never on destroy. See {@link io.purebridge.engine.sim.BlockStore}.
+ * Deflate-compressed (level 1) into RocksDB blob files; block maps are page tables of shared,
+ * reference-counted 256-block pages, so snapshot, clone, copy, overwrite and revert cost
+ * O(written pages) = O(written bytes / 8 MiB) in metadata and no data copy; the first write to a
+ * shared page copies that page. Unwritten and all-zero blocks take no space; chunks are freed when
+ * their last reference goes (eradication, overwrite, truncation), never on destroy. See
+ * {@link io.purebridge.engine.sim.BlockStore}.
  */
 package io.purebridge.engine.sim;

@@ -28,6 +28,10 @@ class RestErrorsTest {
         assertThat(map(400, "Cannot eradicate volume that has not been destroyed.").reason()).isEqualTo("NOT_DESTROYED");
         assertThat(map(400, "Implicit truncation not permitted.").code()).isEqualTo(ErrorCode.OUT_OF_RANGE);
         assertThat(map(400, "Something else entirely.").code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        EngineException taken = map(400, "Volume v1 already exists and has been destroyed.");
+        assertThat(taken.code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
+        assertThat(taken.reason()).isEqualTo("DESTROYED");
+        assertThat(map(400, "Size 5 PiB exceeds the 4 PiB maximum.").code()).isEqualTo(ErrorCode.OUT_OF_RANGE);
     }
 
     @Test

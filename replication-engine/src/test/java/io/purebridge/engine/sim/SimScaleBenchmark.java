@@ -3,6 +3,7 @@ package io.purebridge.engine.sim;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Random;
 
 /**
  * Not a test: creates 10,000 volumes and 50,000 snapshots (plus some data), reopens the array and
@@ -29,6 +30,24 @@ public final class SimScaleBenchmark {
                 }
             }
             report("created", start);
+        }
+        try (SimulatedFlashArray a = new SimulatedFlashArray(SimulatedArrayConfig.of("scale", "t"), dir, Clock.systemUTC())) {
+            a.createVolume("big", 4L << 30);
+            byte[] chunk = new byte[4 << 20];
+            Random random = new Random(1);
+            long writeStart = System.nanoTime();
+            for (long off = 0; off < (1L << 30); off += chunk.length) {
+                random.nextBytes(chunk);
+                a.write("big", off, chunk);
+            }
+            report("wrote 1 GiB of random data", writeStart);
+            long snapStart = System.nanoTime();
+            a.createSnapshot("big", "s1");
+            a.copyVolume("big.s1", "big-clone", false);
+            report("snapshot + clone of the 1 GiB volume", snapStart);
+            long cowStart = System.nanoTime();
+            a.write("big", 0, new byte[] {1});
+            report("first write after the snapshot (copies one page)", cowStart);
         }
         long reopen = System.nanoTime();
         try (SimulatedFlashArray a = new SimulatedFlashArray(SimulatedArrayConfig.of("scale", "t"), dir, Clock.systemUTC())) {

@@ -43,6 +43,7 @@ class SimulatedFlashArrayCrashTest {
                                 .isEqualTo(CrashWriter.data(n));
                     }
                 }
+                assertThat(array.checkConsistency()).as("round %d", round).isEmpty();
                 // the store stays usable after the crash
                 array.write("data", 0, new byte[] {42});
                 assertThat(array.read("data", 0, 1)).containsExactly(42);

@@ -62,6 +62,7 @@ class SimulatedFlashArrayPersistenceTest {
             assertThat(a.listSnapshots(null)).containsExactlyElementsOf(snapshots);
             assertThat(a.listHosts()).containsExactlyElementsOf(hosts);
             assertThat(a.listConnections(null, null)).containsExactlyElementsOf(connections);
+            assertThat(a.checkConsistency()).isEmpty();
             // counters continue: no serial or auto suffix is handed out twice
             VolumeRecord fresh = a.createVolume("v4", GIB);
             assertThat(volumes).extracting(VolumeRecord::serial).doesNotContain(fresh.serial());
@@ -104,6 +105,18 @@ class SimulatedFlashArrayPersistenceTest {
             assertThat(a.eradicateExpired()).isEqualTo(2);
             assertThat(a.listVolumes()).isEmpty();
             assertThat(a.listSnapshots(null)).isEmpty();
+        }
+    }
+
+    @Test
+    void automaticSnapshotSuffixesSkipNumbersTakenExplicitly() {
+        try (SimulatedFlashArray a = open(Duration.ofHours(24))) {
+            a.createVolume("v1", GIB);
+            SnapshotRecord first = a.createSnapshot("v1", null);
+            String next = Long.toString(Long.parseLong(first.suffix()) + 1);
+            a.createSnapshot("v1", next);
+            SnapshotRecord auto = a.createSnapshot("v1", null);
+            assertThat(auto.suffix()).matches("\\d+").isNotEqualTo(next).isNotEqualTo(first.suffix());
         }
     }
 }

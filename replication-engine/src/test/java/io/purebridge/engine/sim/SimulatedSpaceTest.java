@@ -1,9 +1,13 @@
 package io.purebridge.engine.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.VolumeSpace;
+import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.error.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +66,7 @@ class SimulatedSpaceTest {
         assertThat(s.totalPhysicalBytes()).isBetween(10 * MIB, 10 * MIB + 64 * 1024);
         assertThat(s.uniqueBytes()).isEqualTo(s.totalPhysicalBytes());
         assertThat(s.snapshotsBytes()).isZero();
-        assertThat(s.totalReduction()).isCloseTo((double) TIB / s.totalPhysicalBytes(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(s.totalReduction()).isCloseTo((double) TIB / s.totalPhysicalBytes(), offset(1e-6));
         VolumeSpace v = a.volumeSpace("big");
         assertThat(v.virtualBytes()).isEqualTo(10 * MIB);
         assertThat(v.uniqueBytes()).isEqualTo(s.uniqueBytes());
@@ -80,7 +84,7 @@ class SimulatedSpaceTest {
         a.write("v2", 8 * MIB, data);
         ArraySpace s = a.space();
         assertThat(s.totalPhysicalBytes()).isEqualTo(once);
-        assertThat(s.dataReduction()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(s.dataReduction()).isCloseTo(3.0, offset(0.01));
         assertThat(a.volumeSpace("v1").virtualBytes()).isEqualTo(8 * MIB);
     }
 
@@ -192,9 +196,9 @@ class SimulatedSpaceTest {
                 dir.resolve("small"), clock);
         a.createVolume("v", 64 * MIB);
         a.write("v", 0, random(12, MIB));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.write("v", 8 * MIB, random(13, 2 * MIB)))
-                .isInstanceOfSatisfying(io.purebridge.engine.error.EngineException.class, e -> {
-                    assertThat(e.code()).isEqualTo(io.purebridge.engine.error.ErrorCode.RESOURCE_EXHAUSTED);
+        assertThatThrownBy(() -> a.write("v", 8 * MIB, random(13, 2 * MIB)))
+                .isInstanceOfSatisfying(EngineException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
                     assertThat(e.reason()).isEqualTo("ARRAY_FULL");
                 });
         assertThat(a.space().totalPhysicalBytes()).isEqualTo(MIB);
@@ -202,5 +206,30 @@ class SimulatedSpaceTest {
         a.createSnapshot("v", "s1");
         a.write("v", 0, new byte[(int) MIB]);
         assertThat(a.space().snapshotsBytes()).isEqualTo(MIB);
+    }
+
+    @Test
+    void volumeSpaceCountsDataSharedWithItsOwnSnapshotsAsTheVolumes() {
+        a.createVolume("v", 64 * MIB);
+        a.write("v", 0, random(14, 2 * MIB));
+        a.createSnapshot("v", "s1");
+        VolumeSpace fresh = a.volumeSpace("v");
+        assertThat(fresh.uniqueBytes()).isEqualTo(2 * MIB);
+        assertThat(fresh.snapshotsBytes()).isZero();
+        a.write("v", 0, random(15, MIB));
+        VolumeSpace after = a.volumeSpace("v");
+        assertThat(after.uniqueBytes()).isEqualTo(2 * MIB);
+        assertThat(after.snapshotsBytes()).isEqualTo(MIB);
+        assertThat(after.virtualBytes()).isEqualTo(2 * MIB);
+        assertThat(after.dataReduction()).isCloseTo(1.0, offset(0.01));
+        assertThat(a.checkConsistency()).isEmpty();
+    }
+
+    @Test
+    void oversizedTransfersAreRefused() {
+        a.createVolume("v", TIB);
+        assertThatThrownBy(() -> a.read("v", 0, (64 << 20) + 1))
+                .isInstanceOfSatisfying(EngineException.class,
+                        e -> assertThat(e.reason()).isEqualTo("IO_TOO_LARGE"));
     }
 }

@@ -1,0 +1,65 @@
+package io.purebridge.server.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class SessionStoreTest {
+    /** A clock tests move by hand. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void sessionsBelongToOneArrayAndExpireWhenIdle() {
+        ManualClock clock = new ManualClock();
+        SessionStore store = new SessionStore(Map.of("a", "tok-a", SessionStore.ANY_ARRAY, "tok-any"), clock,
+                Duration.ofMinutes(30));
+        assertThat(store.login("a", "tok-any")).isNull();
+        assertThat(store.login("a", null)).isNull();
+        String session = store.login("a", "tok-a");
+        assertThat(session).isNotNull();
+        assertThat(store.check("a", session)).isTrue();
+        assertThat(store.check("b", session)).isFalse();
+        assertThat(store.login("b", "tok-any")).isNotNull();
+
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(store.check("a", session)).isTrue();
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(store.check("a", session)).as("used 29 minutes ago").isTrue();
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(store.check("a", session)).isFalse();
+
+        String again = store.login("a", "tok-a");
+        store.logout(again);
+        assertThat(store.check("a", again)).isFalse();
+    }
+}

@@ -1,0 +1,212 @@
+"""Conversions between Cinder objects and purebridge.v1 messages. No decisions live here."""
+
+import re
+
+from purebridge.v1 import volume_driver_pb2 as pb
+
+
+def option_string(value):
+    """An oslo.config value as the service receives it (None means unset: skipped)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def _extra_specs(volume):
+    if volume.obj_attr_is_set("volume_type"):
+        volume_type = volume.volume_type
+    elif volume.volume_type_id:
+        volume_type = volume.volume_type  # lazy-loaded from Cinder's database
+    else:
+        volume_type = None
+    specs = getattr(volume_type, "extra_specs", None) or {}
+    return {str(k): str(v) for k, v in specs.items()}
+
+
+def volume_message(volume):
+    return pb.Volume(
+        id=volume.id,
+        name_id=volume.name_id,
+        name=volume.name,
+        provider_id=volume.provider_id or "",
+        size_gib=int(volume.size or 0),
+        volume_type_extra_specs=_extra_specs(volume),
+        replication_status=volume.replication_status or "")
+
+
+def snapshot_message(snapshot):
+    return pb.Snapshot(
+        id=snapshot.id,
+        name=snapshot.name,
+        provider_id=snapshot.provider_id or "",
+        volume=volume_message(snapshot.volume),
+        volume_size_gib=int(snapshot.volume_size or 0))
+
+
+def connector_message(connector):
+    return pb.Connector(
+        host=connector.get("host") or "",
+        initiator=connector.get("initiator") or "",
+        wwpns=list(connector.get("wwpns") or []),
+        wwnns=list(connector.get("wwnns") or []),
+        nqn=connector.get("nqn") or "",
+        system_uuid=connector.get("system uuid") or "",
+        ip=connector.get("ip") or "",
+        multipath=bool(connector.get("multipath")))
+
+
+def _current_metadata(obj):
+    if obj.obj_attr_is_set("metadata") and obj.metadata:
+        return dict(obj.metadata)
+    return {}
+
+
+def volume_model_update(volume, update):
+    """A VolumeModelUpdate as Cinder's model update dict; driver metadata merged in."""
+    model = {}
+    if update.provider_id:
+        model["provider_id"] = update.provider_id
+    if update.replication_status:
+        model["replication_status"] = update.replication_status
+    if update.metadata:
+        model["metadata"] = {**_current_metadata(volume), **update.metadata}
+    return model or None
+
+
+def snapshot_model_update(snapshot, update):
+    model = {}
+    if update.provider_id:
+        model["provider_id"] = update.provider_id
+    if update.metadata:
+        model["metadata"] = {**_current_metadata(snapshot), **update.metadata}
+    return model or None
+
+
+def provider_updates(objs, updates):
+    """UpdateProviderInfo's answer as update_provider_info's list of dicts."""
+    by_id = {obj.id: obj for obj in objs}
+    result = []
+    for update in updates:
+        entry = {"id": update.id, "provider_id": update.provider_id}
+        if update.metadata:
+            current = by_id.get(update.id)
+            base = _current_metadata(current) if current is not None else {}
+            entry["metadata"] = {**base, **update.metadata}
+        result.append(entry)
+    return result
+
+
+def iscsi_connection(target):
+    data = {
+        "target_discovered": target.target_discovered,
+        "discard": target.discard,
+    }
+    if target.addressing_mode:
+        data["addressing_mode"] = target.addressing_mode
+    if target.target_iqns:
+        data["target_iqns"] = list(target.target_iqns)
+        data["target_portals"] = list(target.target_portals)
+        data["target_luns"] = list(target.target_luns)
+    if target.wwn:
+        data["wwn"] = target.wwn
+    if target.auth_method:
+        data["auth_method"] = target.auth_method
+        data["auth_username"] = target.auth_username
+        data["auth_password"] = target.auth_password
+    return {"driver_volume_type": "iscsi", "data": data}
+
+
+def _initiator_target_map(target):
+    return {initiator: list(wwns.wwns)
+            for initiator, wwns in target.initiator_target_map.items()}
+
+
+def fc_connection(target):
+    luns = list(target.target_luns)
+    wwns = list(target.target_wwns)
+    data = {
+        "target_discovered": target.target_discovered,
+        "target_luns": luns,
+        "target_wwn": wwns,
+        "target_wwns": wwns,
+        "initiator_target_map": _initiator_target_map(target),
+        "discard": target.discard,
+    }
+    if luns:
+        data["target_lun"] = luns[0]
+    if target.addressing_mode:
+        data["addressing_mode"] = target.addressing_mode
+    if target.wwn:
+        data["wwn"] = target.wwn
+    return {"driver_volume_type": "fibre_channel", "data": data}
+
+
+def fc_disconnection(info):
+    """terminate_connection's FC answer: zones to remove once the host has no connection."""
+    data = {}
+    if info is not None and info.WhichOneof("target") == "fibre_channel":
+        target = info.fibre_channel
+        if target.target_wwns:
+            data["target_wwn"] = list(target.target_wwns)
+            data["initiator_target_map"] = _initiator_target_map(target)
+    return {"driver_volume_type": "fibre_channel", "data": data}
+
+
+def nvme_connection(target):
+    data = {
+        "target_nqn": target.target_nqn,
+        "portals": [(p.address, p.port, p.transport) for p in target.portals],
+        "discard": target.discard,
+    }
+    if target.volume_nguid:
+        data["volume_nguid"] = target.volume_nguid
+    return {"driver_volume_type": "nvmeof", "data": data}
+
+
+_INT = re.compile(r"^-?[0-9]+$")
+_FLOAT = re.compile(r"^-?[0-9]*\.[0-9]+([eE][-+]?[0-9]+)?$|^-?[0-9]+[eE][-+]?[0-9]+$")
+
+
+def _typed(value):
+    """VolumeStats.extra values arrive as strings; give Cinder's scheduler real types.
+
+    Only plain literals convert: "infinite"/"unknown" capacities stay strings.
+    """
+    lowered = value.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if _INT.match(lowered):
+        return int(lowered)
+    if _FLOAT.match(lowered):
+        return float(lowered)
+    return value
+
+
+def volume_stats(stats):
+    data = {
+        "volume_backend_name": stats.volume_backend_name,
+        "vendor_name": stats.vendor_name,
+        "driver_version": stats.driver_version,
+        "storage_protocol": stats.storage_protocol,
+        "total_capacity_gb": stats.total_capacity_gb,
+        "free_capacity_gb": stats.free_capacity_gb,
+        "provisioned_capacity_gb": stats.provisioned_capacity_gb,
+        "reserved_percentage": stats.reserved_percentage,
+        "max_over_subscription_ratio": stats.max_over_subscription_ratio,
+        "thin_provisioning_support": stats.thin_provisioning_support,
+        "multiattach": stats.multiattach,
+        "total_volumes": stats.total_volumes,
+        "total_snapshots": stats.total_snapshots,
+        "total_hosts": stats.total_hosts,
+        "total_pgroups": stats.total_pgroups,
+        "replication_enabled": stats.replication_enabled,
+        "replication_type": list(stats.replication_type),
+        "replication_count": stats.replication_count,
+        "replication_targets": list(stats.replication_targets),
+        "data_reduction_ratio": stats.data_reduction_ratio,
+    }
+    for key, value in stats.extra.items():
+        data[key] = _typed(value)
+    return data
