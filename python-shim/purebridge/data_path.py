@@ -1,18 +1,21 @@
 """Cinder's image and backup copies for backends on simulated arrays.
 
-A simulated array has no iSCSI/FC/NVMe target to attach, so Cinder's generic paths (attach the
-volume, open the device) cannot work. Instead the bytes stream through the service's
-VolumeDataService, addressed like every driver call by backend name and volume; a backend on a
-real array answers FAILED_PRECONDITION (NO_DATA_PATH), and the driver should then use Cinder's
+A simulated array has no iSCSI/FC/NVMe target to attach, so Cinder's
+generic paths (attach the volume, open the device) cannot work. Instead the
+bytes stream through the service's VolumeDataService, addressed like every
+driver call by backend name and volume; a backend on a real array answers
+FAILED_PRECONDITION (NO_DATA_PATH), and the driver should then use Cinder's
 generic attach-based implementation.
 
-Every blocking gRPC call runs in eventlet's native thread pool (tpool), one call per buffered
-range of at most BUFFER_BYTES, sent in CHUNK_BYTES messages: memory stays bounded whatever the
-volume size.
+Every blocking gRPC call runs in eventlet's native thread pool (tpool), one
+call per buffered range of at most BUFFER_BYTES, sent in CHUNK_BYTES
+messages: memory stays bounded whatever the volume size.
 
 The driver calls (see the module's tests for a runnable example):
-    copy_image_to_volume(client, backend_name, volume, image_service, image_id, context)
-    copy_volume_to_image(client, backend_name, volume, image_service, image_meta, context)
+    copy_image_to_volume(client, backend_name, volume, image_service,
+                         image_id, context)
+    copy_volume_to_image(client, backend_name, volume, image_service,
+                         image_meta, context)
     backup_volume(client, backend_name, volume, backup, backup_service)
     restore_backup(client, backend_name, volume, backup, backup_service)
 """
@@ -34,8 +37,7 @@ LOG = logging.getLogger(__name__)
 
 GIB = 1 << 30
 CHUNK_BYTES = 1 << 20
-# Writes are gathered up to this size before one streaming call; reads fetch at most this much per
-# call unless the caller asks for more.
+# Writes are gathered up to this size before one streaming call.
 BUFFER_BYTES = 8 << 20
 NO_DATA_PATH = "NO_DATA_PATH"
 
@@ -66,10 +68,12 @@ def _get(obj, key):
 class VolumeFile(io.RawIOBase):
     """A seekable file over a volume's bytes in the service.
 
-    write() gathers contiguous bytes and sends them in one WriteVolumeData stream when
-    BUFFER_BYTES are pending, on seek, flush and close; read() fetches with ReadVolumeData. Cinder's
-    backup drivers (read/tell, or seek/write/flush) and image_service.download / update use it as
-    they would an attached device. fileno() is unsupported, which those callers tolerate.
+    write() gathers contiguous bytes and sends them in one WriteVolumeData
+    stream when BUFFER_BYTES are pending, on seek, flush and close; read()
+    fetches with ReadVolumeData. Cinder's backup drivers (read/tell, or
+    seek/write/flush) and image_service.download / update use it as they
+    would an attached device. fileno() is unsupported, which those callers
+    tolerate.
     """
 
     def __init__(self, client, backend_name, volume, *, execute=None,
@@ -89,7 +93,7 @@ class VolumeFile(io.RawIOBase):
         self._pending_at = 0
         self.bytes_written = 0
 
-    # -- io.RawIOBase --------------------------------------------------------------------------
+    # -- io.RawIOBase -------------------------------------------------------
 
     def readable(self):
         return True
@@ -164,7 +168,7 @@ class VolumeFile(io.RawIOBase):
             finally:
                 super().close()
 
-    # -- transfers -----------------------------------------------------------------------------
+    # -- transfers ----------------------------------------------------------
 
     def _send_pending(self):
         data = bytes(self._pending)
@@ -181,8 +185,10 @@ class VolumeFile(io.RawIOBase):
                 yield volume_data_pb2.WriteVolumeDataRequest(
                     data=bytes(view[at:at + CHUNK_BYTES]))
 
-        response = self._rpc("WriteVolumeData", lambda: self._stub.WriteVolumeData(
-            requests(), timeout=self._timeout))
+        response = self._rpc(
+            "WriteVolumeData",
+            lambda: self._stub.WriteVolumeData(requests(),
+                                               timeout=self._timeout))
         self.bytes_written += response.bytes_written
 
     def _read_range(self, offset, length):
@@ -199,8 +205,11 @@ class VolumeFile(io.RawIOBase):
         return self._rpc("ReadVolumeData", fetch)
 
     def _rpc(self, rpc, call):
-        """Runs one whole call in tpool; after a service restart, registers again and retries once
-        (each call is self-contained, so repeating it is safe)."""
+        """Runs one whole call in tpool.
+
+        After a service restart, registers the backend again and retries once
+        (each call is self-contained, so repeating it is safe).
+        """
         for attempt in (1, 2):
             try:
                 return self._execute(call)
@@ -231,7 +240,7 @@ def _channel(client):
 
 
 def _copy(source, target, length=None, block=BUFFER_BYTES):
-    """Copies source.read() to target.write() in blocks; returns the bytes copied."""
+    """Copies source.read() to target.write(); returns the bytes copied."""
     copied = 0
     while length is None or copied < length:
         want = block if length is None else min(block, length - copied)
@@ -252,9 +261,9 @@ def copy_image_to_volume(client, backend_name, volume, image_service,
                          blocksize=CHUNK_BYTES, tmp_dir=None):
     """Fills the volume from a Glance image.
 
-    A raw image streams from Glance straight into the volume. Any other format is converted by
-    Cinder's image_utils.fetch_to_raw (qemu-img) into a local temporary file first, which then
-    streams into the volume.
+    A raw image streams from Glance straight into the volume. Any other
+    format is converted by Cinder's image_utils.fetch_to_raw (qemu-img) into
+    a local temporary file first, which then streams into the volume.
     """
     meta = image_service.show(context, image_id)
     with VolumeFile(client, backend_name, volume) as target:
@@ -285,8 +294,9 @@ def copy_volume_to_image(client, backend_name, volume, image_service,
                          tmp_dir=None):
     """Uploads the volume to a Glance image.
 
-    A raw image streams from the volume to Glance. Any other disk format goes through a local raw
-    temporary file that Cinder's image_utils.upload_volume converts (qemu-img) and uploads.
+    A raw image streams from the volume to Glance. Any other disk format goes
+    through a local raw temporary file that Cinder's image_utils.upload_volume
+    converts (qemu-img) and uploads.
     """
     source = VolumeFile(client, backend_name, volume)
     if _is_raw(image_meta):
@@ -309,7 +319,7 @@ def copy_volume_to_image(client, backend_name, volume, image_service,
 
 
 def backup_volume(client, backend_name, volume, backup, backup_service):
-    """Backs the volume up with Cinder's backup service (backup_service.backup)."""
+    """Backs the volume up with Cinder's backup service."""
     with VolumeFile(client, backend_name, volume) as source:
         backup_service.backup(backup, source)
 

@@ -1,4 +1,4 @@
-"""A real purebridge service (the driver-server jar) with one simulated array, for data_path."""
+"""A real purebridge service (driver-server jar) with one simulated array."""
 
 import os
 import queue

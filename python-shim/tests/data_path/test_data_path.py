@@ -1,4 +1,4 @@
-"""data_path against a real service: images and backups stream through VolumeDataService."""
+"""data_path against a real service: images and backups stream through it."""
 
 import hashlib
 import os
@@ -28,7 +28,7 @@ def _bytes(length, seed):
 
 
 class FakeImageService(object):
-    """Glance as Cinder sees it: show, download in 64 KiB chunks, update reading a file."""
+    """Glance as Cinder sees it: show, download (64 KiB chunks), update."""
 
     def __init__(self):
         self.images = {}
@@ -51,7 +51,7 @@ class FakeImageService(object):
 
     def update(self, context, image_id, meta, data, store_id=None,
                base_image_ref=None):
-        """Keeps the upload's SHA-256 and length (a 1 GiB volume is too big to keep)."""
+        """Keeps the upload's SHA-256 and length (1 GiB is too big to keep)."""
         digest = hashlib.sha256()
         length = 0
         while True:
@@ -64,7 +64,10 @@ class FakeImageService(object):
 
 
 class FakeBackupService(object):
-    """Like Cinder's chunked backup driver: tell/read to back up, seek/write/flush to restore."""
+    """Like Cinder's chunked backup driver.
+
+    tell/read to back up, seek/write/flush to restore.
+    """
 
     def __init__(self, chunk=3 * MIB):
         self.chunk = chunk
