@@ -2,6 +2,7 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.ArraySpace;
+import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.array.SnapshotRecord;
@@ -602,6 +603,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         }
     }
 
+<<<<<<< HEAD
     /**
      * The snapshot's array name. A retype that moved its volume into or out of the pod renamed the
      * snapshot with it, so a stale provider_id falls back to {@code <volume's current name>.<name>}.
@@ -613,6 +615,15 @@ public final class ArrayCinderBackend implements CinderBackend {
         }
         String moved = PurityNames.arrayVolumeName(snapshot.volume()) + "." + snapshot.name();
         return array.findSnapshot(moved).isPresent() ? moved : name;
+=======
+    @Override
+    public VolumeData volumeData(CinderVolume volume) {
+        if (!(array instanceof BlockDataAccess access)) {
+            throw CinderBackend.noDataPath(backendName());
+        }
+        String name = PurityNames.arrayVolumeName(volume);
+        return new VolumeData(name, liveVolume(name, volume.id()).provisionedBytes(), access);
+>>>>>>> wt-dataio
     }
 
     private VolumeRecord liveVolume(String name, String cinderId) {
