@@ -603,7 +603,6 @@ public final class ArrayCinderBackend implements CinderBackend {
         }
     }
 
-<<<<<<< HEAD
     /**
      * The snapshot's array name. A retype that moved its volume into or out of the pod renamed the
      * snapshot with it, so a stale provider_id falls back to {@code <volume's current name>.<name>}.
@@ -615,7 +614,8 @@ public final class ArrayCinderBackend implements CinderBackend {
         }
         String moved = PurityNames.arrayVolumeName(snapshot.volume()) + "." + snapshot.name();
         return array.findSnapshot(moved).isPresent() ? moved : name;
-=======
+    }
+
     @Override
     public VolumeData volumeData(CinderVolume volume) {
         if (!(array instanceof BlockDataAccess access)) {
@@ -623,7 +623,6 @@ public final class ArrayCinderBackend implements CinderBackend {
         }
         String name = PurityNames.arrayVolumeName(volume);
         return new VolumeData(name, liveVolume(name, volume.id()).provisionedBytes(), access);
->>>>>>> wt-dataio
     }
 
     private VolumeRecord liveVolume(String name, String cinderId) {
