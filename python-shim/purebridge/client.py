@@ -24,7 +24,9 @@ REGISTER_BACKEND = "RegisterBackend"
 # Repeating these after a lost answer leaves the same result (every create is idempotent by
 # name, deletes of missing objects succeed). Manage renames the source object, so a blind
 # repeat would fail on the name it just released.
-NON_IDEMPOTENT_RPCS = frozenset({"ManageExisting", "ManageExistingSnapshot"})
+# Retype: a retry would see the volume already moved (and name it by its old place).
+NON_IDEMPOTENT_RPCS = frozenset({"ManageExisting", "ManageExistingSnapshot",
+                                 "Retype"})
 RETRYABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE,
                              grpc.StatusCode.ABORTED})
 

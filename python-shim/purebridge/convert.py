@@ -14,6 +14,17 @@ def option_string(value):
     return str(value)
 
 
+def type_extra_specs(volume_type):
+    """A volume type's extra specs as strings (a VolumeType object or a dict; None: none)."""
+    if volume_type is None:
+        return {}
+    if isinstance(volume_type, dict):
+        specs = volume_type.get("extra_specs")
+    else:
+        specs = getattr(volume_type, "extra_specs", None)
+    return {str(k): str(v) for k, v in (specs or {}).items()}
+
+
 def _extra_specs(volume):
     if volume.obj_attr_is_set("volume_type"):
         volume_type = volume.volume_type
@@ -21,8 +32,7 @@ def _extra_specs(volume):
         volume_type = volume.volume_type  # lazy-loaded from Cinder's database
     else:
         volume_type = None
-    specs = getattr(volume_type, "extra_specs", None) or {}
-    return {str(k): str(v) for k, v in specs.items()}
+    return type_extra_specs(volume_type)
 
 
 def volume_message(volume):

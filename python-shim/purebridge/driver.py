@@ -198,6 +198,19 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
             LOG.warning("purebridge: snapshot %s is already gone from the "
                         "array; delete succeeds.", snapshot.id)
 
+    def retype(self, context, volume, new_type, diff, host):
+        """Changes the volume's replication in place to what new_type's extra specs ask for.
+
+        Cinder calls this only for a host of this backend; the service moves the volume between
+        none, async, sync and trisync without copying data through the host.
+        """
+        response = self._call("Retype", pb.RetypeRequest(
+            backend_name=self._backend_name(),
+            volume=convert.volume_message(volume),
+            new_volume_type_extra_specs=convert.type_extra_specs(new_type)),
+            volume=volume)
+        return True, convert.volume_model_update(volume, response.model_update)
+
     # -- exports and attach -------------------------------------------------------------------
 
     # -- data paths -----------------------------------------------------------------------------

@@ -264,3 +264,63 @@ def test_exports_are_no_ops(make_driver, server, ctxt, volume):
     assert drv.ensure_export(ctxt, volume) is None
     assert drv.remove_export(ctxt, volume) is None
     assert server.service.rpcs() == ["RegisterBackend"]
+
+
+def test_retype_sends_current_and_new_specs_and_returns_model_update(
+        make_driver, server, ctxt):
+    drv = make_driver(driver.PureISCSIDriver)
+    old_type = objs.make_volume_type(
+        extra_specs={"replication_enabled": "<is> True",
+                     "replication_type": "<in> async"})
+    new_type = objs.make_volume_type(
+        extra_specs={"replication_enabled": "<is> True",
+                     "replication_type": "<in> sync"})
+    vol = objs.make_volume(ctxt, size=1, volume_type=old_type,
+                           provider_id="volume-x-cinder",
+                           metadata={"user": "kept"})
+    server.service.answer("Retype", pb.RetypeResponse(
+        model_update=pb.VolumeModelUpdate(
+            provider_id="cinder-pod::volume-x-cinder",
+            replication_status="enabled",
+            metadata={"array_volume_name": "cinder-pod::volume-x-cinder"})))
+
+    result = drv.retype(ctxt, vol, new_type, {}, {"host": "h@b#p"})
+
+    req = server.service.requests("Retype")[0]
+    assert req.backend_name == drv.configuration.config_group
+    assert req.volume.id == vol.id
+    assert req.volume.provider_id == "volume-x-cinder"
+    assert dict(req.volume.volume_type_extra_specs) == {
+        "replication_enabled": "<is> True", "replication_type": "<in> async"}
+    assert dict(req.new_volume_type_extra_specs) == {
+        "replication_enabled": "<is> True", "replication_type": "<in> sync"}
+    assert result == (True, {
+        "provider_id": "cinder-pod::volume-x-cinder",
+        "replication_status": "enabled",
+        "metadata": {"user": "kept",
+                     "array_volume_name": "cinder-pod::volume-x-cinder"}})
+
+
+def test_retype_to_a_type_without_specs_sends_none(make_driver, server,
+                                                    volume):
+    drv = make_driver(driver.PureISCSIDriver)
+    server.service.answer("Retype", pb.RetypeResponse(
+        model_update=_vol_update("volume-y-cinder")))
+
+    retyped, _ = drv.retype(None, volume, {"extra_specs": {}}, {}, {})
+
+    assert retyped is True
+    assert dict(server.service.requests("Retype")[0]
+                .new_volume_type_extra_specs) == {}
+
+
+def test_retype_is_not_retried(make_driver, server, volume):
+    drv = make_driver(driver.PureISCSIDriver)
+    server.service.answer("Retype", fake_service.Fail(
+        fake_service.grpc.StatusCode.UNAVAILABLE, "POD_OFFLINE",
+        "pod cinder-pod is offline on pure-primary"))
+
+    with pytest.raises(exception.VolumeBackendAPIException):
+        drv.retype(None, volume, None, {}, {})
+
+    assert server.service.rpcs().count("Retype") == 1

@@ -37,6 +37,8 @@ import io.purebridge.v1.ManageExistingSnapshotRequest;
 import io.purebridge.v1.ManageExistingSnapshotResponse;
 import io.purebridge.v1.RegisterBackendRequest;
 import io.purebridge.v1.RegisterBackendResponse;
+import io.purebridge.v1.RetypeRequest;
+import io.purebridge.v1.RetypeResponse;
 import io.purebridge.v1.RevertToSnapshotRequest;
 import io.purebridge.v1.RevertToSnapshotResponse;
 import io.purebridge.v1.TerminateConnectionRequest;
@@ -272,6 +274,18 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
             return ResponseMapper.providerUpdates(backend.updateProviderInfo(
                     RequestMapper.volumes(request.getVolumesList(), "volumes"),
                     RequestMapper.snapshots(request.getSnapshotsList(), "snapshots")));
+        });
+    }
+
+    @Override
+    public void retype(RetypeRequest request, StreamObserver<RetypeResponse> out) {
+        respond("Retype", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
+            return RetypeResponse.newBuilder()
+                    .setModelUpdate(ResponseMapper.volumeUpdate(backend.retype(volume,
+                            RequestMapper.extraSpecs(request.getNewVolumeTypeExtraSpecsMap()))))
+                    .build();
         });
     }
 

@@ -77,6 +77,11 @@ public final class RequestMapper {
                 volume.getReplicationStatus());
     }
 
+    /** A volume type's extra specs (proto maps are never null; empty means no replication). */
+    public static Map<String, String> extraSpecs(Map<String, String> specs) {
+        return Map.copyOf(specs);
+    }
+
     /** A required snapshot message at {@code field}. */
     public static CinderSnapshot snapshot(boolean present, Snapshot snapshot, String field) {
         Required.present(present, field);

@@ -24,6 +24,7 @@ import io.purebridge.v1.ManageExistingRequest;
 import io.purebridge.v1.ManageExistingSnapshotGetSizeRequest;
 import io.purebridge.v1.ManageExistingSnapshotRequest;
 import io.purebridge.v1.RegisterBackendRequest;
+import io.purebridge.v1.RetypeRequest;
 import io.purebridge.v1.RevertToSnapshotRequest;
 import io.purebridge.v1.Snapshot;
 import io.purebridge.v1.StorageProtocol;
@@ -124,6 +125,8 @@ class RequiredFieldsTest {
                 missing("volumes[1].name", s -> s.updateProviderInfo(UpdateProviderInfoRequest.newBuilder()
                         .setBackendName(BACKEND).addVolumes(VOLUME).addVolumes(VOLUME.toBuilder().clearName())
                         .build())),
+                missing("volume", s -> s.retype(RetypeRequest.newBuilder().setBackendName(BACKEND).build())),
+                missing("backend_name", s -> s.retype(RetypeRequest.newBuilder().setVolume(VOLUME).build())),
                 missing("snapshots[0].volume", s -> s.updateProviderInfo(UpdateProviderInfoRequest.newBuilder()
                         .setBackendName(BACKEND).addSnapshots(SNAPSHOT.toBuilder().clearVolume()).build())));
     }

@@ -30,6 +30,7 @@ import io.purebridge.v1.ManageExistingSnapshotRequest;
 import io.purebridge.v1.RegisterBackendRequest;
 import io.purebridge.v1.RegisterBackendResponse;
 import io.purebridge.v1.ReplicationDevice;
+import io.purebridge.v1.RetypeRequest;
 import io.purebridge.v1.RevertToSnapshotRequest;
 import io.purebridge.v1.Snapshot;
 import io.purebridge.v1.SnapshotModelUpdate;
@@ -177,6 +178,19 @@ class VolumeDriverGrpcServiceTest {
         assertVolume(backend.lastCall().args().get(0), volume);
         assertSnapshot(backend.lastCall().args().get(1), snapshot);
         assertVolumeUpdate(update, volume, snapshot.getName());
+    }
+
+    @Test
+    void retype() {
+        Volume volume = Requests.volume("v3");
+        Map<String, String> specs = Map.of("replication_enabled", "<is> True", "replication_type", "<in> async");
+        VolumeModelUpdate update = service.stub.retype(RetypeRequest.newBuilder().setBackendName(BACKEND)
+                .setVolume(volume).putAllNewVolumeTypeExtraSpecs(specs).build()).getModelUpdate();
+
+        assertThat(backend.lastCall().method()).isEqualTo("retype");
+        assertVolume(backend.lastCall().args().get(0), volume);
+        assertThat(backend.lastCall().args().get(1)).isEqualTo(specs);
+        assertVolumeUpdate(update, volume, "retype:<in> async");
     }
 
     @Test

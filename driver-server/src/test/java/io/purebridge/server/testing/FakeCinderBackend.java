@@ -120,6 +120,12 @@ public final class FakeCinderBackend implements CinderBackend {
     }
 
     @Override
+    public VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs) {
+        record("retype", volume, newExtraSpecs);
+        return update(volume, "retype:" + newExtraSpecs.getOrDefault("replication_type", "none"));
+    }
+
+    @Override
     public void revertToSnapshot(CinderVolume volume, CinderSnapshot snapshot) {
         record("revertToSnapshot", volume, snapshot);
     }
