@@ -10,10 +10,12 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.purebridge.engine.cinder.BackendRegistry;
+import io.purebridge.engine.sim.SimulatedArrayHost;
 import io.purebridge.server.config.HostPort;
 import io.purebridge.server.grpc.ApiTokenInterceptor;
 import io.purebridge.server.grpc.ArrayAdminGrpcService;
 import io.purebridge.server.grpc.ArrayOpener;
+import io.purebridge.server.grpc.ReplicationAdminGrpcService;
 import io.purebridge.server.grpc.RpcMetricsInterceptor;
 import io.purebridge.server.grpc.StatusMapper;
 import io.purebridge.server.grpc.VolumeDataGrpcService;
@@ -55,6 +57,19 @@ public final class PurebridgeServer {
         this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics),
                 List.of(new VolumeDataGrpcService(registry, new StatusMapper()),
                         new ArrayAdminGrpcService(arrays, new StatusMapper())));
+    }
+
+    /**
+     * The service's wiring: the data services, ArrayAdminService and ReplicationAdminService over
+     * the simulated arrays {@code host} serves.
+     */
+    public PurebridgeServer(List<Listener> listeners, BackendRegistry registry, SimulatedArrayHost host,
+            MetricRegistry metrics) {
+        this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics),
+                List.of(new VolumeDataGrpcService(registry, new StatusMapper()),
+                        new ArrayAdminGrpcService(host::open, new StatusMapper()),
+                        new ReplicationAdminGrpcService(host::open, host::arrayNames, host.replication(),
+                                new StatusMapper())));
     }
 
     public PurebridgeServer(List<Listener> listeners, VolumeDriverGrpcService volumeDriver,

@@ -112,7 +112,7 @@ public final class ServerMain implements Callable<Integer> {
         List<Listener> listeners = new ArrayList<>();
         listeners.add(new UnixSocketListener(config.listenSocket()));
         config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address)));
-        PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), engine.simulatedArrays()::open,
+        PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), engine.simulatedArrays(),
                 metrics);
         try {
             server.start();

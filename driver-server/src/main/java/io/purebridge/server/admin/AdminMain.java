@@ -36,8 +36,12 @@ import picocli.CommandLine.Option;
  * service could not be reached. No stack traces.
  */
 @Command(name = "purebridge-admin", mixinStandardHelpOptions = true,
-        description = "Reads and writes the data of a purebridge service's simulated arrays.",
-        subcommands = {AdminMain.Write.class, AdminMain.Read.class, AdminMain.Checksum.class, AdminMain.Space.class})
+        description = "Reads and writes the data of a purebridge service's simulated arrays and drives their"
+                + " replication network.",
+        subcommands = {AdminMain.Write.class, AdminMain.Read.class, AdminMain.Checksum.class, AdminMain.Space.class,
+            ReplicationCommands.Link.class, ReplicationCommands.Array.class, ReplicationCommands.Mediator.class,
+            ReplicationCommands.Tick.class, ReplicationCommands.Replicate.class, ReplicationCommands.Pod.class,
+            ReplicationCommands.Pg.class})
 public final class AdminMain implements Callable<Integer> {
     static final int EXIT_SERVICE_ERROR = 1;
     static final int EXIT_USAGE = 2;
@@ -78,8 +82,13 @@ public final class AdminMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        stderr.println("purebridge-admin: name a command: write, read, checksum or space (--help for usage)");
+        stderr.println("purebridge-admin: name a command: write, read, checksum, space, link, array, mediator, tick,"
+                + " replicate, pod or pg (--help for usage)");
         return EXIT_USAGE;
+    }
+
+    PrintStream stdout() {
+        return stdout;
     }
 
     private int failure(Exception e) {

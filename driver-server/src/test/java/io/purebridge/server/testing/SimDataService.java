@@ -39,7 +39,7 @@ public final class SimDataService implements AutoCloseable {
     private SimDataService(Path dataDir, Listener listener, String inProcessName) throws IOException {
         host = new SimulatedArrayHost(dataDir, List.of(SimulatedArrayConfig.of(ARRAY, TOKEN)), Clock.systemUTC());
         registry = new ArrayBackendRegistry(host);
-        server = new PurebridgeServer(List.of(listener), registry, host::open, new MetricRegistry()).start();
+        server = new PurebridgeServer(List.of(listener), registry, host, new MetricRegistry()).start();
         channel = inProcessName == null ? null : InProcessChannelBuilder.forName(inProcessName).build();
     }
 
