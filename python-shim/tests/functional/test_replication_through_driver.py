@@ -171,8 +171,10 @@ def test_write_across_a_link_cut_reaches_the_peer_after_restore(
         assert api.member(POD, "pure-sync").status == "offline"
         assert api.checksum("pure-primary", vol.provider_id,
                             after[0]) == after[1]
-        assert api.checksum("pure-sync", vol.provider_id,
-                            after[0]) != after[1]
+        # The stale copy is not served while the link is down.
+        with pytest.raises(grpc.RpcError) as stale:
+            api.checksum("pure-sync", vol.provider_id, after[0])
+        assert stale.value.code() == grpc.StatusCode.UNAVAILABLE
 
         api.restore_link("pure-primary", "pure-sync")
         for _ in range(60):
