@@ -1,4 +1,4 @@
-"""The service's operator APIs for functional tests: ArrayAdminService and ReplicationAdminService."""
+"""Operator APIs for functional tests: ArrayAdminService, ReplicationAdminService."""
 
 import grpc
 

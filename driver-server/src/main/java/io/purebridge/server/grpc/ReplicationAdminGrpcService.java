@@ -257,9 +257,13 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
                 .setName(group.name())
                 .setSourceArray(group.sourceArray())
                 .addAllMembers(group.members())
-                .setScheduleEnabled(group.schedule() != null && group.schedule().enabled())
-                .setFrequencyMs(group.schedule() == null ? 0 : group.schedule().frequencyMs())
                 .setSnapshotCount(group.snapshotCount());
+        if (group.schedule() != null) {
+            out.setScheduleEnabled(group.schedule().enabled())
+                    .setFrequencyMs(group.schedule().frequencyMs())
+                    .setBlackoutStartMs(group.schedule().blackoutStartMs())
+                    .setBlackoutEndMs(group.schedule().blackoutEndMs());
+        }
         for (PgStatus.Target t : group.targets()) {
             out.addTargets(ProtectionGroupTargetStatus.newBuilder()
                     .setArray(t.arrayName())
