@@ -7,7 +7,8 @@ answer back: the service holds all decisions (naming, replication, host handling
 
 Version history:
     0.1.0 - Volumes, snapshots, clones, revert, attach (iSCSI, FC, NVMe), manage, stats,
-            image copies through the service for simulated arrays.
+            image copies through the service for simulated arrays, retype between
+            replication modes (none, async, sync, trisync).
 """
 
 from oslo_log import log as logging
