@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Per-operation latency of a simulated array called in-process next to the same kind of array
- * reached through RestFlashArray -> HTTPS (certificate verified) -> RestFrontEnd. Not a test (no
+ * Per-operation latency of one simulated array called in-process next to the same array reached
+ * through RestFlashArray -> HTTPS (certificate verified) -> RestFrontEnd. Not a test (no
  * surefire pattern matches the name); run it after {@code mvn -B -q -o -pl driver-server -am package
- * -DskipTests} and {@code mvn -B -q -o -pl driver-server test-compile}:
+ * -DskipTests} and {@code mvn -B -q -o -pl driver-server -am test-compile}:
  *
  * <pre>
  * java -cp driver-server/target/test-classes:driver-server/target/driver-server-0.1.0-SNAPSHOT-all.jar \
@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Each iteration creates a volume, snapshots it, connects it to a host, disconnects it and deletes
- * it (destroy + eradicate), alternating between the two arrays so both see the same machine noise.
+ * it (destroy + eradicate), alternating between the two paths so both see the same store and the
+ * same machine noise.
  */
 public final class RestLatencyBenchmark {
     private static final long GIB = 1L << 30;
@@ -45,24 +46,20 @@ public final class RestLatencyBenchmark {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         Path dir = Files.createTempDirectory("pb-rest-bench");
-        try (SimulatedFlashArray local = new SimulatedFlashArray(SimulatedArrayConfig.of("bench-local", TOKEN),
-                dir.resolve("local"), Clock.systemUTC());
-                SimulatedFlashArray served = new SimulatedFlashArray(SimulatedArrayConfig.of("bench-rest", TOKEN),
-                        dir.resolve("served"), Clock.systemUTC());
+        try (SimulatedFlashArray local = new SimulatedFlashArray(SimulatedArrayConfig.of("bench-rest", TOKEN),
+                dir.resolve("array"), Clock.systemUTC());
                 RestFrontEnd frontEnd = new RestFrontEnd()) {
-            frontEnd.startWith(dir, Map.of("bench-rest", served), Map.of("bench-rest", TOKEN));
+            frontEnd.startWith(dir, Map.of("bench-rest", local), Map.of("bench-rest", TOKEN));
             try (RestFlashArray remote = new RestArrayConnector().connect(new ArrayEndpoint(
                     frontEnd.sanIp("bench-rest"), TOKEN, true, frontEnd.certificatePem().toString()))) {
                 Map<String, long[][]> samples = new LinkedHashMap<>();
                 samples.put("in-process", new long[OPS.size()][iterations]);
                 samples.put("rest", new long[OPS.size()][iterations]);
-                for (FlashArray array : List.of(local, remote)) {
-                    array.createHost("bench-host", List.of("iqn.2024-01.io.purebridge:bench"), List.of(), List.of());
-                }
+                local.createHost("bench-host", List.of("iqn.2024-01.io.purebridge:bench"), List.of(), List.of());
                 for (int i = 0; i < warmup + iterations; i++) {
                     int slot = i - warmup;
-                    cycle(local, "w" + i, slot < 0 ? null : samples.get("in-process"), slot);
-                    cycle(remote, "w" + i, slot < 0 ? null : samples.get("rest"), slot);
+                    cycle(local, "l" + i, slot < 0 ? null : samples.get("in-process"), slot);
+                    cycle(remote, "r" + i, slot < 0 ? null : samples.get("rest"), slot);
                 }
                 report(iterations, warmup, samples);
             }
