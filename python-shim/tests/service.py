@@ -1,4 +1,4 @@
-"""The real purebridge service jar (driver-server) as a child process, for tests that need it."""
+"""The real purebridge service jar (driver-server) as a child process."""
 
 import os
 import queue
@@ -33,7 +33,7 @@ class RestEndpoint(object):
 
 
 class Service(object):
-    """One java -jar driver-server process with three simulated arrays, on a unix socket."""
+    """java -jar driver-server: three simulated arrays, on a unix socket."""
 
     def __init__(self, jar, workdir, rest=True):
         self.jar = jar
@@ -105,7 +105,7 @@ def server_jar():
 
 
 def jar_or_skip():
-    """The service jar's path; skips the test when the jar or java is missing."""
+    """The service jar's path; skips when the jar or java is missing."""
     jar = os.path.abspath(server_jar())
     if not os.path.isfile(jar):
         pytest.skip("purebridge service jar %s is missing: run `make build` "

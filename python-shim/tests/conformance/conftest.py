@@ -1,4 +1,4 @@
-"""The real service jar with its REST 2.x front end on, and py-pure-client logged in to an array."""
+"""The service jar with its REST 2.x front end, and py-pure-client on it."""
 
 import shutil
 import tempfile
@@ -34,7 +34,8 @@ def endpoint(service):
 
 @pytest.fixture(scope="package")
 def client(service, endpoint):
-    """Logged in with the api_token, the certificate verified against the CA bundle.
+    """Logged in with the api_token, the certificate checked against the
+    CA bundle.
 
     py-pure-client 1.96.0 ignores Client(ssl_cert=...): it stores the path as
     `ssl_cert` while its transport reads `ssl_ca_cert`, so the bundle goes in
@@ -48,5 +49,5 @@ def client(service, endpoint):
                                    ssl_ca_cert=endpoint.ca_bundle),
                                user_agent="purebridge conformance test")
     yield client
-    # Log out while the service still runs (the SDK would otherwise try at exit).
+    # Log out while the service still runs (else the SDK tries at exit).
     client._token_man.close_session()

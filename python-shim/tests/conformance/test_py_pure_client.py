@@ -1,8 +1,10 @@
-"""py-pure-client (the vendor's SDK, used by the upstream Cinder driver) against the front end.
+"""py-pure-client (the vendor SDK the upstream Cinder driver uses) against
+the service's REST 2.x front end.
 
-Each test makes the calls the upstream driver makes (cinder-pure-driver.md section 6) with the
-SDK's own request models and checks what the SDK hands back: status codes, items, and error
-messages in the fragments the driver matches on ("does not exist", "already exists", ...).
+Each test makes the calls the upstream driver makes (cinder-pure-driver.md
+section 6) with the SDK's own request models and checks what the SDK hands
+back: status codes, items, and error messages in the fragments the driver
+matches on ("does not exist", "already exists", ...).
 """
 
 import itertools
@@ -27,7 +29,7 @@ def unique(prefix):
 def ok(response):
     assert isinstance(response, flasharray.ValidResponse), _describe(response)
     assert response.status_code == 200
-    # DELETE answers 200 with an empty body, which the SDK hands back as items None.
+    # DELETE answers 200 with an empty body: the SDK gives items None.
     return list(response.items or [])
 
 
@@ -65,7 +67,8 @@ def test_get_arrays_names_the_array(client):
 
 
 def test_rest_version_is_negotiated_from_api_version(client):
-    # The SDK picks the highest version both sides know; the driver needs at least 2.4.
+    # The SDK picks the highest version both sides know; the driver
+    # needs at least 2.4.
     major, minor = client.get_rest_version().split(".")
     assert major == "2" and int(minor) >= 4
 
@@ -116,8 +119,8 @@ def test_volume_lifecycle(client):
     assert vol.serial and len(vol.serial) == 24
     assert vol.connection_count == 0
 
-    ok(client.patch_volumes(names=[name],
-                            volume=flasharray.VolumePatch(provisioned=2 * GIB)))
+    ok(client.patch_volumes(
+        names=[name], volume=flasharray.VolumePatch(provisioned=2 * GIB)))
     assert ok(client.get_volumes(names=[name]))[0].provisioned == 2 * GIB
 
     renamed = name + "-r"
@@ -285,7 +288,8 @@ def test_connect_and_disconnect(client):
     ok(client.post_hosts(names=[host], host=flasharray.HostPost(
         iqns=["iqn.2004-10.com.ubuntu:01:%s" % uuid.uuid4().hex[:12]])))
 
-    conn = ok(client.post_connections(host_names=[host], volume_names=[vol]))[0]
+    conn = ok(client.post_connections(host_names=[host],
+                                      volume_names=[vol]))[0]
     assert conn.host.name == host
     assert conn.volume.name == vol
     assert conn.lun >= 1
@@ -348,7 +352,7 @@ def test_session_ended_by_the_array_is_renewed_with_the_api_token(
                                verify_ssl=False)
     try:
         stale = client._token_man.get_session_token()
-        # End the session behind the SDK's back, as an array restart or idle timeout would.
+        # End the session behind the SDK's back, as an idle timeout would.
         pool = urllib3.HTTPSConnectionPool("127.0.0.1", endpoint.port,
                                            cert_reqs="CERT_NONE")
         logout = pool.request("POST", "/api/%s/logout"
@@ -367,7 +371,8 @@ def test_session_ended_by_the_array_is_renewed_with_the_api_token(
 
 
 def test_unauthenticated_and_bad_requests_are_error_responses(endpoint):
-    # The shapes the SDK parses into ErrorResponse: {"errors": [{context, message}]}.
+    # What the SDK parses into ErrorResponse:
+    # {"errors": [{"context": ..., "message": ...}]}
     pool = urllib3.HTTPSConnectionPool("127.0.0.1", endpoint.port,
                                        cert_reqs="CERT_NONE")
     for method, path, headers, status in (
