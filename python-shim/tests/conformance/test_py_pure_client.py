@@ -189,6 +189,26 @@ def test_list_and_filter_volumes(client):
     assert [v.name for v in filtered] == [name]
 
 
+def test_optional_parameters_the_upstream_driver_sends(client):
+    name = unique("vol")
+    ok(client.post_volumes(names=[name], with_default_protection=False,
+                           volume=flasharray.VolumePost(provisioned=GIB)))
+    listed = client.get_volumes(names=[name], destroyed=False,
+                                total_item_count=True)
+    assert [v.name for v in ok(listed)] == [name]
+    assert listed.total_item_count == 1
+    assert ok(client.get_volumes(filter="pod.name='cinder-pod'")) == []
+    # Hosts outside pods are local to the array.
+    iqn = "iqn.2005-03.org.open-iscsi:%s" % uuid.uuid4().hex[:12]
+    host = unique("h")
+    ok(client.post_hosts(names=[host], host=flasharray.HostPost(iqns=[iqn])))
+    assert [h.name for h in ok(client.get_hosts(
+        filter="iqns='%s' and is_local" % iqn))] == [host]
+    assert ok(client.get_hosts(
+        filter="iqns='%s' and not is_local" % iqn)) == []
+    ok(client.delete_hosts(names=[host]))
+
+
 def test_eradicate_requires_destroy_first(client):
     name = create_volume(client)
     err = error(client.delete_volumes(names=[name]), 400, "")
