@@ -16,6 +16,8 @@ import io.purebridge.server.rest.RestFrontEnd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -154,6 +156,22 @@ class ServerMainTest {
                             + running.rest().orElseThrow().port("pure-dr") + " (CA bundle " + pem + ")",
                     "purebridge REST 2.x endpoint for pure-primary: san_ip = 127.0.0.1:"
                             + running.rest().orElseThrow().port("pure-primary") + " (CA bundle " + pem + ")");
+        }
+    }
+
+    @Test
+    void restPortInUseExitsWithOneAndReleasesTheSocket() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Path ini = dir.resolve("pb.ini");
+            Files.writeString(ini, "[server]\ndata_dir = " + dir.resolve("data") + "\n\n[arrays]\n"
+                    + "pure-primary = token-1\n\n[rest]\nport.pure-primary = " + taken.getLocalPort() + "\n");
+
+            int exit = run("--config", ini.toString());
+
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("purebridge: cannot start: REST front end")
+                    .contains("ports.properties");
+            assertThat(dir.resolve("data/purebridge.sock")).doesNotExist();
         }
     }
 
