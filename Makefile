@@ -37,7 +37,7 @@ run: build
 	@bin/purebridge-run "$(SERVER_JAR)" "$(RUN_CONFIG)" "$(RUN_DIR)"
 
 bench: build venv python-stubs
-	$(PY_VENV)/bin/python bench/shim_latency.py --jar "$(SERVER_JAR)" 2> >(grep -v -i -e warn -e eventlet >&2)
+	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/shim_latency.py --jar "$(SERVER_JAR)"
 
 clean:
 	$(MVN) clean || true

@@ -6,7 +6,8 @@ pure_*). Every method converts Cinder objects to a request, calls the service an
 answer back: the service holds all decisions (naming, replication, host handling).
 
 Version history:
-    0.1.0 - Volumes, snapshots, clones, revert, attach (iSCSI, FC, NVMe), manage, stats.
+    0.1.0 - Volumes, snapshots, clones, revert, attach (iSCSI, FC, NVMe), manage, stats,
+            image copies through the service for simulated arrays.
 """
 
 from oslo_log import log as logging
@@ -20,6 +21,7 @@ from cinder.zonemanager import utils as fczm_utils
 
 from purebridge import client as pb_client
 from purebridge import convert
+from purebridge import data_path
 from purebridge import options
 from purebridge.v1 import volume_driver_pb2 as pb
 
@@ -197,6 +199,31 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
                         "array; delete succeeds.", snapshot.id)
 
     # -- exports and attach -------------------------------------------------------------------
+
+    # -- data paths -----------------------------------------------------------------------------
+
+    def _streams_through_service(self):
+        # A simulated array (san_ip = sim://NAME) has no SCSI or NVMe target to attach, so its
+        # bytes travel through the service; a real array's travel through the attached volume.
+        return (self.configuration.safe_get("san_ip") or "").startswith("sim://")
+
+    def copy_image_to_volume(self, context, volume, image_service, image_id,
+                             disable_sparse=False):
+        if not self._streams_through_service():
+            return super().copy_image_to_volume(
+                context, volume, image_service, image_id,
+                disable_sparse=disable_sparse)
+        data_path.copy_image_to_volume(self._client, self._backend_name(),
+                                       volume, image_service, image_id,
+                                       context)
+
+    def copy_volume_to_image(self, context, volume, image_service, image_meta):
+        if not self._streams_through_service():
+            return super().copy_volume_to_image(context, volume, image_service,
+                                                image_meta)
+        data_path.copy_volume_to_image(self._client, self._backend_name(),
+                                       volume, image_service, image_meta,
+                                       context)
 
     def create_export(self, context, volume, connector):
         pass

@@ -1,6 +1,7 @@
 package io.purebridge.server;
 
 import com.codahale.metrics.MetricRegistry;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
@@ -10,8 +11,12 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.purebridge.engine.cinder.BackendRegistry;
 import io.purebridge.server.config.HostPort;
+import io.purebridge.server.grpc.ApiTokenInterceptor;
+import io.purebridge.server.grpc.ArrayAdminGrpcService;
+import io.purebridge.server.grpc.ArrayOpener;
 import io.purebridge.server.grpc.RpcMetricsInterceptor;
 import io.purebridge.server.grpc.StatusMapper;
+import io.purebridge.server.grpc.VolumeDataGrpcService;
 import io.purebridge.server.grpc.VolumeDriverGrpcService;
 import io.purebridge.v1.VolumeDriverServiceGrpc;
 import java.io.IOException;
@@ -25,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC service's lifecycle: one gRPC server per {@link Listener} (unix socket, TCP, in-process),
- * each serving the VolumeDriverService (behind the metrics interceptor), grpc.health.v1 and server
- * reflection. Health turns SERVING once every listener is bound and NOT_SERVING when stopping.
+ * each serving the VolumeDriverService and the data services (VolumeDataService, ArrayAdminService when
+ * simulated arrays are hosted; behind the metrics interceptor), grpc.health.v1 and server reflection. Health turns SERVING once every listener is bound and NOT_SERVING when stopping.
  */
 public final class PurebridgeServer {
     private static final Logger LOG = LoggerFactory.getLogger(PurebridgeServer.class);
@@ -34,22 +39,38 @@ public final class PurebridgeServer {
     private final List<Listener> listeners;
     private final VolumeDriverGrpcService volumeDriver;
     private final RpcMetricsInterceptor metricsInterceptor;
+    private final List<BindableService> dataServices;
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<Server> servers = new ArrayList<>();
     private final List<Listener> started = new ArrayList<>();
 
     public PurebridgeServer(List<Listener> listeners, BackendRegistry registry, MetricRegistry metrics) {
-        this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics));
+        this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics),
+                List.of(new VolumeDataGrpcService(registry, new StatusMapper())));
+    }
+
+    /** @param arrays opens the simulated arrays this service hosts, for ArrayAdminService */
+    public PurebridgeServer(List<Listener> listeners, BackendRegistry registry, ArrayOpener arrays,
+            MetricRegistry metrics) {
+        this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics),
+                List.of(new VolumeDataGrpcService(registry, new StatusMapper()),
+                        new ArrayAdminGrpcService(arrays, new StatusMapper())));
     }
 
     public PurebridgeServer(List<Listener> listeners, VolumeDriverGrpcService volumeDriver,
             RpcMetricsInterceptor metricsInterceptor) {
+        this(listeners, volumeDriver, metricsInterceptor, List.of());
+    }
+
+    public PurebridgeServer(List<Listener> listeners, VolumeDriverGrpcService volumeDriver,
+            RpcMetricsInterceptor metricsInterceptor, List<BindableService> dataServices) {
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
         }
         this.listeners = List.copyOf(listeners);
         this.volumeDriver = Objects.requireNonNull(volumeDriver, "volumeDriver");
         this.metricsInterceptor = Objects.requireNonNull(metricsInterceptor, "metricsInterceptor");
+        this.dataServices = List.copyOf(dataServices);
     }
 
     /** Binds every listener; on failure, stops those already started and rethrows. */
@@ -60,8 +81,11 @@ public final class PurebridgeServer {
             for (Listener listener : listeners) {
                 ServerBuilder<?> builder = listener.prepare();
                 started.add(listener);
-                builder.addService(ServerInterceptors.intercept(volumeDriver, metricsInterceptor))
-                        .addService(health.getHealthService())
+                builder.addService(ServerInterceptors.intercept(volumeDriver, metricsInterceptor));
+                for (BindableService service : dataServices) {
+                    builder.addService(ServerInterceptors.intercept(service, new ApiTokenInterceptor(), metricsInterceptor));
+                }
+                builder                        .addService(health.getHealthService())
                         .addService(ProtoReflectionServiceV1.newInstance())
                         // v1alpha too: grpcurl and older tools still ask for it.
                         .addService(ProtoReflectionService.newInstance());

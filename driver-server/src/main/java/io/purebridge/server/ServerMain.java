@@ -119,7 +119,8 @@ public final class ServerMain implements Callable<Integer> {
         List<Listener> listeners = new ArrayList<>();
         listeners.add(new UnixSocketListener(config.listenSocket()));
         config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address)));
-        PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), metrics);
+        PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), engine.simulatedArrays()::open,
+                metrics);
         try {
             server.start();
         } catch (IOException | RuntimeException e) {

@@ -3,9 +3,12 @@ package io.purebridge.engine.cinder;
 import io.purebridge.engine.array.ArrayConnector;
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,10 +55,15 @@ public final class ArrayBackendRegistry implements BackendRegistry {
         ArrayInfo primaryInfo = primary.arrayInfo();
         FlashArray active = primary;
         ArrayInfo activeInfo = primaryInfo;
+        List<ReplicationSetup.Target> reachable = new ArrayList<>();
+        List<FlashArray> uniform = new ArrayList<>();
+        boolean replicationCapable = primary instanceof ReplicationArray;
         for (ReplicationTarget target : options.replicationTargets()) {
             FlashArray targetArray;
+            ArrayInfo targetInfo;
             try {
                 targetArray = connector.connect(target.endpoint());
+                targetInfo = targetArray.arrayInfo();
             } catch (EngineException e) {
                 boolean serving = target.backendId().equals(options.activeBackendId());
                 if (e.code() == ErrorCode.UNAVAILABLE && !serving) {
@@ -69,7 +77,6 @@ public final class ArrayBackendRegistry implements BackendRegistry {
                 throw new EngineException(e.code(), e.reason(), "replication_device '" + target.backendId()
                         + "' (" + target.sanIp() + "): " + e.getMessage(), e);
             }
-            ArrayInfo targetInfo = targetArray.arrayInfo();
             if (targetInfo.id().equals(primaryInfo.id())) {
                 throw EngineException.invalidArgument("INVALID_REPLICATION_DEVICE", "replication_device '"
                         + target.backendId() + "': " + target.sanIp() + " reaches the primary array "
@@ -79,8 +86,24 @@ public final class ArrayBackendRegistry implements BackendRegistry {
                 active = targetArray;
                 activeInfo = targetInfo;
             }
+            if (targetArray instanceof ReplicationArray r) {
+                reachable.add(new ReplicationSetup.Target(target, targetInfo, r));
+                if (target.type() == ReplicationType.SYNC && target.uniform()) {
+                    uniform.add(targetArray);
+                }
+            } else {
+                replicationCapable = false;
+            }
         }
-        ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets);
+        ReplicationArray replication = null;
+        if (options.replicationConfigured() && replicationCapable && options.activeBackendId() == null) {
+            replication = (ReplicationArray) primary;
+            ReplicationSetup.run(options, primaryInfo, replication, reachable);
+        }
+        Map<String, ReplicationType> targetTypes = new java.util.HashMap<>();
+        reachable.forEach(t -> targetTypes.put(t.info().name(), t.device().type()));
+        ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets,
+                replication, uniform, targetTypes);
         ArrayCinderBackend previous = backends.put(options.backendName(), backend);
         LOG.info("{}: {} backend on array {} ({} replication targets, active {})", options.backendName(),
                 previous == null ? "registered" : "re-registered", activeInfo.name(),

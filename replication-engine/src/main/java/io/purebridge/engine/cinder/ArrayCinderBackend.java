@@ -2,7 +2,9 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.ArraySpace;
+import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.array.SnapshotRecord;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
@@ -21,19 +23,27 @@ import org.slf4j.LoggerFactory;
  * {@link CinderBackend} over one array (the active one) through the {@link FlashArray} SPI,
  * following the upstream Pure driver's names and behaviour (reference/cinder-pure-driver.md §3).
  *
- * <p>Replication is configured and validated but not built yet: a replicated volume type is
- * refused rather than reported as replicated.
+ * <p>Replication (reference/cinder-pure-driver.md §4): the volume type's mode places a volume in the
+ * root namespace (none), the root plus the async group (async), the sync pod (sync), or the pod plus
+ * the tri-sync group (trisync). It needs arrays that replicate ({@link ReplicationArray}); on others
+ * a replicated type is refused rather than reported as replicated.
  */
 public final class ArrayCinderBackend implements CinderBackend {
     static final long GIB = 1L << 30;
     static final String VENDOR = "Pure Storage";
     static final String DISABLED = "disabled";
+    static final String ENABLED = "enabled";
     private static final Logger LOG = LoggerFactory.getLogger(ArrayCinderBackend.class);
 
     private final BackendOptions options;
     private final FlashArray array;
     private final ArrayInfo arrayInfo;
     private final HostAttachments attachments;
+    /** The primary's replication capability once do_setup built pod and groups; null otherwise. */
+    private final ReplicationArray replication;
+    /** Uniform sync targets: attach connects the host there too. */
+    private final List<HostAttachments> uniformAttachments;
+    private final Map<String, ReplicationType> targetTypes;
 
     /**
      * @param array the active array (the primary, or the target Cinder says is active)
@@ -42,10 +52,26 @@ public final class ArrayCinderBackend implements CinderBackend {
      */
     public ArrayCinderBackend(BackendOptions options, FlashArray array, ArrayInfo arrayInfo,
             Supplier<String> uuidHex, Supplier<String> chapSecrets) {
+        this(options, array, arrayInfo, uuidHex, chapSecrets, null, List.of(), Map.of());
+    }
+
+    /**
+     * @param replication the primary's replication capability after setup, or null when the arrays
+     *     do not replicate (or the backend is failed over)
+     * @param uniformTargets arrays of uniform sync targets
+     * @param targetTypes reachable target array name -> its replication_device type
+     */
+    public ArrayCinderBackend(BackendOptions options, FlashArray array, ArrayInfo arrayInfo,
+            Supplier<String> uuidHex, Supplier<String> chapSecrets, ReplicationArray replication,
+            List<FlashArray> uniformTargets, Map<String, ReplicationType> targetTypes) {
         this.options = options;
         this.array = array;
         this.arrayInfo = arrayInfo;
         this.attachments = new HostAttachments(options, array, uuidHex, chapSecrets);
+        this.replication = replication;
+        this.targetTypes = Map.copyOf(targetTypes);
+        this.uniformAttachments = uniformTargets.stream()
+                .map(t -> new HostAttachments(options, t, uuidHex, chapSecrets)).toList();
     }
 
     public BackendOptions options() {
@@ -62,11 +88,12 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public VolumeModelUpdate createVolume(CinderVolume volume) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
-        requireNotReplicated(volume);
-        String name = PurityNames.arrayVolumeName(volume);
+        ReplicationMode mode = replicationFor(volume);
+        String name = placementName(volume, mode);
         Optional<VolumeRecord> existing = array.findVolume(name);
         if (existing.isPresent()) {
-            return existingForCreate(existing.get(), bytes, null);
+            existingForCreate(existing.get(), bytes, null);
+            return joinGroups(name, mode);
         }
         try {
             array.createVolume(name, bytes);
@@ -78,7 +105,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             return existingForCreate(array.findVolume(name).orElseThrow(() -> e), bytes, null);
         }
         LOG.info("{}: created volume {} ({} GiB)", backendName(), name, volume.sizeGib());
-        return volumeModel(name);
+        return joinGroups(name, mode);
     }
 
     @Override
@@ -90,7 +117,13 @@ public final class ArrayCinderBackend implements CinderBackend {
             return;
         }
         if (!found.get().destroyed()) {
+            leaveGroups(name);
             attachments.disconnectAll(name);
+            for (HostAttachments uniform : uniformAttachments) {
+                if (PurityNames.podOf(name) != null) {
+                    uniform.disconnectAll(name);
+                }
+            }
             try {
                 array.destroyVolume(name);
             } catch (EngineException e) {
@@ -131,28 +164,30 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public VolumeModelUpdate createVolumeFromSnapshot(CinderVolume volume, CinderSnapshot snapshot) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
-        requireNotReplicated(volume);
-        String source = PurityNames.arraySnapshotName(snapshot);
+        ReplicationMode mode = replicationFor(volume);
+        String source = snapshotName(snapshot);
         SnapshotRecord snap = array.findSnapshot(source).filter(s -> !s.destroyed())
                 .orElseThrow(() -> EngineException.notFound("SNAPSHOT_NOT_FOUND", "Snapshot " + snapshot.id()
                         + " (" + source + ") does not exist on array " + arrayInfo.name() + "."));
-        return copyAndGrow(volume, source, snap.provisionedBytes(), bytes);
+        copyAndGrow(volume, placementName(volume, mode), source, snap.provisionedBytes(), bytes);
+        return joinGroups(placementName(volume, mode), mode);
     }
 
     @Override
     public VolumeModelUpdate createClonedVolume(CinderVolume volume, CinderVolume sourceVolume) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
-        requireNotReplicated(volume);
+        ReplicationMode mode = replicationFor(volume);
         String source = PurityNames.arrayVolumeName(sourceVolume);
         VolumeRecord src = liveVolume(source, sourceVolume.id());
-        return copyAndGrow(volume, source, src.provisionedBytes(), bytes);
+        copyAndGrow(volume, placementName(volume, mode), source, src.provisionedBytes(), bytes);
+        return joinGroups(placementName(volume, mode), mode);
     }
 
     @Override
     public void revertToSnapshot(CinderVolume volume, CinderSnapshot snapshot) {
         String name = PurityNames.arrayVolumeName(volume);
         VolumeRecord before = liveVolume(name, volume.id());
-        String source = PurityNames.arraySnapshotName(snapshot);
+        String source = snapshotName(snapshot);
         if (array.findSnapshot(source).filter(s -> !s.destroyed()).isEmpty()) {
             throw EngineException.notFound("SNAPSHOT_NOT_FOUND", "Snapshot " + snapshot.id() + " (" + source
                     + ") does not exist on array " + arrayInfo.name() + ".");
@@ -193,7 +228,7 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     @Override
     public void deleteSnapshot(CinderSnapshot snapshot) {
-        String name = PurityNames.arraySnapshotName(snapshot);
+        String name = snapshotName(snapshot);
         Optional<SnapshotRecord> found = array.findSnapshot(name);
         if (found.isEmpty()) {
             LOG.info("{}: snapshot {} is already gone", backendName(), name);
@@ -226,17 +261,57 @@ public final class ArrayCinderBackend implements CinderBackend {
     public ConnectionProperties initializeConnection(CinderVolume volume, HostConnector connector) {
         String name = PurityNames.arrayVolumeName(volume);
         VolumeRecord record = liveVolume(name, volume.id());
-        return attachments.attach(record, connector);
+        ConnectionProperties props = attachments.attach(record, connector);
+        if (PurityNames.podOf(name) != null) {
+            // Uniform access: the host sees the pod volume through every uniform sync target too
+            // (same serial on both arrays, so multipath makes one device of it).
+            for (HostAttachments uniform : uniformAttachments) {
+                props = merge(props, uniform.attach(record, connector));
+            }
+        }
+        return props;
+    }
+
+    /** Both arrays' targets in one connection_info (iSCSI and FC; NVMe keeps the active array's). */
+    private static ConnectionProperties merge(ConnectionProperties a, ConnectionProperties b) {
+        if (a instanceof ConnectionProperties.Iscsi x && b instanceof ConnectionProperties.Iscsi y) {
+            return new ConnectionProperties.Iscsi(concat(x.targetIqns(), y.targetIqns()),
+                    concat(x.targetPortals(), y.targetPortals()), concat(x.targetLuns(), y.targetLuns()), x.wwn(),
+                    x.authMethod(), x.authUsername(), x.authPassword());
+        }
+        if (a instanceof ConnectionProperties.FibreChannel x && b instanceof ConnectionProperties.FibreChannel y) {
+            Map<String, List<String>> map = new LinkedHashMap<>(x.initiatorTargetMap());
+            y.initiatorTargetMap().forEach((k, v) -> map.merge(k, v, ArrayCinderBackend::concat));
+            return new ConnectionProperties.FibreChannel(concat(x.targetWwns(), y.targetWwns()),
+                    concat(x.targetLuns(), y.targetLuns()), x.wwn(), map);
+        }
+        return a;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     @Override
     public Optional<ConnectionProperties> terminateConnection(CinderVolume volume, Optional<HostConnector> connector) {
         String name = PurityNames.arrayVolumeName(volume);
+        boolean uniform = PurityNames.podOf(name) != null;
         if (connector.isEmpty()) {
             attachments.disconnectAll(name);
+            if (uniform) {
+                uniformAttachments.forEach(u -> u.disconnectAll(name));
+            }
             return Optional.empty();
         }
-        return attachments.detach(name, connector.get());
+        Optional<ConnectionProperties> result = attachments.detach(name, connector.get());
+        if (uniform) {
+            for (HostAttachments u : uniformAttachments) {
+                u.detach(name, connector.get());
+            }
+        }
+        return result;
     }
 
     // --- stats ---------------------------------------------------------------------------------
@@ -283,6 +358,14 @@ public final class ArrayCinderBackend implements CinderBackend {
                 "queue_usec_per_read_op", "queue_usec_per_write_op")) {
             extra.put(key, "0");
         }
+        if (replication != null) {
+            // As upstream: what the primary's array connections offer right now.
+            List<ReplicationType> connected = replication.listArrayConnections().stream()
+                    .filter(c -> "connected".equals(c.status()) && targetTypes.containsKey(c.remoteName()))
+                    .map(c -> targetTypes.get(c.remoteName())).toList();
+            anySync = connected.contains(ReplicationType.SYNC);
+            anyAsync = connected.contains(ReplicationType.ASYNC);
+        }
         if (anySync && anyAsync) {
             extra.put("replication_capability", "trisync");
         } else if (anySync) {
@@ -325,7 +408,11 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public VolumeModelUpdate manageExisting(CinderVolume volume, String sourceName) {
         String ref = validateRef(sourceName, false);
-        requireNotReplicated(volume);
+        if (replicationFor(volume) != ReplicationMode.NONE) {
+            throw new EngineException(ErrorCode.UNIMPLEMENTED, "MANAGE_REPLICATED_NOT_SUPPORTED", "Volume "
+                    + volume.id() + " has a replicated volume type; manage it with a non-replicated type, then"
+                    + " retype it.");
+        }
         String target = PurityNames.volumeName(volume);
         Optional<VolumeRecord> source = array.findVolume(ref).filter(v -> !v.destroyed());
         if (source.isEmpty()) {
@@ -409,7 +496,7 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     @Override
     public void unmanageSnapshot(CinderSnapshot snapshot) {
-        String name = PurityNames.arraySnapshotName(snapshot);
+        String name = snapshotName(snapshot);
         String newName = PurityNames.unmanagedSnapshotName(name);
         try {
             array.renameSnapshot(name, newName);
@@ -438,8 +525,8 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private VolumeModelUpdate copyAndGrow(CinderVolume volume, String source, long sourceBytes, long bytes) {
-        String name = PurityNames.arrayVolumeName(volume);
+    private VolumeModelUpdate copyAndGrow(CinderVolume volume, String name, String source, long sourceBytes,
+            long bytes) {
         if (bytes < sourceBytes) {
             throw EngineException.outOfRange("SIZE_SMALLER_THAN_SOURCE", "Volume " + volume.id() + " asks for "
                     + volume.sizeGib() + " GiB but its source " + source + " is " + gib(sourceBytes)
@@ -516,6 +603,28 @@ public final class ArrayCinderBackend implements CinderBackend {
         }
     }
 
+    /**
+     * The snapshot's array name. A retype that moved its volume into or out of the pod renamed the
+     * snapshot with it, so a stale provider_id falls back to {@code <volume's current name>.<name>}.
+     */
+    private String snapshotName(CinderSnapshot snapshot) {
+        String name = PurityNames.arraySnapshotName(snapshot);
+        if (snapshot.providerId().isEmpty() || array.findSnapshot(name).isPresent()) {
+            return name;
+        }
+        String moved = PurityNames.arrayVolumeName(snapshot.volume()) + "." + snapshot.name();
+        return array.findSnapshot(moved).isPresent() ? moved : name;
+    }
+
+    @Override
+    public VolumeData volumeData(CinderVolume volume) {
+        if (!(array instanceof BlockDataAccess access)) {
+            throw CinderBackend.noDataPath(backendName());
+        }
+        String name = PurityNames.arrayVolumeName(volume);
+        return new VolumeData(name, liveVolume(name, volume.id()).provisionedBytes(), access);
+    }
+
     private VolumeRecord liveVolume(String name, String cinderId) {
         return array.findVolume(name).filter(v -> !v.destroyed())
                 .orElseThrow(() -> EngineException.notFound("VOLUME_NOT_FOUND", "Volume " + cinderId + " (" + name
@@ -523,13 +632,14 @@ public final class ArrayCinderBackend implements CinderBackend {
     }
 
     /**
-     * Replication is configured and validated, but pods and protection groups are not built yet:
-     * refuse rather than hand out a volume marked replicated that is not.
+     * The volume type's replication mode, after checking that this backend can provide it: a
+     * replicated type needs replication_device lines and arrays that replicate; sync and trisync need
+     * a type:sync device.
      */
-    private void requireNotReplicated(CinderVolume volume) {
+    private ReplicationMode replicationFor(CinderVolume volume) {
         ReplicationMode mode = ReplicationMode.fromExtraSpecs(volume.extraSpecs());
         if (mode == ReplicationMode.NONE) {
-            return;
+            return mode;
         }
         String wanted = mode.name().toLowerCase(Locale.ROOT);
         if (!options.replicationConfigured()) {
@@ -537,9 +647,120 @@ public final class ArrayCinderBackend implements CinderBackend {
                     + " has a volume type asking for " + wanted + " replication, but backend " + backendName()
                     + " has no replication_device; add one to cinder.conf or use a non-replicated type.");
         }
-        throw new EngineException(ErrorCode.UNIMPLEMENTED, "REPLICATION_NOT_BUILT", "Volume " + volume.id()
-                + " asks for " + wanted + " replication, which this purebridge build does not provide yet;"
-                + " use a non-replicated volume type.");
+        if (replication == null) {
+            throw new EngineException(ErrorCode.UNIMPLEMENTED, "REPLICATION_NOT_BUILT", "Volume " + volume.id()
+                    + " asks for " + wanted + " replication, which backend " + backendName() + " cannot provide:"
+                    + " its arrays do not replicate through this purebridge build (or it is failed over);"
+                    + " use a non-replicated volume type.");
+        }
+        if ((mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) && !hasSyncTarget()) {
+            throw EngineException.failedPrecondition("SYNC_REPLICATION_NOT_CONFIGURED", "Volume " + volume.id()
+                    + " asks for " + wanted + " replication, but backend " + backendName() + " has no"
+                    + " replication_device with type:sync; add one or use an async type.");
+        }
+        return mode;
+    }
+
+    private boolean hasSyncTarget() {
+        return options.replicationTargets().stream().anyMatch(t -> t.type() == ReplicationType.SYNC);
+    }
+
+    /** provider_id when set; else volume-<id>-cinder, inside the pod for sync and trisync. */
+    private String placementName(CinderVolume volume, ReplicationMode mode) {
+        if (!volume.providerId().isEmpty()) {
+            return volume.providerId();
+        }
+        String base = PurityNames.volumeName(volume);
+        return mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC
+                ? options.replicationPodName() + "::" + base : base;
+    }
+
+    /**
+     * Adds the volume to the groups its mode needs (async: the replication group; trisync: the
+     * tri-sync group); on failure the new volume is destroyed, as upstream does.
+     */
+    private VolumeModelUpdate joinGroups(String name, ReplicationMode mode) {
+        String group = groupFor(mode);
+        if (group != null) {
+            try {
+                replication.addProtectionGroupMembers(group, List.of(name));
+            } catch (EngineException e) {
+                LOG.warn("{}: cannot add {} to protection group {}, destroying it: {}", backendName(), name, group,
+                        e.getMessage());
+                try {
+                    array.destroyVolume(name);
+                } catch (EngineException cleanup) {
+                    LOG.warn("{}: cleanup of {} failed: {}", backendName(), name, cleanup.getMessage());
+                }
+                throw e;
+            }
+        }
+        return new VolumeModelUpdate(name, mode == ReplicationMode.NONE ? DISABLED : ENABLED, volumeMetadata(name));
+    }
+
+    private String groupFor(ReplicationMode mode) {
+        return switch (mode) {
+            case ASYNC -> options.replicationPgName();
+            case TRISYNC -> options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null;
+            default -> null;
+        };
+    }
+
+    /** Removes the volume from the backend's replication groups (nothing when it is in none). */
+    private void leaveGroups(String name) {
+        if (replication == null) {
+            return;
+        }
+        for (String group : new String[] {options.replicationPgName(),
+                options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null}) {
+            if (group == null) {
+                continue;
+            }
+            try {
+                if (replication.findProtectionGroup(group).map(g -> g.members().contains(name)).orElse(false)) {
+                    replication.removeProtectionGroupMembers(group, List.of(name));
+                }
+            } catch (EngineException e) {
+                if (e.code() != ErrorCode.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    // --- retype --------------------------------------------------------------------------------
+
+    /**
+     * Moves the volume between none, async, sync and trisync without copying data through the host:
+     * group membership changes, and a move into or out of the (stretched) pod, which the array
+     * replicates to the pod's other array before it returns (reference §4.5's ghost-pod dance is the
+     * array's business here).
+     */
+    @Override
+    public VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs) {
+        ReplicationMode from = ReplicationMode.fromExtraSpecs(volume.extraSpecs());
+        CinderVolume target = new CinderVolume(volume.id(), volume.nameId(), volume.name(), "", volume.sizeGib(),
+                newExtraSpecs, volume.replicationStatus());
+        ReplicationMode to = replicationFor(target);
+        String name = PurityNames.arrayVolumeName(volume);
+        liveVolume(name, volume.id());
+        boolean inPod = PurityNames.podOf(name) != null;
+        boolean wantPod = to == ReplicationMode.SYNC || to == ReplicationMode.TRISYNC;
+        if (from != ReplicationMode.NONE || inPod) {
+            leaveGroups(name);
+        }
+        String newName = name;
+        if (inPod != wantPod) {
+            if (replication == null) {
+                throw new EngineException(ErrorCode.UNIMPLEMENTED, "REPLICATION_NOT_BUILT", "Volume " + volume.id()
+                        + " cannot move " + (wantPod ? "into" : "out of") + " a pod: backend " + backendName()
+                        + " has no replicating arrays.");
+            }
+            newName = replication.moveVolume(name, wantPod ? options.replicationPodName() : "").name();
+        }
+        VolumeModelUpdate model = joinGroups(newName, to);
+        LOG.info("{}: retyped volume {} from {} to {} (now {})", backendName(), volume.id(), from, to, newName);
+        return model;
     }
 
     private static String validateRef(String sourceName, boolean snapshot) {

@@ -1,6 +1,9 @@
 package io.purebridge.engine.cinder;
 
+import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.error.ErrorCode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,4 +60,31 @@ public interface CinderBackend {
     void unmanageSnapshot(CinderSnapshot snapshot);
 
     ProviderUpdates updateProviderInfo(List<CinderVolume> volumes, List<CinderSnapshot> snapshots);
+
+    /**
+     * Changes the volume's replication to what {@code newExtraSpecs} ask for (none, async, sync,
+     * trisync), keeping its data; returns the new provider_id and replication_status.
+     */
+    default VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs) {
+        throw new EngineException(ErrorCode.UNIMPLEMENTED,
+                "RETYPE_NOT_SUPPORTED", "Backend " + backendName() + " cannot retype volume " + volume.id() + ".");
+    }
+
+    /**
+     * The volume's bytes, for Cinder's image and backup copies, when the array stores them itself
+     * (simulated arrays). A real array's data path is its SCSI/NVMe target, so by default this fails.
+     *
+     * @throws EngineException FAILED_PRECONDITION {@code NO_DATA_PATH}
+     *     when the array has no data access, NOT_FOUND when the volume does not exist
+     */
+    default VolumeData volumeData(CinderVolume volume) {
+        throw noDataPath(backendName());
+    }
+
+    /** The error {@link #volumeData} raises for an array without data access. */
+    static EngineException noDataPath(String backendName) {
+        return EngineException.failedPrecondition("NO_DATA_PATH", "Backend "
+                + backendName + " drives a real array, whose volumes are read and written through their"
+                + " iSCSI/FC/NVMe target; attach the volume instead of streaming it through the service.");
+    }
 }

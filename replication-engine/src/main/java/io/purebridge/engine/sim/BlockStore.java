@@ -387,6 +387,42 @@ final class BlockStore {
         return delta;
     }
 
+    /**
+     * Committed chunk hashes of a map, block -> hash: every mapped block, or only {@code onlyBlocks}
+     * (then unmapped ones map to null). Replication compares these instead of data.
+     */
+    java.util.NavigableMap<Long, byte[]> hashes(long mapId, java.util.Collection<Long> onlyBlocks) {
+        java.util.NavigableMap<Long, byte[]> out = new java.util.TreeMap<>();
+        if (onlyBlocks == null) {
+            for (long[] e : committedTable(mapId)) {
+                byte[][] slots = committedSlots(e[1]);
+                for (int i = 0; i < PAGE_SLOTS; i++) {
+                    if (slots[i] != null) {
+                        out.put(e[0] * PAGE_SLOTS + i, slots[i]);
+                    }
+                }
+            }
+            return out;
+        }
+        Map<Long, byte[][]> pages = new HashMap<>();
+        for (long block : onlyBlocks) {
+            byte[][] slots = pages.computeIfAbsent(block / PAGE_SLOTS, i -> {
+                byte[][] page = committedPage(mapId, i);
+                return page == null ? new byte[PAGE_SLOTS][] : page;
+            });
+            out.put(block, slots[(int) (block % PAGE_SLOTS)]);
+        }
+        return out;
+    }
+
+    /**
+     * Points one block at a chunk by hash (null unmaps it); {@code encoded} supplies the stored body
+     * when this array does not hold the chunk yet (a replica arriving from another array).
+     */
+    int setHash(Tx tx, long mapId, long block, byte[] hash, Supplier<byte[]> encoded, boolean live) {
+        return setBlock(tx, mapId, block, hash, encoded, live);
+    }
+
     /** Committed page-table entries of a map as {pageIndex, pageId}. */
     private List<long[]> committedTable(long mapId) {
         List<long[]> out = new ArrayList<>();

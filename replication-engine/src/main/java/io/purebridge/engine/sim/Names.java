@@ -36,6 +36,24 @@ final class Names {
         return sep < 0 ? "" : volumeName.substring(0, sep);
     }
 
+    /**
+     * The pod an object belongs to ({@code pod::vol}, {@code pod::vol.snap},
+     * {@code pod::pg.3.pod::vol}), or "" for root objects and replicated copies such as
+     * {@code pod:pg.3.pod::vol} on an async target.
+     */
+    static String podOfObject(String name) {
+        int sep = name == null ? -1 : name.indexOf(POD_SEPARATOR);
+        if (sep <= 0) {
+            return "";
+        }
+        String pod = name.substring(0, sep);
+        return VOLUME_PART.matcher(pod).matches() ? pod : "";
+    }
+
+    static boolean isPodName(String name) {
+        return name != null && VOLUME_PART.matcher(name).matches();
+    }
+
     static void checkSuffix(String suffix) {
         if (suffix == null || !SUFFIX.matcher(suffix).matches()) {
             throw EngineException.invalidArgument("INVALID_SNAPSHOT_SUFFIX", "Snapshot suffix '" + suffix

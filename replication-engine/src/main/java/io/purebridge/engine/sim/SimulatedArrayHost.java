@@ -34,6 +34,13 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
 
     private final Map<String, SimulatedFlashArray> arrays = new LinkedHashMap<>();
     private final ScheduledExecutorService eradicator;
+    private final ReplicationFabric fabric;
+    /** Link, mediator and pod status file beside the arrays' directories. */
+    static final String FABRIC_STATE_FILE = "replication-fabric.json";
+    /** 32 KiB blocks: 4096 per heartbeat is 128 MiB of resync per second with the default period. */
+    static final int RESYNC_BLOCKS_PER_TICK = 4096;
+    /** With background threads on, the replication network beats once a second. */
+    static final long REPLICATION_HEARTBEAT_MS = 1000;
 
     /** Opens every configured array; no background eradication (call {@link #eradicateExpired()}). */
     public SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock) {
@@ -42,10 +49,18 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
 
     /**
      * @param eradicationCheckPeriod how often a daemon thread eradicates expired objects; zero for
-     *     never (tests drive {@link #eradicateExpired()} with their own clock)
+     *     no background threads at all (tests drive {@link #eradicateExpired()} and
+     *     {@code replication().tick()} with their own clock); otherwise the same thread also runs the
+     *     replication heartbeat every second
      */
     public SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock,
             Duration eradicationCheckPeriod) {
+        this(dataDir, configs, clock, eradicationCheckPeriod, RESYNC_BLOCKS_PER_TICK);
+    }
+
+    /** @param resyncBlocksPerTick how many changed blocks one heartbeat copies to a resyncing pod array */
+    SimulatedArrayHost(Path dataDir, Collection<SimulatedArrayConfig> configs, Clock clock,
+            Duration eradicationCheckPeriod, int resyncBlocksPerTick) {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(clock, "clock");
         try {
@@ -55,6 +70,12 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
                 }
                 arrays.put(config.name(), new SimulatedFlashArray(config, dataDir.resolve(config.name()), clock));
             }
+        } catch (RuntimeException e) {
+            arrays.values().forEach(SimulatedFlashArray::close);
+            throw e;
+        }
+        try {
+            fabric = new ReplicationFabric(arrays, dataDir.resolve(FABRIC_STATE_FILE), clock, resyncBlocksPerTick);
         } catch (RuntimeException e) {
             arrays.values().forEach(SimulatedFlashArray::close);
             throw e;
@@ -69,6 +90,9 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
             });
             long ms = eradicationCheckPeriod.toMillis();
             eradicator.scheduleWithFixedDelay(this::eradicateQuietly, ms, ms, TimeUnit.MILLISECONDS);
+            // The replication heartbeat: pre-election, resync steps, schedules and transfers.
+            eradicator.scheduleWithFixedDelay(this::tickQuietly, REPLICATION_HEARTBEAT_MS, REPLICATION_HEARTBEAT_MS,
+                    TimeUnit.MILLISECONDS);
         }
         LOG.info("sim-host: serving simulated arrays {} from {}", arrays.keySet(), dataDir);
     }
@@ -118,6 +142,19 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
         return n;
     }
 
+    /** Operator controls and status of the replication network between these arrays. */
+    public ReplicationControls replication() {
+        return fabric;
+    }
+
+    private void tickQuietly() {
+        try {
+            fabric.tick();
+        } catch (RuntimeException e) {
+            LOG.warn("sim-host: replication heartbeat failed, will retry: {}", e.toString());
+        }
+    }
+
     private void eradicateQuietly() {
         try {
             eradicateExpired();
@@ -136,6 +173,7 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        fabric.close();
         arrays.values().forEach(SimulatedFlashArray::close);
     }
 }

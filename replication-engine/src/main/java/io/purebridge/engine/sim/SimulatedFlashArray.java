@@ -7,6 +7,14 @@ import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.HostRecord;
 import io.purebridge.engine.array.PortRecord;
+import io.purebridge.engine.array.ArrayConnectionRecord;
+import io.purebridge.engine.array.PgSnapshotRecord;
+import io.purebridge.engine.array.PgTransferRecord;
+import io.purebridge.engine.array.PodRecord;
+import io.purebridge.engine.array.ProtectionGroupRecord;
+import io.purebridge.engine.array.ReplicationArray;
+import io.purebridge.engine.array.ReplicationSchedule;
+import io.purebridge.engine.array.RetentionPolicy;
 import io.purebridge.engine.array.SnapshotRecord;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.array.VolumeSpace;
@@ -51,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: one read-write lock per array; reads (including data reads) run concurrently.
  */
-public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, AutoCloseable {
+public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, ReplicationArray, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedFlashArray.class);
     static final String PURITY_VERSION = "6.7.1";
     static final long MAX_PROVISIONED = 4_503_599_627_370_496L;
@@ -69,6 +77,10 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     private final NavigableMap<String, Host> hosts = new TreeMap<>();
     private ArrayState state;
     private boolean closed;
+    /** Set by the operator control "stop array": every call answers UNAVAILABLE. */
+    private volatile boolean stopped;
+    /** Replication between the arrays of one host; null for a stand-alone array. */
+    private volatile ReplicationFabric fabric;
 
     /** Opens (or creates) the array whose store is {@code directory}. */
     public SimulatedFlashArray(SimulatedArrayConfig config, Path directory, Clock clock) {
@@ -142,6 +154,10 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     }
 
     private void checkOpen() {
+        if (stopped) {
+            throw EngineException.unavailable("ARRAY_STOPPED", "Simulated array " + config.name()
+                    + " is stopped (operator control); retry after it is started again.");
+        }
         if (closed) {
             throw EngineException.unavailable("ARRAY_CLOSED", "Simulated array " + config.name()
                     + " is shut down; retry after the service restarts.");
@@ -230,8 +246,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
 
     // --- volumes -------------------------------------------------------------------------------
 
-    @Override
-    public VolumeRecord createVolume(String name, long provisionedBytes) {
+    VolumeRecord createVolumeLocal(String name, long provisionedBytes) {
         Names.checkVolume(name);
         checkSize(name, provisionedBytes);
         return mutate(() -> {
@@ -247,8 +262,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public VolumeRecord copyVolume(String sourceName, String targetName, boolean overwrite) {
+    VolumeRecord copyVolumeLocal(String sourceName, String targetName, boolean overwrite) {
         Objects.requireNonNull(sourceName, "sourceName");
         Names.checkVolume(targetName);
         return mutate(() -> {
@@ -313,8 +327,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         return read(() -> volumes.values().stream().map(Volume::toRecord).toList());
     }
 
-    @Override
-    public VolumeRecord resizeVolume(String name, long provisionedBytes, boolean truncate) {
+    VolumeRecord resizeVolumeLocal(String name, long provisionedBytes, boolean truncate) {
         checkSize(name, provisionedBytes);
         return mutate(() -> {
             Volume v = liveVolume(name);
@@ -336,12 +349,15 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public VolumeRecord renameVolume(String name, String newName) {
+    VolumeRecord renameVolumeLocal(String name, String newName) {
+        return renameVolumeLocal(name, newName, false);
+    }
+
+    VolumeRecord renameVolumeLocal(String name, String newName, boolean acrossPods) {
         Names.checkVolume(newName);
         return mutate(() -> {
             Volume v = liveVolume(name);
-            if (!Names.podOf(name).equals(Names.podOf(newName))) {
+            if (!acrossPods && !Names.podOf(name).equals(Names.podOf(newName))) {
                 throw EngineException.invalidArgument("RENAME_CHANGES_POD", "Cannot rename volume " + name + " to "
                         + newName + ": a rename keeps the pod prefix; move volumes between pods explicitly.");
             }
@@ -372,8 +388,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public void destroyVolume(String name) {
+    void destroyVolumeLocal(String name) {
         mutate(() -> {
             Volume v = liveVolume(name);
             int connections = connectionCount(name);
@@ -398,8 +413,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public VolumeRecord recoverVolume(String name) {
+    VolumeRecord recoverVolumeLocal(String name) {
         return mutate(() -> {
             Volume v = existingVolume(name);
             if (!v.destroyed()) {
@@ -420,8 +434,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public void eradicateVolume(String name) {
+    void eradicateVolumeLocal(String name) {
         mutate(() -> {
             Volume v = existingVolume(name);
             if (!v.destroyed()) {
@@ -482,8 +495,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
 
     // --- snapshots -----------------------------------------------------------------------------
 
-    @Override
-    public SnapshotRecord createSnapshot(String volumeName, String suffix) {
+    SnapshotRecord createSnapshotLocal(String volumeName, String suffix) {
         if (suffix != null) {
             Names.checkSuffix(suffix);
         }
@@ -527,8 +539,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public SnapshotRecord renameSnapshot(String name, String newName) {
+    SnapshotRecord renameSnapshotLocal(String name, String newName) {
         Objects.requireNonNull(newName, "newName");
         return mutate(() -> {
             Snapshot s = liveSnapshot(name);
@@ -553,8 +564,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public void destroySnapshot(String name) {
+    void destroySnapshotLocal(String name) {
         mutate(() -> {
             Snapshot s = liveSnapshot(name);
             try (Tx tx = new Tx()) {
@@ -565,8 +575,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public void eradicateSnapshot(String name) {
+    void eradicateSnapshotLocal(String name) {
         mutate(() -> {
             Snapshot s = existingSnapshot(name);
             if (!s.destroyed()) {
@@ -793,11 +802,21 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
 
     // --- data ----------------------------------------------------------------------------------
 
-    @Override
-    public void write(String volumeName, long offsetBytes, byte[] data) {
+    /**
+     * Writes locally. With {@code dirtyPod} the written blocks are also recorded as changed since the
+     * pod's peer went stale, in the same batch (so resync cannot miss an acknowledged write).
+     */
+    void writeLocal(String volumeName, long offsetBytes, byte[] data, String dirtyPod) {
         Objects.requireNonNull(data, "data");
         checkIoSize(volumeName, data.length);
-        // Hash and compress whole blocks before taking the lock, so other callers are not held up.
+        writePrepared(volumeName, offsetBytes, data, prepareBlocks(offsetBytes, data), dirtyPod);
+    }
+
+    /**
+     * Hashes and compresses the whole blocks of a write before any lock is taken, so other callers
+     * are not held up (and a pod write does it once for both arrays).
+     */
+    static Map<Long, BlockStore.Prepared> prepareBlocks(long offsetBytes, byte[] data) {
         Map<Long, BlockStore.Prepared> prepared = new HashMap<>();
         if (offsetBytes >= 0 && data.length > 0) {
             long first = (offsetBytes + BlockStore.BLOCK_SIZE - 1) / BlockStore.BLOCK_SIZE;
@@ -807,6 +826,12 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
                         Arrays.copyOfRange(data, from, from + BlockStore.BLOCK_SIZE)));
             }
         }
+        return prepared;
+    }
+
+    void writePrepared(String volumeName, long offsetBytes, byte[] data, Map<Long, BlockStore.Prepared> prepared,
+            String dirtyPod) {
+        checkIoSize(volumeName, data.length);
         mutate(() -> {
             Volume v = volumes.get(volumeName);
             if (v == null) {
@@ -843,6 +868,9 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
                                 (int) (to - from));
                         written += blocks.setBlock(tx, v.mapId(), b, content, true);
                     }
+                    if (dirtyPod != null) {
+                        tx.put(dirtyKey(dirtyPod, volumeName, b), new byte[0]);
+                    }
                 }
                 putVolume(tx, v.withData(v.provisionedBytes(), written));
                 commit(tx, state);
@@ -851,8 +879,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public byte[] read(String name, long offsetBytes, int length) {
+    byte[] readLocal(String name, long offsetBytes, int length) {
         checkIoSize(name, length);
         return read(() -> {
             long[] map = dataSource(name);
@@ -863,8 +890,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
         });
     }
 
-    @Override
-    public String checksum(String name, long offsetBytes, long length) {
+    String checksumLocal(String name, long offsetBytes, long length) {
         return read(() -> {
             long[] map = dataSource(name);
             checkRange(name, map[1], offsetBytes, length);
@@ -1040,6 +1066,582 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, A
     private static EngineException notDestroyed(String kind, String name, String action) {
         return EngineException.failedPrecondition("NOT_DESTROYED", "Cannot " + action + " " + kind + " " + name
                 + " that has not been destroyed; destroy it first.");
+    }
+
+    // --- pod-aware entry points ----------------------------------------------------------------
+    // Objects named pod::x go through the replication fabric, which checks that this array serves
+    // the pod and mirrors the change to the pod's other array; everything else is local.
+
+    private <T> T podAware(String name, Supplier<List<String>> affected, Supplier<T> body) {
+        ReplicationFabric f = fabric;
+        String pod = Names.podOfObject(name);
+        if (f == null || pod.isEmpty()) {
+            return body.get();
+        }
+        return f.podMutation(this, pod, affected, body);
+    }
+
+    /** The names and their snapshots, as they are now (what a pod mutation may change). */
+    private Supplier<List<String>> objectsOf(String... names) {
+        return () -> read(() -> {
+            Set<String> out = new LinkedHashSet<>();
+            for (String n : names) {
+                out.add(n);
+                snapshotsOf(n).forEach(s -> out.add(s.name()));
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public VolumeRecord createVolume(String name, long provisionedBytes) {
+        return podAware(name, objectsOf(name), () -> createVolumeLocal(name, provisionedBytes));
+    }
+
+    @Override
+    public VolumeRecord copyVolume(String sourceName, String targetName, boolean overwrite) {
+        ReplicationFabric f = fabric;
+        if (f != null) {
+            f.checkPodIo(this, sourceName);
+        }
+        return podAware(targetName, objectsOf(targetName), () -> copyVolumeLocal(sourceName, targetName, overwrite));
+    }
+
+    @Override
+    public VolumeRecord resizeVolume(String name, long provisionedBytes, boolean truncate) {
+        return podAware(name, objectsOf(name), () -> resizeVolumeLocal(name, provisionedBytes, truncate));
+    }
+
+    @Override
+    public VolumeRecord renameVolume(String name, String newName) {
+        return podAware(name, objectsOf(name, newName == null ? name : newName),
+                () -> renameVolumeLocal(name, newName));
+    }
+
+    @Override
+    public void destroyVolume(String name) {
+        podAware(name, objectsOf(name), () -> {
+            destroyVolumeLocal(name);
+            return null;
+        });
+    }
+
+    @Override
+    public VolumeRecord recoverVolume(String name) {
+        return podAware(name, objectsOf(name), () -> recoverVolumeLocal(name));
+    }
+
+    @Override
+    public void eradicateVolume(String name) {
+        podAware(name, objectsOf(name), () -> {
+            eradicateVolumeLocal(name);
+            return null;
+        });
+    }
+
+    @Override
+    public SnapshotRecord createSnapshot(String volumeName, String suffix) {
+        // The new name is known only afterwards: mirror every snapshot of the volume.
+        return podAware(volumeName, objectsOf(volumeName), () -> createSnapshotLocal(volumeName, suffix));
+    }
+
+    @Override
+    public SnapshotRecord renameSnapshot(String name, String newName) {
+        return podAware(name, () -> List.of(name, newName), () -> renameSnapshotLocal(name, newName));
+    }
+
+    @Override
+    public void destroySnapshot(String name) {
+        podAware(name, () -> List.of(name), () -> {
+            destroySnapshotLocal(name);
+            return null;
+        });
+    }
+
+    @Override
+    public void eradicateSnapshot(String name) {
+        podAware(name, () -> List.of(name), () -> {
+            eradicateSnapshotLocal(name);
+            return null;
+        });
+    }
+
+    @Override
+    public void write(String volumeName, long offsetBytes, byte[] data) {
+        ReplicationFabric f = fabric;
+        String pod = Names.podOfObject(volumeName);
+        if (f == null || pod.isEmpty()) {
+            writeLocal(volumeName, offsetBytes, data, null);
+        } else {
+            f.podWrite(this, pod, volumeName, offsetBytes, data);
+        }
+    }
+
+    @Override
+    public byte[] read(String name, long offsetBytes, int length) {
+        ReplicationFabric f = fabric;
+        if (f != null) {
+            f.checkPodIo(this, name);
+        }
+        return readLocal(name, offsetBytes, length);
+    }
+
+    @Override
+    public String checksum(String name, long offsetBytes, long length) {
+        ReplicationFabric f = fabric;
+        if (f != null) {
+            f.checkPodIo(this, name);
+        }
+        return checksumLocal(name, offsetBytes, length);
+    }
+
+    // --- ReplicationArray: delegated to the fabric ---------------------------------------------
+
+    private ReplicationFabric fabric() {
+        checkUp();
+        ReplicationFabric f = fabric;
+        if (f == null) {
+            throw new EngineException(ErrorCode.UNIMPLEMENTED, "REPLICATION_NOT_HOSTED", "Simulated array "
+                    + config.name() + " runs stand-alone; pods and protection groups need a SimulatedArrayHost.");
+        }
+        return f;
+    }
+
+    @Override
+    public PodRecord createPod(String name) {
+        return fabric().createPod(this, name);
+    }
+
+    @Override
+    public Optional<PodRecord> findPod(String name) {
+        return fabric().findPod(this, name);
+    }
+
+    @Override
+    public List<PodRecord> listPods() {
+        return fabric().listPods(this);
+    }
+
+    @Override
+    public PodRecord stretchPod(String podName, String arrayName) {
+        return fabric().stretchPod(this, podName, arrayName);
+    }
+
+    @Override
+    public PodRecord unstretchPod(String podName, String arrayName) {
+        return fabric().unstretchPod(this, podName, arrayName);
+    }
+
+    @Override
+    public PodRecord setFailoverPreferences(String podName, List<String> arrayNames) {
+        return fabric().setFailoverPreferences(this, podName, arrayNames);
+    }
+
+    @Override
+    public void destroyPod(String podName) {
+        fabric().destroyPod(this, podName);
+    }
+
+    @Override
+    public VolumeRecord moveVolume(String volumeName, String podName) {
+        return fabric().moveVolume(this, volumeName, podName);
+    }
+
+    @Override
+    public ProtectionGroupRecord createProtectionGroup(String name) {
+        return fabric().groups().create(this, name);
+    }
+
+    @Override
+    public Optional<ProtectionGroupRecord> findProtectionGroup(String name) {
+        return fabric().groups().find(this, name);
+    }
+
+    @Override
+    public List<ProtectionGroupRecord> listProtectionGroups() {
+        return fabric().groups().list(this);
+    }
+
+    @Override
+    public ProtectionGroupRecord addProtectionGroupTargets(String groupName, List<String> arrayNames) {
+        return fabric().groups().addTargets(this, groupName, arrayNames);
+    }
+
+    @Override
+    public ProtectionGroupRecord allowProtectionGroup(String remoteGroupName, boolean allowed) {
+        return fabric().groups().allow(this, remoteGroupName, allowed);
+    }
+
+    @Override
+    public ProtectionGroupRecord addProtectionGroupMembers(String groupName, List<String> volumeNames) {
+        return fabric().groups().members(this, groupName, volumeNames, true);
+    }
+
+    @Override
+    public ProtectionGroupRecord removeProtectionGroupMembers(String groupName, List<String> volumeNames) {
+        return fabric().groups().members(this, groupName, volumeNames, false);
+    }
+
+    @Override
+    public ProtectionGroupRecord setReplicationSchedule(String groupName, ReplicationSchedule schedule) {
+        return fabric().groups().schedule(this, groupName, schedule);
+    }
+
+    @Override
+    public ProtectionGroupRecord setRetention(String groupName, RetentionPolicy source, RetentionPolicy target) {
+        return fabric().groups().retention(this, groupName, source, target);
+    }
+
+    @Override
+    public PgSnapshotRecord createProtectionGroupSnapshot(String groupName, boolean replicateNow,
+            boolean applyRetention) {
+        return fabric().groups().snapshotNow(this, groupName, replicateNow, applyRetention);
+    }
+
+    @Override
+    public List<PgSnapshotRecord> listProtectionGroupSnapshots(String groupName) {
+        return fabric().groups().snapshots(this, groupName);
+    }
+
+    @Override
+    public List<PgTransferRecord> listProtectionGroupTransfers(String groupName) {
+        return fabric().groups().transfers(this, groupName);
+    }
+
+    @Override
+    public void destroyProtectionGroup(String groupName) {
+        fabric().groups().destroy(this, groupName);
+    }
+
+    @Override
+    public List<ArrayConnectionRecord> listArrayConnections() {
+        return fabric().arrayConnections(this);
+    }
+
+    // --- replication internals (used by ReplicationFabric under its lock) ------------------------
+
+    /** A volume or snapshot as stored, with (some of) its block map: block -> chunk hash. */
+    record ObjectImage(Volume volume, Snapshot snapshot, NavigableMap<Long, byte[]> entries) {
+        String name() {
+            return volume != null ? volume.name() : snapshot.name();
+        }
+
+        boolean live() {
+            return volume != null && !volume.destroyed();
+        }
+    }
+
+    void attachFabric(ReplicationFabric f) {
+        this.fabric = f;
+    }
+
+    void setStopped(boolean value) {
+        stopped = value;
+        LOG.info("{}: {}", config.name(), value ? "stopped (operator control)" : "started (operator control)");
+    }
+
+    boolean isStopped() {
+        return stopped;
+    }
+
+    private void checkUp() {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Names of every volume and snapshot whose name starts with {@code prefix}. */
+    List<String> objectNames(String prefix) {
+        return read(() -> {
+            List<String> out = new ArrayList<>(volumes.subMap(prefix, true, prefix + Character.MAX_VALUE, false)
+                    .keySet());
+            out.addAll(snapshots.subMap(prefix, true, prefix + Character.MAX_VALUE, false).keySet());
+            return out;
+        });
+    }
+
+    /**
+     * The object with its whole block map, or only the given blocks ({@code null} = all); null if
+     * there is no such object.
+     */
+    ObjectImage exportObject(String name, java.util.Collection<Long> onlyBlocks) {
+        return readUnchecked(() -> {
+            Volume v = volumes.get(name);
+            Snapshot s = v == null ? snapshots.get(name) : null;
+            if (v == null && s == null) {
+                return null;
+            }
+            long mapId = v != null ? v.mapId() : s.mapId();
+            NavigableMap<Long, byte[]> entries = blocks.hashes(mapId, onlyBlocks);
+            return new ObjectImage(v, s, entries);
+        });
+    }
+
+    /** Stored (compressed) body of a chunk, or null. */
+    byte[] chunkBody(byte[] hash) {
+        return readUnchecked(() -> store.get(store.chunks(), hash));
+    }
+
+    boolean hasChunk(byte[] hash) {
+        return readUnchecked(() -> store.get(store.meta(), BlockStore.refKey(hash)) != null);
+    }
+
+    /** Reads even when stopped: the fabric reads a stopped array's state only to persist or report it. */
+    private <T> T readUnchecked(Supplier<T> body) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw EngineException.unavailable("ARRAY_CLOSED", "Simulated array " + config.name() + " is shut down.");
+            }
+            return body.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Makes objects here identical to the given images, in one durable batch, together with the
+     * {@code meta} puts (null value = delete). An image with {@code partial} entries patches only those
+     * blocks (a null hash unmaps one); otherwise the object's whole map is replaced. Objects keep the
+     * image's identity (id, serial) unless its serial is null, then they get one of this array's.
+     * {@code chunks} holds bodies for hashes this array lacks.
+     */
+    void importObjects(List<ObjectImage> images, boolean partial, Map<java.nio.ByteBuffer, byte[]> chunks,
+            Map<String, byte[]> meta) {
+        mutate(() -> {
+            ArrayState next = state;
+            try (Tx tx = new Tx()) {
+                for (ObjectImage img : images) {
+                    next = importInto(tx, img, partial, chunks, next);
+                }
+                putMetaInto(tx, meta);
+                commit(tx, next);
+            }
+            return null;
+        });
+    }
+
+    private ArrayState importInto(Tx tx, ObjectImage img, boolean partial, Map<java.nio.ByteBuffer, byte[]> chunks,
+            ArrayState next) {
+        String name = img.name();
+        Volume oldV = volumes.get(name);
+        Snapshot oldS = snapshots.get(name);
+        long mapId;
+        boolean wasLive;
+        ArrayState after = next;
+        if (oldV != null || oldS != null) {
+            mapId = oldV != null ? oldV.mapId() : oldS.mapId();
+            wasLive = oldV != null && !oldV.destroyed();
+            if ((oldV == null) != (img.volume() == null)) {
+                throw EngineException.failedPrecondition("REPLICA_KIND_MISMATCH", config.name() + ": " + name
+                        + " is a " + (oldV != null ? "volume" : "snapshot") + " here but not on the source.");
+            }
+        } else {
+            mapId = after.nextMapId();
+            after = after.withMapId(mapId + 1);
+            wasLive = img.live();
+            if (partial) {
+                throw new IllegalStateException("a partial image for a missing object " + name);
+            }
+        }
+        boolean live = img.live();
+        if (wasLive != live) {
+            blocks.moveRefs(tx, mapId, live);
+        }
+        long written;
+        if (partial) {
+            long delta = 0;
+            for (Map.Entry<Long, byte[]> e : img.entries().entrySet()) {
+                delta += setEntry(tx, mapId, e.getKey(), e.getValue(), live, chunks);
+            }
+            long base = oldV != null ? oldV.writtenBlocks() : oldS.writtenBlocks();
+            written = base + delta;
+        } else {
+            if (oldV != null || oldS != null) {
+                blocks.releaseMap(tx, mapId, live);
+            }
+            for (Map.Entry<Long, byte[]> e : img.entries().entrySet()) {
+                setEntry(tx, mapId, e.getKey(), e.getValue(), live, chunks);
+            }
+            written = img.entries().size();
+        }
+        if (img.volume() != null) {
+            Volume v = img.volume();
+            String serial = v.serial();
+            if (serial == null) {
+                serial = serial(after.nextSerial());
+                after = after.withSerial(after.nextSerial() + 1);
+            }
+            putVolume(tx, new Volume(v.name(), v.id(), serial, v.provisionedBytes(), v.sourceName(), v.destroyed(),
+                    v.createdEpochMillis(), v.destroyedEpochMillis(), mapId, written));
+        } else {
+            Snapshot s = img.snapshot();
+            String serial = s.serial();
+            if (serial == null) {
+                serial = serial(after.nextSerial());
+                after = after.withSerial(after.nextSerial() + 1);
+            }
+            putSnapshot(tx, new Snapshot(s.name(), s.id(), serial, s.sourceName(), s.suffix(), s.provisionedBytes(),
+                    s.destroyed(), s.createdEpochMillis(), s.destroyedEpochMillis(), s.destroyedWithVolume(), mapId,
+                    written));
+        }
+        return after;
+    }
+
+    private int setEntry(Tx tx, long mapId, long block, byte[] hash, boolean live,
+            Map<java.nio.ByteBuffer, byte[]> chunks) {
+        return blocks.setHash(tx, mapId, block, hash, () -> {
+            byte[] body = chunks.get(java.nio.ByteBuffer.wrap(hash));
+            if (body == null) {
+                throw new IllegalStateException("replica chunk missing from the transfer");
+            }
+            return body;
+        }, live);
+    }
+
+    /** Removes objects (volumes with their snapshots) outright, plus the meta changes, in one batch. */
+    void removeObjects(List<String> names, Map<String, byte[]> meta) {
+        mutate(() -> {
+            try (Tx tx = new Tx()) {
+                Set<String> gone = new java.util.HashSet<>();
+                for (String name : names) {
+                    Volume v = volumes.get(name);
+                    if (v != null && gone.add(name)) {
+                        blocks.releaseMap(tx, v.mapId(), !v.destroyed());
+                        deleteVolume(tx, name);
+                    }
+                    Snapshot s = snapshots.get(name);
+                    if (s != null && gone.add(name)) {
+                        blocks.releaseMap(tx, s.mapId(), false);
+                        deleteSnapshot(tx, name);
+                    }
+                }
+                for (Host h : hosts.values()) {
+                    Map<String, Integer> c = new TreeMap<>(h.connections());
+                    if (c.keySet().removeAll(gone)) {
+                        putHost(tx, h.withConnections(c));
+                    }
+                }
+                putMetaInto(tx, meta);
+                commit(tx, state);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Snapshots several volumes at one instant in one batch (a protection group snapshot), with the
+     * meta puts; names map volume -> snapshot name.
+     */
+    void snapshotVolumes(Map<String, String> names, String suffix, Map<String, byte[]> meta) {
+        mutate(() -> {
+            ArrayState next = state;
+            try (Tx tx = new Tx()) {
+                for (Map.Entry<String, String> e : names.entrySet()) {
+                    Volume v = liveVolume(e.getKey());
+                    checkSnapshotNameFree(e.getValue());
+                    Snapshot s = new Snapshot(e.getValue(), UUID.randomUUID().toString(), serial(next.nextSerial()),
+                            v.name(), suffix, v.provisionedBytes(), false, clock.millis(), 0, false,
+                            next.nextMapId(), v.writtenBlocks());
+                    blocks.copyMap(tx, v.mapId(), s.mapId(), false);
+                    putSnapshot(tx, s);
+                    next = next.withSerial(next.nextSerial() + 1).withMapId(next.nextMapId() + 1);
+                }
+                putMetaInto(tx, meta);
+                commit(tx, next);
+            }
+            return null;
+        });
+    }
+
+    private void putMetaInto(Tx tx, Map<String, byte[]> meta) {
+        if (meta == null) {
+            return;
+        }
+        for (Map.Entry<String, byte[]> e : meta.entrySet()) {
+            if (e.getValue() == null) {
+                tx.delete(SimStore.bytes(e.getKey()));
+            } else {
+                tx.put(SimStore.bytes(e.getKey()), e.getValue());
+            }
+        }
+    }
+
+    /** Durable meta puts (null = delete) in one batch; works on a stopped array (fabric bookkeeping). */
+    void putMeta(Map<String, byte[]> meta) {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                throw EngineException.unavailable("ARRAY_CLOSED", "Simulated array " + config.name() + " is shut down.");
+            }
+            try (Tx tx = new Tx()) {
+                putMetaInto(tx, meta);
+                store.write(tx.batch);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** One meta value, decoded, or null. */
+    <T> T getMeta(String key, Class<T> type) {
+        return readUnchecked(() -> {
+            byte[] raw = store.get(store.meta(), SimStore.bytes(key));
+            return raw == null ? null : SimStore.fromJson(raw, type);
+        });
+    }
+
+    /** Meta values under a key prefix, decoded. */
+    <T> List<T> loadMeta(String prefix, Class<T> type) {
+        return readUnchecked(() -> store.loadAll(prefix, type));
+    }
+
+    static byte[] dirtyKey(String pod, String object, long block) {
+        byte[] p = SimStore.bytes("d/" + pod + "\u0000" + object + "\u0000");
+        return java.nio.ByteBuffer.allocate(p.length + 8).put(p).putLong(block).array();
+    }
+
+    /** Blocks changed in a pod since its peer went stale: object -> blocks (-1: the whole object). */
+    Map<String, Set<Long>> dirtyBlocks(String pod) {
+        return readUnchecked(() -> {
+            Map<String, Set<Long>> out = new TreeMap<>();
+            byte[] prefix = SimStore.bytes("d/" + pod + "\u0000");
+            store.scan(prefix, (key, value) -> {
+                int end = key.length - 9;
+                String object = new String(key, prefix.length, end - prefix.length,
+                        java.nio.charset.StandardCharsets.UTF_8);
+                long block = java.nio.ByteBuffer.wrap(key, key.length - 8, 8).getLong();
+                out.computeIfAbsent(object, k -> new java.util.TreeSet<>()).add(block);
+            });
+            return out;
+        });
+    }
+
+    void markDirty(String pod, String object, long block) {
+        lock.writeLock().lock();
+        try (Tx tx = new Tx()) {
+            tx.put(dirtyKey(pod, object, block), new byte[0]);
+            store.write(tx.batch);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    void clearDirty(String pod, Map<String, Set<Long>> done) {
+        lock.writeLock().lock();
+        try (Tx tx = new Tx()) {
+            for (Map.Entry<String, Set<Long>> e : done.entrySet()) {
+                for (long b : e.getValue()) {
+                    tx.delete(dirtyKey(pod, e.getKey(), b));
+                }
+            }
+            store.write(tx.batch);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     @Override
