@@ -1,4 +1,4 @@
-package io.purebridge.server.rest;
+package io.purebridge.bench;
 
 import io.purebridge.engine.array.ArrayEndpoint;
 import io.purebridge.engine.array.FlashArray;
@@ -6,6 +6,7 @@ import io.purebridge.engine.rest.RestArrayConnector;
 import io.purebridge.engine.rest.RestFlashArray;
 import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedFlashArray;
+import io.purebridge.server.rest.RestFrontEnd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,26 +21,20 @@ import java.util.stream.Stream;
 
 /**
  * Per-operation latency of one simulated array called in-process next to the same array reached
- * through RestFlashArray -> HTTPS (certificate verified) -> RestFrontEnd. Not a test (no
- * surefire pattern matches the name); run it after {@code mvn -B -q -o -pl driver-server -am package
- * -DskipTests} and {@code mvn -B -q -o -pl driver-server -am test-compile}:
+ * through RestFlashArray -> HTTPS (certificate verified) -> RestFrontEnd. Not a test:
+ * {@code bench/rest-latency.sh [iterations] [warmup]} builds the benchmarks module and runs it.
  *
- * <pre>
- * java -cp driver-server/target/test-classes:driver-server/target/driver-server-0.1.0-SNAPSHOT-all.jar \
- *     io.purebridge.server.rest.RestLatencyBenchmark [iterations] [warmup]
- * </pre>
- *
- * Each iteration creates a volume, snapshots it, connects it to a host, disconnects it and deletes
- * it (destroy + eradicate), alternating between the two paths so both see the same store and the
+ * <p>Each iteration creates a volume, snapshots it, connects it to a host, disconnects it and deletes
+ * it (destroy + eradicate) on both paths, in alternating order, so both see the same store and the
  * same machine noise.
  */
-public final class RestLatencyBenchmark {
+public final class RestLatencyBench {
     private static final long GIB = 1L << 30;
     private static final List<String> OPS = List.of("create volume", "snapshot", "connect", "disconnect",
             "delete (destroy+eradicate)");
     private static final String TOKEN = "bench-api-token";
 
-    private RestLatencyBenchmark() {
+    private RestLatencyBench() {
     }
 
     public static void main(String[] args) throws IOException {
@@ -58,8 +53,14 @@ public final class RestLatencyBenchmark {
                 local.createHost("bench-host", List.of("iqn.2024-01.io.purebridge:bench"), List.of(), List.of());
                 for (int i = 0; i < warmup + iterations; i++) {
                     int slot = i - warmup;
-                    cycle(local, "l" + i, slot < 0 ? null : samples.get("in-process"), slot);
-                    cycle(remote, "r" + i, slot < 0 ? null : samples.get("rest"), slot);
+                    // Alternating order: neither path always follows the other's delete.
+                    if (i % 2 == 0) {
+                        cycle(local, "l" + i, slot < 0 ? null : samples.get("in-process"), slot);
+                        cycle(remote, "r" + i, slot < 0 ? null : samples.get("rest"), slot);
+                    } else {
+                        cycle(remote, "r" + i, slot < 0 ? null : samples.get("rest"), slot);
+                        cycle(local, "l" + i, slot < 0 ? null : samples.get("in-process"), slot);
+                    }
                 }
                 report(iterations, warmup, samples);
             }
