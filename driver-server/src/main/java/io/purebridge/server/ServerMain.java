@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Prints {@code purebridge serving on unix:<path> [tcp <host:port>]} to stdout once every
  * listener is bound, so scripts can wait for it; before it, one {@code purebridge REST 2.x endpoint
- * for <array>: san_ip = <host:port> (CA bundle <pem>)} line per simulated array when [rest] is on. Exit codes: 0 after a clean shutdown, 1 when the
- * service cannot start, 2 for bad configuration or usage (one line on stderr, no stack trace).
+ * for <array>: san_ip = <host:port> (CA bundle <pem>)} line per simulated array when [rest] is on.
+ * Exit codes: 0 after a clean shutdown, 1 when the service cannot start (including a REST port in
+ * use), 2 for bad configuration or usage (one line on stderr, no stack trace).
  */
 @Command(name = "purebridge-server", mixinStandardHelpOptions = true,
         description = "Serves purebridge's VolumeDriverService (gRPC) for the Cinder driver shim.")
