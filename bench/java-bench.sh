@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Issue 3 Java benchmarks (sim data throughput vs a plain file, snapshot time, RSS at scale).
+# Java benchmarks: sim data throughput vs a plain file, snapshot time, RSS at scale (issue 3);
+# replication latency, bytes and lag (issue 4).
 # Builds the reactor up to benchmarks/ (no tests, nothing installed), then runs
 # io.purebridge.bench.DataBench with the module's classpath. Extra arguments go to DataBench,
 # e.g. bench/java-bench.sh --mib 128 --skip-scale. Takes about 3-5 minutes on 2 cores.
@@ -9,6 +10,12 @@ cd "$root"
 MVN=${MVN:-mvn -B -q}
 cp_file="$root/benchmarks/target/classpath.txt"
 $MVN -pl benchmarks -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-classes="$root/benchmarks/target/classes"
-exec java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "$classes:$(cat "$cp_file")" io.purebridge.bench.DataBench \
-  --dir "${BENCH_DATA_DIR:-$root/var/bench-data}" "$@"
+classpath="$root/benchmarks/target/classes:$(cat "$cp_file")"
+data_dir=${BENCH_DATA_DIR:-$root/var/bench-data}
+mkdir -p "$data_dir"
+
+java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "$classpath" io.purebridge.bench.DataBench --dir "$data_dir/data" "$@"
+echo
+# Issue 4: stretched-pod write latency, async bytes sent per interval, replication lag.
+rm -rf "$data_dir/replication"
+java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "$classpath" io.purebridge.engine.sim.ReplicationBenchmark "$data_dir/replication"
