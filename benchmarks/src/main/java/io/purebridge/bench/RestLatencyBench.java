@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * Per-operation latency of one simulated array called in-process next to the same array reached
  * through RestFlashArray -> HTTPS (certificate verified) -> RestFrontEnd. Not a test:
- * {@code bench/rest-latency.sh [iterations] [warmup]} builds the benchmarks module and runs it.
+ * {@code bench/java-bench.sh} (make bench) runs it; arguments: [iterations (500)] [warm-up (100)].
  *
  * <p>Each iteration creates a volume, snapshots it, connects it to a host, disconnects it and deletes
  * it (destroy + eradicate) on both paths, in alternating order, so both see the same store and the
