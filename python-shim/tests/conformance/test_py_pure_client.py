@@ -92,6 +92,21 @@ def test_insecure_client_without_ca_bundle_also_connects(service, endpoint):
         insecure._token_man.close_session()
 
 
+def test_certificate_is_really_checked(service, endpoint):
+    # Public CAs only (certifi): the front end's self-signed certificate must
+    # not verify, or the CA-bundle client above would prove nothing.
+    import certifi
+    from pypureclient.configuration import Configuration
+    with pytest.raises(Exception) as raised:
+        flasharray.Client(target=endpoint.san_ip,
+                          api_token=service.tokens["pure-primary"],
+                          verify_ssl=True,
+                          configuration=Configuration(
+                              ssl_ca_cert=certifi.where()),
+                          retries=1, timeout=10)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(raised.value)
+
+
 def test_wrong_api_token_is_refused_at_login(endpoint):
     with pytest.raises(flasharray.PureError) as raised:
         flasharray.Client(target=endpoint.san_ip,
