@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Java benchmarks: sim data throughput vs a plain file, snapshot time, RSS at scale (issue 3);
-# replication latency, bytes and lag (issue 4).
+# replication latency, bytes and lag (issue 4); REST front end latency next to in-process (issue 5).
 # Builds the reactor up to benchmarks/ (no tests, nothing installed), then runs
 # io.purebridge.bench.DataBench with the module's classpath. Extra arguments go to DataBench,
 # e.g. bench/java-bench.sh --mib 128 --skip-scale. Takes about 3-5 minutes on 2 cores.
@@ -19,3 +19,8 @@ echo
 # Issue 4: stretched-pod write latency, async bytes sent per interval, replication lag.
 rm -rf "$data_dir/replication"
 java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "$classpath" io.purebridge.engine.sim.ReplicationBenchmark "$data_dir/replication"
+echo
+# Issue 5: one simulated array in-process next to the same array through RestFlashArray -> HTTPS
+# -> RestFrontEnd (p50/p99 per operation and the ratio).
+java ${BENCH_JAVA_OPTS:--Xmx2g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" \
+  io.purebridge.bench.RestLatencyBench 1000 200

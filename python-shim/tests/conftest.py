@@ -1,7 +1,6 @@
 """Shared set-up: Cinder objects registered, oslo.config parsed once, a per-test backend section."""
 
 import itertools
-import os
 
 import pytest
 from oslo_config import cfg
@@ -50,8 +49,3 @@ def conf_file(tmp_path):
     yield load
     cfg.CONF([], project="cinder", default_config_files=[])
 
-
-def server_jar():
-    return os.environ.get("PUREBRIDGE_SERVER_JAR") or os.path.join(
-        os.path.dirname(__file__), "..", "..", "driver-server", "target",
-        "driver-server-0.1.0-SNAPSHOT-all.jar")

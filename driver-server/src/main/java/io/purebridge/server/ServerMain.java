@@ -3,13 +3,17 @@ package io.purebridge.server;
 import com.codahale.metrics.MetricRegistry;
 import io.purebridge.server.config.ConfigException;
 import io.purebridge.server.config.ConfigOverrides;
+import io.purebridge.server.config.RestConfig;
 import io.purebridge.server.config.ServiceConfig;
 import io.purebridge.server.config.ServiceConfigLoader;
+import io.purebridge.server.rest.RestFrontEnd;
+import io.purebridge.server.rest.RestFrontEndOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +29,10 @@ import picocli.CommandLine.Option;
  * {@code java -jar driver-server-<ver>-all.jar --config /etc/purebridge/purebridge-server.ini}
  *
  * <p>Prints {@code purebridge serving on unix:<path> [tcp <host:port>]} to stdout once every
- * listener is bound, so scripts can wait for it. Exit codes: 0 after a clean shutdown, 1 when the
- * service cannot start, 2 for bad configuration or usage (one line on stderr, no stack trace).
+ * listener is bound, so scripts can wait for it; before it, one {@code purebridge REST 2.x endpoint
+ * for <array>: san_ip = <host:port> (CA bundle <pem>)} line per simulated array when [rest] is on.
+ * Exit codes: 0 after a clean shutdown, 1 when the service cannot start (including a REST port in
+ * use), 2 for bad configuration or usage (one line on stderr, no stack trace).
  */
 @Command(name = "purebridge-server", mixinStandardHelpOptions = true,
         description = "Serves purebridge's VolumeDriverService (gRPC) for the Cinder driver shim.")
@@ -94,6 +100,8 @@ public final class ServerMain implements Callable<Integer> {
             service.close();
             System.err.println("purebridge: stopped");
         }, "purebridge-shutdown"));
+        // Before the "serving on" line, so a script waiting for it already has every endpoint.
+        restEndpointLines(service).forEach(out::println);
         out.println("purebridge serving on " + String.join(" ", service.server().addresses()));
         out.flush();
         try {
@@ -122,15 +130,51 @@ public final class ServerMain implements Callable<Integer> {
         }
         logger().info("purebridge: serving {} with {} simulated array(s) in {}", server.addresses(),
                 config.arrays().size(), config.dataDir());
-        return new Running(server, engine, metrics);
+        Optional<RestFrontEnd> rest;
+        try {
+            rest = startRest(config, engine);
+        } catch (IOException | RuntimeException e) {
+            server.stop(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+            closeQuietly(engine);
+            throw e;
+        }
+        return new Running(server, engine, metrics, rest);
     }
 
-    /** A started service; {@link #close} stops it and then the engine. */
-    public record Running(PurebridgeServer server, EngineFactory.Engine engine, MetricRegistry metrics)
-            implements AutoCloseable {
+    /** One line per array served by the REST front end, by array name. */
+    static List<String> restEndpointLines(Running service) {
+        List<String> lines = new ArrayList<>();
+        service.rest().ifPresent(rest -> rest.ports().keySet().stream().sorted().forEach(name ->
+                lines.add("purebridge REST 2.x endpoint for " + name + ": san_ip = " + rest.sanIp(name)
+                        + " (CA bundle " + rest.certificatePem() + ")")));
+        return lines;
+    }
+
+    /** The REST 2.x front end over the simulated arrays, when [rest] enabled and there are arrays. */
+    private static Optional<RestFrontEnd> startRest(ServiceConfig config, EngineFactory.Engine engine)
+            throws IOException {
+        RestConfig rest = config.rest();
+        if (!rest.enabled() || config.arrays().isEmpty()) {
+            return Optional.empty();
+        }
+        RestFrontEnd frontEnd = new RestFrontEnd(new RestFrontEndOptions(rest.bindAddress(), rest.fixedPorts(),
+                RestFrontEndOptions.defaults().sessionIdleTimeout(),
+                TimeUnit.SECONDS.toMillis(config.eradicationDelaySeconds())), Clock.systemUTC());
+        frontEnd.startSimulators(config.dataDir(), engine.simulatedArrays(), config.arrays());
+        return Optional.of(frontEnd);
+    }
+
+    /** A started service; {@link #close} stops the listeners, the REST front end and then the engine. */
+    public record Running(PurebridgeServer server, EngineFactory.Engine engine, MetricRegistry metrics,
+            Optional<RestFrontEnd> rest) implements AutoCloseable {
+        public Running(PurebridgeServer server, EngineFactory.Engine engine, MetricRegistry metrics) {
+            this(server, engine, metrics, Optional.empty());
+        }
+
         @Override
         public void close() {
             server.stop(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+            rest.ifPresent(RestFrontEnd::close);
             closeQuietly(engine);
         }
     }

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Every key of the service's INI file, with its default. The file has two sections:
+ * Every key of the service's INI file, with its default. The file has three sections:
  *
  * <pre>
  * [server]
@@ -16,6 +16,11 @@ import java.util.Set;
  * [arrays]
  * ; one simulated array per line: NAME = API_TOKEN (reached from cinder.conf as san_ip = sim://NAME)
  * pure-primary = 6a1e0c4e-...
+ *
+ * [rest]
+ * enabled = true                ; serve every simulated array as a FlashArray REST 2.x endpoint (HTTPS)
+ * bind_address = 127.0.0.1      ; address the REST ports listen on
+ * port.pure-primary = 8443      ; optional fixed port per array; default: a free port, kept across restarts
  * </pre>
  *
  * Unknown sections and keys are rejected so a typo never passes silently.
@@ -26,6 +31,7 @@ public final class ConfigKeys {
 
     public static final String SERVER = "server";
     public static final String ARRAYS = "arrays";
+    public static final String REST = "rest";
 
     /** Keys of {@code [server]}. */
     public static final class Server {
@@ -48,6 +54,23 @@ public final class ConfigKeys {
         public static final long ERADICATION_DELAY_SECONDS_DEFAULT = 86_400L;
 
         static final Set<String> ALL = Set.of(DATA_DIR, LISTEN_SOCKET, LISTEN_TCP, ERADICATION_DELAY_SECONDS);
+    }
+
+    /** Keys of {@code [rest]}. */
+    public static final class Rest {
+        private Rest() {
+        }
+
+        public static final String ENABLED = "enabled";
+        public static final boolean ENABLED_DEFAULT = true;
+
+        public static final String BIND_ADDRESS = "bind_address";
+        public static final String BIND_ADDRESS_DEFAULT = "127.0.0.1";
+
+        /** {@code port.NAME = PORT}: NAME must be an array of [arrays]. */
+        public static final String PORT_PREFIX = "port.";
+
+        static final Set<String> FIXED = Set.of(ENABLED, BIND_ADDRESS);
     }
 
     /** A simulated array's name: what FlashArray allows (letters, digits, '-'; starts with a letter or digit). */

@@ -12,19 +12,28 @@ import java.util.TreeMap;
  * The service's validated configuration (see {@link ConfigKeys} for the file format).
  *
  * @param arrays simulated arrays hosted by this service: name -> API token, in file order
+ * @param rest the REST 2.x front end serving those arrays over HTTPS
  */
 public record ServiceConfig(
         Path dataDir,
         Path listenSocket,
         Optional<HostPort> listenTcp,
         long eradicationDelaySeconds,
-        Map<String, String> arrays) {
+        Map<String, String> arrays,
+        RestConfig rest) {
     public ServiceConfig {
+        Objects.requireNonNull(rest, "rest");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(listenSocket, "listenSocket");
         Objects.requireNonNull(listenTcp, "listenTcp");
         // Keeps the file's order, so arrays open and log in the order the operator wrote them.
         arrays = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
+    }
+
+    /** With the REST front end's defaults. */
+    public ServiceConfig(Path dataDir, Path listenSocket, Optional<HostPort> listenTcp, long eradicationDelaySeconds,
+            Map<String, String> arrays) {
+        this(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, RestConfig.defaults());
     }
 
     /** Tokens are never printed. */
@@ -34,6 +43,6 @@ public record ServiceConfig(
         arrays.keySet().forEach(name -> redacted.put(name, "****"));
         return "ServiceConfig[dataDir=" + dataDir + ", listenSocket=" + listenSocket + ", listenTcp="
                 + listenTcp.map(HostPort::toString).orElse("off") + ", eradicationDelaySeconds="
-                + eradicationDelaySeconds + ", arrays=" + redacted + "]";
+                + eradicationDelaySeconds + ", arrays=" + redacted + ", rest=" + rest + "]";
     }
 }

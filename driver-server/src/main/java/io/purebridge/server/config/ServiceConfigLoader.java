@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -30,8 +31,9 @@ public final class ServiceConfigLoader {
     public static ServiceConfig load(Path file, ConfigOverrides overrides) throws ConfigException {
         Map<String, Setting> server = new LinkedHashMap<>();
         Map<String, String> arrays = new LinkedHashMap<>();
+        Map<String, Setting> rest = new LinkedHashMap<>();
         if (file != null) {
-            read(file, server, arrays);
+            read(file, server, arrays, rest);
         }
         overrides.dataDir().ifPresent(v -> server.put(ConfigKeys.Server.DATA_DIR, new Setting(v, "--data-dir")));
         overrides.listenSocket().ifPresent(v ->
@@ -45,15 +47,15 @@ public final class ServiceConfigLoader {
         Optional<HostPort> listenTcp = hostPort(server.get(ConfigKeys.Server.LISTEN_TCP));
         long eradicationDelay = nonNegativeLong(server.get(ConfigKeys.Server.ERADICATION_DELAY_SECONDS),
                 ConfigKeys.Server.ERADICATION_DELAY_SECONDS_DEFAULT);
-        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays);
+        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays, rest(rest, arrays));
     }
 
     /** A raw value and where it came from, for error messages. */
     private record Setting(String value, String origin) {
     }
 
-    private static void read(Path file, Map<String, Setting> server, Map<String, String> arrays)
-            throws ConfigException {
+    private static void read(Path file, Map<String, Setting> server, Map<String, String> arrays,
+            Map<String, Setting> rest) throws ConfigException {
         INIConfiguration ini = new INIConfiguration();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             ini.read(reader);
@@ -67,14 +69,17 @@ public final class ServiceConfigLoader {
                 List<String> keys = keys(ini.getSection(null));
                 if (!keys.isEmpty()) {
                     throw new ConfigException(file + ": key '" + keys.get(0)
-                            + "' is outside any section; put it under [server] or [arrays]");
+                            + "' is outside any section; put it under [server], [arrays] or [rest]");
                 }
             } else if (section.equals(ConfigKeys.SERVER)) {
                 readServer(file, ini.getSection(section), server);
             } else if (section.equals(ConfigKeys.ARRAYS)) {
                 readArrays(file, ini.getSection(section), arrays);
+            } else if (section.equals(ConfigKeys.REST)) {
+                readRest(file, ini.getSection(section), rest);
             } else {
-                throw new ConfigException(file + ": unknown section [" + section + "]; expected [server] or [arrays]");
+                throw new ConfigException(file + ": unknown section [" + section
+                        + "]; expected [server], [arrays] or [rest]");
             }
         }
     }
@@ -105,6 +110,74 @@ public final class ServiceConfigLoader {
             }
             arrays.put(name, token);
         }
+    }
+
+    /** Keys are kept as written (port.NAME); they are checked against [arrays] once everything is read. */
+    private static void readRest(Path file, SubnodeConfiguration section, Map<String, Setting> rest)
+            throws ConfigException {
+        for (String escaped : keys(section)) {
+            // commons-configuration escapes a '.' inside a key name as "..".
+            String key = escaped.replace("..", ".");
+            String origin = file + " [rest] " + key;
+            if (!ConfigKeys.Rest.FIXED.contains(key) && !key.startsWith(ConfigKeys.Rest.PORT_PREFIX)) {
+                throw new ConfigException(file + ": unknown key [rest] " + key + "; known keys are "
+                        + new TreeSet<>(ConfigKeys.Rest.FIXED) + " and " + ConfigKeys.Rest.PORT_PREFIX + "ARRAY_NAME");
+            }
+            rest.put(key, new Setting(single(section, escaped, origin), origin));
+        }
+    }
+
+    private static RestConfig rest(Map<String, Setting> rest, Map<String, String> arrays) throws ConfigException {
+        boolean enabled = ConfigKeys.Rest.ENABLED_DEFAULT;
+        Setting enabledSetting = rest.get(ConfigKeys.Rest.ENABLED);
+        if (enabledSetting != null && !enabledSetting.value().isBlank()) {
+            String v = enabledSetting.value().trim().toLowerCase(Locale.ROOT);
+            if (v.equals("true") || v.equals("yes") || v.equals("1")) {
+                enabled = true;
+            } else if (v.equals("false") || v.equals("no") || v.equals("0")) {
+                enabled = false;
+            } else {
+                throw new ConfigException(enabledSetting.origin() + " = '" + enabledSetting.value()
+                        + "': expected true or false");
+            }
+        }
+        Setting bind = rest.get(ConfigKeys.Rest.BIND_ADDRESS);
+        String bindAddress = bind == null || bind.value().isBlank() ? ConfigKeys.Rest.BIND_ADDRESS_DEFAULT
+                : bind.value().trim();
+        if (bindAddress.startsWith("[") && bindAddress.endsWith("]")) {
+            bindAddress = bindAddress.substring(1, bindAddress.length() - 1);
+        }
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        Map<Integer, String> owners = new LinkedHashMap<>();
+        for (Map.Entry<String, Setting> e : rest.entrySet()) {
+            if (!e.getKey().startsWith(ConfigKeys.Rest.PORT_PREFIX)) {
+                continue;
+            }
+            String name = e.getKey().substring(ConfigKeys.Rest.PORT_PREFIX.length());
+            Setting setting = e.getValue();
+            if (!arrays.containsKey(name)) {
+                throw new ConfigException(setting.origin() + ": no array '" + name
+                        + "' in [arrays]; write port.NAME with NAME from [arrays] " + new TreeSet<>(arrays.keySet()));
+            }
+            int port;
+            try {
+                port = Integer.parseInt(setting.value().trim());
+            } catch (NumberFormatException ex) {
+                throw new ConfigException(setting.origin() + " = '" + setting.value()
+                        + "': expected a TCP port number such as 8443");
+            }
+            if (port < 1 || port > 65535) {
+                throw new ConfigException(setting.origin() + " = '" + setting.value()
+                        + "': must be within 1..65535 (leave the key out for a free port)");
+            }
+            String other = owners.putIfAbsent(port, name);
+            if (other != null) {
+                throw new ConfigException(setting.origin() + " = '" + setting.value() + "': port " + port
+                        + " is already given to array " + other + "; every array needs its own port");
+            }
+            ports.put(name, port);
+        }
+        return new RestConfig(enabled, bindAddress, ports);
     }
 
     private static List<String> keys(SubnodeConfiguration section) {

@@ -158,9 +158,14 @@ public final class RestFrontEnd implements AutoCloseable {
 
     /** What to put in cinder.conf's san_ip to reach array {@code name} through REST. */
     public String sanIp(String name) {
-        String host = "0.0.0.0".equals(options.bindAddress()) ? "127.0.0.1"
-                : "::".equals(options.bindAddress()) ? "[::1]" : options.bindAddress();
-        return host + ":" + port(name);
+        return sanIp(options.bindAddress(), port(name));
+    }
+
+    /** A wildcard bind address is reached on loopback; IPv6 literals go in brackets. */
+    static String sanIp(String bindAddress, int port) {
+        String host = "0.0.0.0".equals(bindAddress) ? "127.0.0.1"
+                : "::".equals(bindAddress) ? "::1" : bindAddress;
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** The certificate as PEM: a client's CA bundle (driver_ssl_cert_path). */

@@ -113,6 +113,33 @@ class ServiceConfigLoaderTest {
     }
 
     @Test
+    void restDefaultsToOnWithFreePortsOnLoopback() throws Exception {
+        ServiceConfig config = ServiceConfigLoader.load(ini("[arrays]\npure-primary = t\n"), ConfigOverrides.none());
+
+        assertThat(config.rest()).isEqualTo(new RestConfig(true, "127.0.0.1", Map.of()));
+    }
+
+    @Test
+    void readsTheRestSectionBeforeOrAfterTheArrays() throws Exception {
+        Path file = ini("""
+                [rest]
+                enabled = false
+                bind_address = 0.0.0.0
+                port.pure-primary = 8443
+                port.pure-dr = 8444
+
+                [arrays]
+                pure-primary = t1
+                pure-dr = t2
+                """);
+
+        ServiceConfig config = ServiceConfigLoader.load(file, ConfigOverrides.none());
+
+        assertThat(config.rest()).isEqualTo(new RestConfig(false, "0.0.0.0",
+                Map.of("pure-primary", 8443, "pure-dr", 8444)));
+    }
+
+    @Test
     void duplicateTokenIsNotEchoed() throws Exception {
         Path file = ini("[arrays]\npure-primary = secret-a\npure-primary = secret-b\n");
 
@@ -157,5 +184,7 @@ class ServiceConfigLoaderTest {
 
         assertThat(config.arrays()).containsOnlyKeys("pure-primary", "pure-sync", "pure-dr");
         assertThat(config.listenTcp()).isEmpty();
+        assertThat(config.rest().enabled()).isTrue();
+        assertThat(config.rest().bindAddress()).isEqualTo("127.0.0.1");
     }
 }

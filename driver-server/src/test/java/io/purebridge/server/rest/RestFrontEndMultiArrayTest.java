@@ -31,6 +31,15 @@ class RestFrontEndMultiArrayTest {
     Path dataDir;
 
     @Test
+    void sanIpReachesWildcardsOnLoopbackAndBracketsIpv6() {
+        assertThat(RestFrontEnd.sanIp("127.0.0.1", 8443)).isEqualTo("127.0.0.1:8443");
+        assertThat(RestFrontEnd.sanIp("0.0.0.0", 8443)).isEqualTo("127.0.0.1:8443");
+        assertThat(RestFrontEnd.sanIp("::", 8443)).isEqualTo("[::1]:8443");
+        assertThat(RestFrontEnd.sanIp("fd00::5", 8443)).isEqualTo("[fd00::5]:8443");
+        assertThat(RestFrontEnd.sanIp("array1.example.com", 8443)).isEqualTo("array1.example.com:8443");
+    }
+
+    @Test
     void servesASimulatorHost() throws Exception {
         try (SimulatedArrayHost host = new SimulatedArrayHost(dataDir.resolve("arrays"),
                 List.of(SimulatedArrayConfig.of("sim-1", "tok-1"), SimulatedArrayConfig.of("sim-2", "tok-2")),

@@ -90,7 +90,7 @@ class RestRoundTripTest {
 
         client.destroyVolume("volume-2-cinder");
         assertThat(client.findVolume("volume-2-cinder").orElseThrow().destroyed()).isTrue();
-        assertFails(() -> client.createVolume("volume-2-cinder", GIB), ErrorCode.FAILED_PRECONDITION, "DESTROYED");
+        assertFails(() -> client.createVolume("volume-2-cinder", GIB), ErrorCode.ALREADY_EXISTS, "DESTROYED");
         assertThat(client.recoverVolume("volume-2-cinder").destroyed()).isFalse();
         client.destroyVolume("volume-2-cinder");
         client.eradicateVolume("volume-2-cinder");

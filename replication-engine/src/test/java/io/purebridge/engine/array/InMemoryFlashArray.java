@@ -3,18 +3,24 @@ package io.purebridge.engine.array;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * A hand-written, in-memory {@link FlashArray} for tests: no data, no persistence, but the SPI's
- * error semantics (ALREADY_EXISTS, NOT_FOUND, destroyed names kept with FAILED_PRECONDITION
- * {@code DESTROYED}, destroy refused while connected, lowest free LUN from 1).
+ * error semantics, kept honest by {@code InMemoryFlashArrayContractTest} (ALREADY_EXISTS, NOT_FOUND;
+ * a destroyed name blocks creation with ALREADY_EXISTS {@code DESTROYED} and other use with
+ * FAILED_PRECONDITION {@code DESTROYED}; FlashArray name, size, initiator, personality and CHAP
+ * rules; destroy refused while connected; lowest free LUN from 1).
  *
  * <p>Content is modelled as a tag per volume and snapshot so tests can check what a copy or revert
  * moved: {@link #writeContent} sets it, copies carry it over.
@@ -24,7 +30,11 @@ import java.util.UUID;
  */
 public final class InMemoryFlashArray implements FlashArray {
     public static final String DESTROYED = "DESTROYED";
-    private static final int MAX_VOLUME_NAME = 63;
+    private static final long MAX_PROVISIONED = 4_503_599_627_370_496L;
+    private static final Pattern VOLUME_PART = Pattern.compile("[A-Za-z0-9_-]{1,63}");
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    private static final Set<String> PERSONALITIES = Set.of("aix", "esxi", "hitachi-vsp", "hpux",
+            "oracle-vm-server", "solaris", "vms", "nutanix-mgmt", "nutanix-cluster");
 
     private final ArrayInfo info;
     private final long capacityBytes;
@@ -115,7 +125,7 @@ public final class InMemoryFlashArray implements FlashArray {
     public synchronized VolumeRecord createVolume(String name, long provisionedBytes) {
         check("createVolume");
         validateVolumeName(name);
-        requirePositive(provisionedBytes);
+        requireValidSize(provisionedBytes);
         requireFreeVolumeName(name);
         VolumeRecord volume = newVolume(name, provisionedBytes, null);
         contents.put(name, "");
@@ -169,7 +179,7 @@ public final class InMemoryFlashArray implements FlashArray {
     public synchronized VolumeRecord resizeVolume(String name, long provisionedBytes, boolean truncate) {
         check("resizeVolume");
         VolumeRecord volume = liveVolume(name);
-        requirePositive(provisionedBytes);
+        requireValidSize(provisionedBytes);
         if (provisionedBytes < volume.provisionedBytes() && !truncate) {
             throw EngineException.outOfRange("SHRINK_NEEDS_TRUNCATE",
                     "Volume " + name + ": shrinking needs truncate.");
@@ -250,13 +260,16 @@ public final class InMemoryFlashArray implements FlashArray {
     public synchronized SnapshotRecord createSnapshot(String volumeName, String suffix) {
         check("createSnapshot");
         VolumeRecord volume = liveVolume(volumeName);
-        if (suffix == null || suffix.isEmpty() || suffix.contains(".")) {
+        if (suffix == null || !HOST_NAME.matcher(suffix.replace('_', '-')).matches()) {
             throw EngineException.invalidArgument("INVALID_NAME", "Snapshot suffix '" + suffix + "' is not valid.");
         }
         String name = volumeName + "." + suffix;
         SnapshotRecord existing = snapshots.get(name);
         if (existing != null) {
-            requireLive(existing.destroyed(), "snapshot", name);
+            if (existing.destroyed()) {
+                throw EngineException.alreadyExists(DESTROYED, "Snapshot " + name
+                        + " already exists and has been destroyed; eradicate it first.");
+            }
             throw EngineException.alreadyExists("SNAPSHOT_EXISTS", "Snapshot " + name + " already exists.");
         }
         SnapshotRecord snapshot = new SnapshotRecord(name, nextId(), nextSerial(), volumeName, suffix,
@@ -324,6 +337,16 @@ public final class InMemoryFlashArray implements FlashArray {
     @Override
     public synchronized HostRecord createHost(String name, List<String> iqns, List<String> wwns, List<String> nqns) {
         check("createHost");
+        if (name == null || !HOST_NAME.matcher(name).matches()) {
+            throw EngineException.invalidArgument("INVALID_HOST_NAME", "Host name '" + name
+                    + "' is invalid: use 1-63 letters, digits or '-', starting and ending with a letter or digit.");
+        }
+        for (String wwn : wwns) {
+            if (!wwn.replace(":", "").matches("[0-9A-Fa-f]{16}")) {
+                throw EngineException.invalidArgument("INVALID_WWN", "WWN '" + wwn
+                        + "' is invalid: expected 16 hex digits, with or without colons.");
+            }
+        }
         if (hosts.containsKey(name)) {
             throw EngineException.alreadyExists("HOST_EXISTS", "Host " + name + " already exists.");
         }
@@ -363,6 +386,14 @@ public final class InMemoryFlashArray implements FlashArray {
     @Override
     public synchronized HostRecord updateHost(String name, String personality, String chapUser, String chapSecret) {
         check("updateHost");
+        if (personality != null && !personality.isEmpty() && !PERSONALITIES.contains(personality)) {
+            throw EngineException.invalidArgument("INVALID_PERSONALITY", "Host personality '" + personality
+                    + "' is not one of " + new TreeSet<>(PERSONALITIES) + " (or empty to clear it).");
+        }
+        if (chapSecret != null && !chapSecret.isEmpty() && (chapSecret.length() < 12 || chapSecret.length() > 255)) {
+            throw EngineException.invalidArgument("INVALID_CHAP_SECRET", "The CHAP secret for host " + name
+                    + " must be 12 to 255 characters long.");
+        }
         HostRecord host = host(name);
         HostRecord updated = new HostRecord(name, host.iqns(), host.wwns(), host.nqns(),
                 personality != null ? personality : host.personality(),
@@ -378,7 +409,7 @@ public final class InMemoryFlashArray implements FlashArray {
         host(name);
         if (connections.stream().anyMatch(c -> c.hostName().equals(name))) {
             throw EngineException.failedPrecondition("HAS_CONNECTIONS",
-                    "Host " + name + " cannot be deleted while it has connections.");
+                    "Host " + name + " cannot be deleted due to existing connections; disconnect its volumes first.");
         }
         hosts.remove(name);
     }
@@ -390,7 +421,7 @@ public final class InMemoryFlashArray implements FlashArray {
         liveVolume(volumeName);
         if (connections.stream().anyMatch(c -> c.hostName().equals(hostName) && c.volumeName().equals(volumeName))) {
             throw EngineException.alreadyExists("CONNECTION_EXISTS",
-                    "Volume " + volumeName + " is already connected to host " + hostName + ".");
+                    "Connection between host " + hostName + " and volume " + volumeName + " already exists.");
         }
         int lun = 1;
         while (lunTaken(hostName, lun)) {
@@ -407,6 +438,7 @@ public final class InMemoryFlashArray implements FlashArray {
         return connections.stream()
                 .filter(c -> hostName == null || c.hostName().equals(hostName))
                 .filter(c -> volumeName == null || c.volumeName().equals(volumeName))
+                .sorted(Comparator.comparing(ConnectionRecord::hostName).thenComparingInt(ConnectionRecord::lun))
                 .toList();
     }
 
@@ -475,7 +507,10 @@ public final class InMemoryFlashArray implements FlashArray {
     private void requireFreeVolumeName(String name) {
         VolumeRecord existing = volumes.get(name);
         if (existing != null) {
-            requireLive(existing.destroyed(), "volume", name);
+            if (existing.destroyed()) {
+                throw EngineException.alreadyExists(DESTROYED, "Volume " + name
+                        + " already exists and has been destroyed; recover or eradicate it first.");
+            }
             throw EngineException.alreadyExists("VOLUME_EXISTS", "Volume " + name + " already exists.");
         }
     }
@@ -549,17 +584,28 @@ public final class InMemoryFlashArray implements FlashArray {
         }
     }
 
-    private static void requirePositive(long bytes) {
+    private static void requireValidSize(long bytes) {
         if (bytes <= 0) {
             throw EngineException.invalidArgument("SIZE_NOT_POSITIVE", "Size must be positive, got " + bytes + ".");
         }
+        if (bytes % 512 != 0) {
+            throw EngineException.invalidArgument("SIZE_NOT_ALIGNED",
+                    "Size must be a multiple of 512 bytes, got " + bytes + ".");
+        }
+        if (bytes > MAX_PROVISIONED) {
+            throw EngineException.outOfRange("SIZE_TOO_LARGE", "Size exceeds the 4 PiB maximum, got " + bytes + ".");
+        }
     }
 
+    /** {@code vol} or {@code pod::vol}; both parts 1-63 letters, digits, '_' or '-'. */
     private static void validateVolumeName(String name) {
-        String local = name.contains("::") ? name.substring(name.indexOf("::") + 2) : name;
-        if (local.isEmpty() || local.length() > MAX_VOLUME_NAME || !local.matches("[A-Za-z0-9_/-]+")) {
-            throw EngineException.invalidArgument("INVALID_NAME",
-                    "Volume name '" + name + "' is not valid: 1-63 letters, digits, '-' or '_'.");
+        int sep = name == null ? -1 : name.indexOf("::");
+        boolean valid = name != null && (sep < 0 ? VOLUME_PART.matcher(name).matches()
+                : VOLUME_PART.matcher(name.substring(0, sep)).matches()
+                        && VOLUME_PART.matcher(name.substring(sep + 2)).matches());
+        if (!valid) {
+            throw EngineException.invalidArgument("INVALID_NAME", "Volume name '" + name
+                    + "' is not valid: 1-63 letters, digits, '-' or '_', optionally prefixed by 'pod::'.");
         }
     }
 

@@ -22,7 +22,8 @@ class ManageTest {
 
     @Test
     void manageRenamesToTheGeneratedName() {
-        fixture.array.createVolume("legacy-db", 5 * GIB + 1);
+        // One sector over 5 GiB: a FlashArray size is a multiple of 512 bytes; Cinder rounds up to 6 GiB.
+        fixture.array.createVolume("legacy-db", 5 * GIB + 512);
         assertThat(backend.manageExistingGetSize("legacy-db")).isEqualTo(6);
         CinderVolume volume = volume(6);
         VolumeModelUpdate model = backend.manageExisting(volume, "legacy-db");
