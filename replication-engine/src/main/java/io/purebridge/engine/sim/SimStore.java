@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -28,7 +31,7 @@ import org.rocksdb.WriteOptions;
  *   <li>default (LZ4): metadata JSON ({@code a} array state, {@code v/NAME} volumes, {@code s/NAME}
  *       snapshots, {@code h/NAME} hosts with their connections), block maps ({@code m} + mapId +
  *       block index -> chunk hash) and chunk reference counts ({@code r} + hash);</li>
- *   <li>{@code chunks} (no RocksDB compression, the values are already deflated; large values in
+ *   <li>{@code chunks} (no RocksDB compression, the values are already compressed; large values in
  *       blob files): hash -> chunk.</li>
  * </ul>
  * Every acknowledged mutation is one WriteBatch written with sync=true, so the WAL holds it before
@@ -49,6 +52,7 @@ final class SimStore implements AutoCloseable {
 
     private final String arrayName;
     private final DBOptions dbOptions;
+    private final BloomFilter metaFilter = new BloomFilter(10);
     private final ColumnFamilyOptions metaOptions;
     private final ColumnFamilyOptions chunkOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -66,9 +70,12 @@ final class SimStore implements AutoCloseable {
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setMaxOpenFiles(256).setKeepLogFileNum(2);
         // Small memtables: a service hosts several arrays and should stay well under 512 MiB.
+        // Bloom filters: every write of new data looks up reference counts of chunks that mostly
+        // do not exist yet, which without a filter costs an index and data block read per SST.
         metaOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setWriteBufferSize(8L << 20).setMaxWriteBufferNumber(2);
-        // Chunks (up to 32 KiB, already deflated) go to blob files so compaction does not rewrite
+                .setWriteBufferSize(8L << 20).setMaxWriteBufferNumber(2)
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(metaFilter));
+        // Chunks (up to 32 KiB, already compressed) go to blob files so compaction does not rewrite
         // them; blob GC reclaims the space of eradicated chunks.
         chunkOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION)
                 .setWriteBufferSize(16L << 20).setMaxWriteBufferNumber(2)
@@ -98,6 +105,15 @@ final class SimStore implements AutoCloseable {
     byte[] get(ColumnFamilyHandle family, byte[] key) {
         try {
             return db.get(family, key);
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        }
+    }
+
+    /** Values of {@code keys} in {@code family}, in order, null where absent; one JNI call. */
+    List<byte[]> multiGet(ColumnFamilyHandle family, List<byte[]> keys) {
+        try {
+            return db.multiGetAsList(Collections.nCopies(keys.size(), family), keys);
         } catch (RocksDBException e) {
             throw failure("read", e);
         }
@@ -187,6 +203,7 @@ final class SimStore implements AutoCloseable {
         }
         dbOptions.close();
         metaOptions.close();
+        metaFilter.close();
         chunkOptions.close();
     }
 }

@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -820,10 +819,13 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         Map<Long, BlockStore.Prepared> prepared = new HashMap<>();
         if (offsetBytes >= 0 && data.length > 0) {
             long first = (offsetBytes + BlockStore.BLOCK_SIZE - 1) / BlockStore.BLOCK_SIZE;
-            for (long b = first; (b + 1) * BlockStore.BLOCK_SIZE <= offsetBytes + data.length; b++) {
-                int from = (int) (b * BlockStore.BLOCK_SIZE - offsetBytes);
-                prepared.put(b, BlockStore.prepare(
-                        Arrays.copyOfRange(data, from, from + BlockStore.BLOCK_SIZE)));
+            long end = (offsetBytes + data.length) / BlockStore.BLOCK_SIZE;
+            if (end > first) {
+                int from = (int) (first * BlockStore.BLOCK_SIZE - offsetBytes);
+                BlockStore.Prepared[] all = BlockStore.prepareAll(data, from, (int) (end - first));
+                for (int i = 0; i < all.length; i++) {
+                    prepared.put(first + i, all[i]);
+                }
             }
         }
         return prepared;

@@ -21,10 +21,10 @@
  *
  * <h2>Data</h2>
  * 32 KiB blocks; content-addressed chunks (SHA-256) stored once with reference counts,
- * Deflate-compressed (level 1) into RocksDB blob files; block maps are page tables of shared,
- * reference-counted 256-block pages, so snapshot, clone, copy, overwrite and revert cost
- * O(written pages) = O(written bytes / 8 MiB) in metadata and no data copy; the first write to a
- * shared page copies that page. Unwritten and all-zero blocks take no space; chunks are freed when
+ * LZ4-compressed (chunks stored earlier with Deflate stay readable) into RocksDB blob files; block
+ * maps are page tables of shared, reference-counted 256-block pages, so snapshot, clone, copy,
+ * overwrite and revert cost O(written pages) = O(written bytes / 8 MiB) in metadata and no data
+ * copy; the first write to a shared page copies that page. Unwritten and all-zero blocks take no space; chunks are freed when
  * their last reference goes (eradication, overwrite, truncation), never on destroy. See
  * {@link io.purebridge.engine.sim.BlockStore}.
  */

@@ -98,8 +98,9 @@ class SimulatedSpaceTest {
         }
         a.write("v", 0, text);
         ArraySpace s = a.space();
-        assertThat(s.totalPhysicalBytes()).isPositive().isLessThan(4 * MIB);
-        assertThat(s.dataReduction()).isGreaterThan(2.0);
+        // LZ4 has no entropy coding: 2 bits of entropy per byte give ~1.44:1 (Deflate gave > 2:1).
+        assertThat(s.totalPhysicalBytes()).isPositive().isLessThan(6 * MIB);
+        assertThat(s.dataReduction()).isGreaterThan(1.3);
         assertThat(a.read("v", 0, text.length)).isEqualTo(text);
     }
 
