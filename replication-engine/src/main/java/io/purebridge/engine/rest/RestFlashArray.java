@@ -373,8 +373,17 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, AutoC
 
     @Override
     public PodRecord stretchPod(String podName, String arrayName) {
-        session.call("POST", "pods/arrays", RestQuery.of().add("group_names", podName).add("member_names", arrayName),
-                null, "stretch pod '" + podName + "' to array '" + arrayName + "'");
+        try {
+            session.call("POST", "pods/arrays", RestQuery.of().add("group_names", podName)
+                    .add("member_names", arrayName), null, "stretch pod '" + podName + "' to array '" + arrayName + "'");
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.RESOURCE_EXHAUSTED) {
+                // The array's "limit reached" here is the two-array limit of a pod.
+                throw new EngineException(ErrorCode.FAILED_PRECONDITION, "POD_ARRAY_LIMIT", e.getMessage()
+                        + "; a pod spans at most two arrays.");
+            }
+            throw e;
+        }
         return requirePod(podName);
     }
 
