@@ -18,7 +18,7 @@ import java.util.Set;
 final class PgSnapshotsHandler implements ResourceHandler {
     private static final Set<String> GET_PARAMS =
             VolumesHandler.with(Listing.PAGING_PARAMS, "names", "ids", "destroyed", "source_names");
-    private static final Set<String> POST_PARAMS = Set.of("source_names", "replicate_now", "apply_retention");
+    private static final Set<String> POST_PARAMS = Set.of("source_names", "replicate_now", "replicate", "apply_retention");
 
     private final boolean transfers;
 
@@ -102,7 +102,13 @@ final class PgSnapshotsHandler implements ResourceHandler {
         if (sources.isEmpty()) {
             throw FaRestError.badRequest(null, "Missing parameter: source_names is required.");
         }
-        boolean replicateNow = Boolean.TRUE.equals(call.bool("replicate_now"));
+        Boolean now = call.bool("replicate_now");
+        Boolean queued = call.bool("replicate");
+        if (Boolean.TRUE.equals(now) && Boolean.TRUE.equals(queued)) {
+            throw FaRestError.badRequest(null, "Invalid parameters: replicate and replicate_now cannot be combined.");
+        }
+        // The simulated array has no transfer queue: replicate (queued) ships at once like replicate_now.
+        boolean replicateNow = Boolean.TRUE.equals(now) || Boolean.TRUE.equals(queued);
         boolean applyRetention = Boolean.TRUE.equals(call.bool("apply_retention"));
         List<ObjectNode> items = new ArrayList<>();
         for (String g : sources) {

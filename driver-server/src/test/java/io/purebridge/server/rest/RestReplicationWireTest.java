@@ -121,6 +121,12 @@ class RestReplicationWireTest {
                 400);
         assertThat(selfTarget.path("context").asText()).isEqualTo("pg1");
 
+        JsonNode both = error(call("POST", "protection-group-snapshots?source_names=pg1&replicate=true"
+                + "&replicate_now=true", null), 400);
+        assertThat(both.path("message").asText()).contains("cannot be combined");
+        assertThat(JSON.readTree(call("GET", "protection-group-snapshots?names=pg1", null).body()).path("items"))
+                .isEmpty();
+
         JsonNode noGroup = error(call("POST", "protection-group-snapshots?source_names=nope", null), 400);
         assertThat(noGroup.path("message").asText()).contains("does not exist");
     }
