@@ -2,6 +2,8 @@ package io.purebridge.server.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purebridge.engine.array.ArrayEndpoint;
+import io.purebridge.engine.array.PgSnapshotRecord;
 import io.purebridge.engine.array.PgTargetRecord;
 import io.purebridge.engine.array.PodArrayStatus;
 import io.purebridge.engine.array.ProtectionGroupRecord;
@@ -14,6 +16,7 @@ import io.purebridge.engine.cinder.StorageProtocol;
 import io.purebridge.engine.cinder.VolumeModelUpdate;
 import io.purebridge.engine.rest.RestArrayConnector;
 import io.purebridge.engine.rest.RestClientOptions;
+import io.purebridge.engine.rest.RestFlashArray;
 import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedArrayHost;
 import io.purebridge.engine.sim.SimulatedFlashArray;
@@ -143,9 +146,9 @@ class RestReplicationTest {
 
         // Replicate-now through REST, seen on the DR array as <source>:<pg>.<N>.<vol>.
         RestArrayConnector rest = new RestArrayConnector(RestClientOptions.defaults(), Clock.systemUTC(), ms -> { });
-        var viaRest = rest.connect(new io.purebridge.engine.array.ArrayEndpoint(frontEnd.sanIp("pure-a"),
+        RestFlashArray viaRest = rest.connect(new ArrayEndpoint(frontEnd.sanIp("pure-a"),
                 TOKENS.get("pure-a"), true, frontEnd.certificatePem().toString()));
-        var snap = viaRest.createProtectionGroupSnapshot("cinder-group", true, false);
+        PgSnapshotRecord snap = viaRest.createProtectionGroupSnapshot("cinder-group", true, false);
         assertThat(snap.volumeSnapshots()).containsExactly(snap.name() + "." + async.providerId());
         String onTarget = "pure-a:" + snap.name() + "." + async.providerId();
         assertThat(c.findSnapshot(onTarget)).isPresent();
