@@ -70,6 +70,12 @@ final class EngineErrors {
         if (reason.startsWith("CONNECTION_")) {
             return "Connection";
         }
+        if (reason.startsWith("POD_")) {
+            return "Pod";
+        }
+        if (reason.startsWith("PROTECTION_GROUP_") || reason.startsWith("PG_")) {
+            return "Protection group";
+        }
         return kind;
     }
 }

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resource path (after {@code /api/<version>/}) to handler. The array SPI's collections are
- * registered by default; pods, protection-groups, array-connections and offloads register here
- * when the SPI grows them.
+ * registered by default, with the replication collections (pods, protection groups, array
+ * connections) that answer 404 for an array without {@code ReplicationArray}.
  */
 final class RestRoutes {
     private final Map<String, ResourceHandler> handlers = new ConcurrentHashMap<>();
@@ -23,6 +23,15 @@ final class RestRoutes {
         r.register("ports", PortsHandler.ports());
         r.register("network-interfaces", PortsHandler.networkInterfaces());
         r.register("controllers", PortsHandler.controllers());
+        // Replication: 404 per call when the array lacks ReplicationArray.
+        r.register("pods", PodsHandler.pods());
+        r.register("pods/arrays", PodsHandler.podArrays());
+        r.register("protection-groups", new ProtectionGroupsHandler(ProtectionGroupsHandler.Kind.GROUPS));
+        r.register("protection-groups/targets", new ProtectionGroupsHandler(ProtectionGroupsHandler.Kind.TARGETS));
+        r.register("protection-groups/volumes", new ProtectionGroupsHandler(ProtectionGroupsHandler.Kind.VOLUMES));
+        r.register("protection-group-snapshots", PgSnapshotsHandler.snapshots());
+        r.register("protection-group-snapshots/transfer", PgSnapshotsHandler.transfer());
+        r.register("array-connections", new ArrayConnectionsHandler());
         return r;
     }
 

@@ -1,5 +1,6 @@
 package io.purebridge.server.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.FlashArray;
@@ -22,7 +23,7 @@ final class VolumesHandler implements ResourceHandler {
     private static final Set<String> POST_PARAMS = Set.of("names", "overwrite", "with_default_protection");
     private static final Set<String> POST_FIELDS = Set.of("provisioned", "source", "source.name", "source.id");
     private static final Set<String> PATCH_PARAMS = Set.of("names", "ids", "truncate");
-    private static final Set<String> PATCH_FIELDS = Set.of("destroyed", "name", "provisioned");
+    private static final Set<String> PATCH_FIELDS = Set.of("destroyed", "name", "provisioned", "pod", "pod.name");
     private static final Set<String> DELETE_PARAMS = Set.of("names", "ids");
 
     @Override
@@ -103,8 +104,11 @@ final class VolumesHandler implements ResourceHandler {
         String newName = Bodies.textField(call.body(), "name");
         Long provisioned = Bodies.longField(call.body(), "provisioned");
         boolean truncate = Boolean.TRUE.equals(call.bool("truncate"));
-        if (destroyed == null && newName == null && provisioned == null) {
-            throw FaRestError.badRequest(null, "Missing parameter: give destroyed, name or provisioned.");
+        // pod {"name": p} moves the volume into pod p; null or {"name": ""} moves it to the root.
+        boolean move = call.body().has("pod");
+        String pod = move ? podName(call.body()) : null;
+        if (destroyed == null && newName == null && provisioned == null && !move) {
+            throw FaRestError.badRequest(null, "Missing parameter: give destroyed, name, provisioned or pod.");
         }
         if (newName != null) {
             Names.checkVolume(newName);
@@ -129,6 +133,9 @@ final class VolumesHandler implements ResourceHandler {
                 if (newName != null && !newName.equals(current)) {
                     array.renameVolume(current, newName);
                     current = newName;
+                }
+                if (move) {
+                    current = ReplicationViews.of(call, ctx).moveVolume(current, pod).name();
                 }
                 if (Boolean.TRUE.equals(destroyed)) {
                     array.destroyVolume(current);
@@ -204,5 +211,17 @@ final class VolumesHandler implements ResourceHandler {
         Set<String> s = new HashSet<>(base);
         s.addAll(List.of(more));
         return Set.copyOf(s);
+    }
+
+    private static String podName(JsonNode body) {
+        JsonNode pod = body.get("pod");
+        if (pod == null || pod.isNull()) {
+            return "";
+        }
+        if (!pod.isObject()) {
+            throw FaRestError.badRequest(null, "Invalid value for pod: expected a reference {\"name\": ...}.");
+        }
+        String name = Bodies.textField(pod, "name");
+        return name == null ? "" : name;
     }
 }

@@ -7,6 +7,7 @@ import io.purebridge.engine.error.ErrorCode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Turns a FlashArray error response into an EngineException. Arrays answer every business error
@@ -21,6 +22,8 @@ public final class RestErrors {
     public static final String NOT_DESTROYED = "NOT_DESTROYED";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern POD_NOT_FOUND =
+            Pattern.compile("(^|[^:a-z0-9_-])pod( [^ ]+)? does not exist");
 
     private record Rule(String fragment, ErrorCode code, String reason) {
     }
@@ -33,6 +36,9 @@ public final class RestErrors {
             new Rule("already exists", ErrorCode.ALREADY_EXISTS, "ALREADY_EXISTS"),
             new Rule("already in use", ErrorCode.ALREADY_EXISTS, "ALREADY_IN_USE"),
             new Rule("already belongs to", ErrorCode.ALREADY_EXISTS, "ALREADY_BELONGS"),
+            // Replication: the reasons the engine uses, so callers can tell a missing pod from a missing
+            // volume. "cannot be a target of" is the simulator's wording (a real array's is unverified).
+            new Rule("cannot be a target of", ErrorCode.INVALID_ARGUMENT, "TARGET_IS_SOURCE"),
             new Rule("does not exist", ErrorCode.NOT_FOUND, "NOT_FOUND"),
             new Rule("no such volume or snapshot", ErrorCode.NOT_FOUND, "NOT_FOUND"),
             new Rule("could not be found", ErrorCode.NOT_FOUND, "NOT_FOUND"),
@@ -98,6 +104,9 @@ public final class RestErrors {
             // Creating over a destroyed object's name: the name is taken until eradication.
             return new EngineException(ErrorCode.ALREADY_EXISTS, DESTROYED, "Cannot " + what + ": " + detail + where
                     + "; eradicate the destroyed object or recover it.");
+        }
+        if (POD_NOT_FOUND.matcher(lower).find()) {
+            return new EngineException(ErrorCode.NOT_FOUND, "POD_NOT_FOUND", "Cannot " + what + ": " + detail + where);
         }
         for (Rule rule : RULES) {
             if (lower.contains(rule.fragment())) {

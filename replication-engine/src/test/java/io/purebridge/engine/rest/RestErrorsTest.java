@@ -35,6 +35,19 @@ class RestErrorsTest {
     }
 
     @Test
+    void replicationReasonsSurviveTheWire() {
+        assertThat(map(400, "Pod does not exist.").reason()).isEqualTo("POD_NOT_FOUND");
+        assertThat(map(400, "Pod cinder-pod does not exist on array pure-a; create it first.").reason())
+                .isEqualTo("POD_NOT_FOUND");
+        // A volume inside a pod is still a volume.
+        assertThat(map(400, "Volume cinder-pod::v1 does not exist.").reason()).isEqualTo("NOT_FOUND");
+        EngineException self = map(400, "Array pure-a cannot be a target of protection group pg1: it is the "
+                + "group's own array.");
+        assertThat(self.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(self.reason()).isEqualTo("TARGET_IS_SOURCE");
+    }
+
+    @Test
     void statusesWithoutFragments() {
         assertThat(map(401, "Authentication failed.").code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
         assertThat(map(503, "busy").code()).isEqualTo(ErrorCode.UNAVAILABLE);
