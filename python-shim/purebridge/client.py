@@ -48,6 +48,11 @@ def channel_target(endpoint):
     return endpoint
 
 
+def _run_work(rpc, work):
+    # Runs in a native thread (tpool): blocking here is fine. rpc is for executors that log it.
+    return work()
+
+
 class _CallFailed(Exception):
     def __init__(self, error):
         super().__init__(error.describe())
@@ -101,10 +106,24 @@ class PureBridgeClient(object):
         subject (volume_id, volume_name, snapshot_id, snapshot_name, existing_ref) names the
         Cinder object the call is about, for the exception's fields.
         """
+        return self.run(rpc, lambda: self._invoke(rpc, request), **subject)
+
+    def channel(self):
+        """The channel to the service, for stubs of its other services."""
+        self._get_stub()
+        return self._channel
+
+    def run(self, rpc, work, **subject):
+        """Runs work() (one whole gRPC call, unary or streaming) as call() runs an RPC.
+
+        In eventlet's thread pool, retried when idempotent and UNAVAILABLE, repeated once after
+        registering the backend again when the service forgot it, errors as Cinder exceptions.
+        work must be safe to repeat.
+        """
         reregistered = False
         while True:
             try:
-                return self._call_with_retries(rpc, request, subject)
+                return self._run_with_retries(rpc, work, subject)
             except _CallFailed as failed:
                 err = failed.error
                 if (not reregistered and rpc != REGISTER_BACKEND and
@@ -132,12 +151,12 @@ class PureBridgeClient(object):
                                             self.timeout)
         return errors.to_cinder_exception(err)
 
-    def _call_with_retries(self, rpc, request, subject):
+    def _run_with_retries(self, rpc, work, subject):
         attempts = 1 if rpc in NON_IDEMPOTENT_RPCS else self._attempts
         delay = self._backoff
         for attempt in range(1, attempts + 1):
             try:
-                return self._execute(self._invoke, rpc, request)
+                return self._execute(_run_work, rpc, work)
             except grpc.RpcError as rpc_error:
                 err = errors.parse_rpc_error(rpc, rpc_error, **subject)
             if err.code not in RETRYABLE_CODES or attempt == attempts:
@@ -150,6 +169,5 @@ class PureBridgeClient(object):
             delay *= 2
 
     def _invoke(self, rpc, request):
-        # Runs in a native thread (tpool): blocking here is fine.
         method = getattr(self._get_stub(), rpc)
         return method(request, timeout=self.timeout)

@@ -25,10 +25,8 @@ import os
 import tempfile
 
 from eventlet import tpool
-import grpc
 from oslo_log import log as logging
 
-from purebridge import errors
 from purebridge.v1 import volume_data_pb2
 from purebridge.v1 import volume_data_pb2_grpc
 from purebridge.v1 import volume_driver_pb2
@@ -76,17 +74,15 @@ class VolumeFile(io.RawIOBase):
     tolerate.
     """
 
-    def __init__(self, client, backend_name, volume, *, execute=None,
-                 timeout=None):
+    def __init__(self, client, backend_name, volume, *, timeout=None):
         super().__init__()
         self._client = client
         self._backend_name = backend_name
         self._volume = volume_message(volume)
         self._volume_id = self._volume.id
-        self._execute = execute or tpool.execute
         self._timeout = timeout
         self._stub = volume_data_pb2_grpc.VolumeDataServiceStub(
-            _channel(client))
+            client.channel())
         self.size = self._volume.size_gib * GIB
         self._pos = 0
         self._pending = bytearray()
@@ -205,38 +201,9 @@ class VolumeFile(io.RawIOBase):
         return self._rpc("ReadVolumeData", fetch)
 
     def _rpc(self, rpc, call):
-        """Runs one whole call in tpool.
-
-        After a service restart, registers the backend again and retries once
-        (each call is self-contained, so repeating it is safe).
-        """
-        for attempt in (1, 2):
-            try:
-                return self._execute(call)
-            except grpc.RpcError as rpc_error:
-                err = errors.parse_rpc_error(rpc, rpc_error,
-                                             volume_id=self._volume_id)
-            registration = getattr(self._client, "_registration", None)
-            if (attempt == 1 and registration is not None and
-                    err.code == grpc.StatusCode.FAILED_PRECONDITION and
-                    err.reason == errors.BACKEND_NOT_REGISTERED):
-                LOG.warning("purebridge: the service forgot backend %s (it "
-                            "restarted?); registering again.",
-                            self._backend_name)
-                self._client.register_backend(registration)
-                continue
-            raise errors.to_cinder_exception(err)
-
-
-def _channel(client):
-    channel = getattr(client, "channel", None)
-    if callable(channel):
-        return channel()
-    if channel is not None:
-        return channel
-    # PureBridgeClient keeps its channel private; open it the way its calls do.
-    client._get_stub()
-    return client._channel
+        """Runs one whole, self-contained call through the client: in tpool, retried, and
+        repeated once after a service restart made it forget the backend."""
+        return self._client.run(rpc, call, volume_id=self._volume_id)
 
 
 def _copy(source, target, length=None, block=BUFFER_BYTES):
