@@ -15,6 +15,8 @@ from purebridge import data_path
 from purebridge.v1 import volume_driver_pb2 as pb
 from tests.fake_services import FakeBackupService
 from tests.fake_services import FakeImageService
+from tests.service import jar_or_skip
+from tests.service import Service
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -37,7 +39,7 @@ def backend(data_service):
     client.register_backend(pb.RegisterBackendRequest(
         backend_name=name, protocol=pb.STORAGE_PROTOCOL_ISCSI,
         options={"san_ip": "sim://pure-primary",
-                 "pure_api_token": data_service.token,
+                 "pure_api_token": data_service.tokens["pure-primary"],
                  "volume_backend_name": name}))
     yield client, name
     client.close()
@@ -134,10 +136,8 @@ def test_volume_message_carries_extra_specs():
 
 
 def test_restarted_service_is_registered_again():
-    from tests.data_path import conftest
-    jar = conftest._jar()
     workdir = tempfile.mkdtemp(prefix="pbd-")  # unix socket paths are short
-    svc = conftest.DataService(workdir).start(jar)
+    svc = Service(jar_or_skip(), workdir).start()
     client = pb_client.PureBridgeClient(svc.endpoint, 60, backoff=0.2,
                                         executor=lambda f, *a: f(*a))
     try:
@@ -145,13 +145,13 @@ def test_restarted_service_is_registered_again():
         client.register_backend(pb.RegisterBackendRequest(
             backend_name=name, protocol=pb.STORAGE_PROTOCOL_ISCSI,
             options={"san_ip": "sim://pure-primary",
-                     "pure_api_token": svc.token,
+                     "pure_api_token": svc.tokens["pure-primary"],
                      "volume_backend_name": name}))
         volume = _new_volume((client, name))
         with data_path.VolumeFile(client, name, volume) as f:
             f.write(b"kept")
         svc.stop()
-        svc.start(jar)
+        svc.start()
 
         with data_path.VolumeFile(client, name, volume) as f:
             assert f.read(4) == b"kept"

@@ -3,10 +3,6 @@ package io.purebridge.engine.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purebridge.engine.array.PodArrayStatus;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +22,7 @@ class PodCrashTest {
         for (int round = 0; round < 2; round++) {
             Path store = dir.resolve("round" + round);
             int killAfter = 3 + random.nextInt(20);
-            int acked = runAndKill(store, killAfter);
+            int acked = ChildJvm.runAndKill(PodCrashWriter.class, store, killAfter);
             assertThat(acked).isGreaterThanOrEqualTo(killAfter);
             try (SimulatedArrayHost host = PodCrashWriter.host(store)) {
                 SimulatedFlashArray a = host.open("a", "ta");
@@ -46,42 +42,5 @@ class PodCrashTest {
                         .isEqualTo(a.checksum("p::data", 0, CrashWriter.VOLUME_SIZE));
             }
         }
-    }
-
-    private static int runAndKill(Path store, int killAfter) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                PodCrashWriter.class.getName(), store.toString());
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process child = pb.start();
-        int acked = 0;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("ACK ")) {
-                    acked = Integer.parseInt(line.substring(4)) + 1;
-                    if (acked >= killAfter) {
-                        break;
-                    }
-                } else if (line.equals("DONE")) {
-                    break;
-                }
-            }
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
-            try {
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("ACK ")) {
-                        acked = Integer.parseInt(line.substring(4)) + 1;
-                    }
-                }
-            } catch (IOException streamClosedByKill) {
-                // nothing more was printed
-            }
-        } finally {
-            child.destroyForcibly();
-        }
-        return acked;
     }
 }

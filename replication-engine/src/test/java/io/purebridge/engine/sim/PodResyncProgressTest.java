@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.purebridge.engine.array.PodArrayStatus;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.replication.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,7 @@ class PodResyncProgressTest {
 
     @Test
     void progressRisesAndWritesDuringResyncAreCaughtUp() {
-        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
         try (SimulatedArrayHost host = new SimulatedArrayHost(dir, List.of(SimulatedArrayConfig.of("a", "ta"),
                 SimulatedArrayConfig.of("b", "tb")), clock, Duration.ZERO, 2)) {
             SimulatedFlashArray a = host.open("a", "ta");
@@ -61,7 +62,7 @@ class PodResyncProgressTest {
 
     @Test
     void linkCutDuringResyncSendsTheResyncingArrayBackOffline() {
-        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
         try (SimulatedArrayHost host = new SimulatedArrayHost(dir, List.of(SimulatedArrayConfig.of("a", "ta"),
                 SimulatedArrayConfig.of("b", "tb")), clock, Duration.ZERO, 1)) {
             SimulatedFlashArray a = host.open("a", "ta");

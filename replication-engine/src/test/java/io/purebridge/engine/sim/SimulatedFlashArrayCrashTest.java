@@ -2,11 +2,7 @@ package io.purebridge.engine.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Random;
@@ -53,40 +49,7 @@ class SimulatedFlashArrayCrashTest {
 
     /** Starts the child, kills it right after its {@code killAfter}th ACK; returns ACKs seen. */
     private static int runAndKill(Path store, int killAfter) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                CrashWriter.class.getName(), store.toString());
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process child = pb.start();
-        int acked = 0;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("ACK ")) {
-                    acked = Integer.parseInt(line.substring(4)) + 1;
-                    if (acked >= killAfter) {
-                        break;
-                    }
-                } else if (line.equals("DONE")) {
-                    break;
-                }
-            }
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
-            // ACKs already printed before the kill are acknowledged too
-            try {
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("ACK ")) {
-                        acked = Integer.parseInt(line.substring(4)) + 1;
-                    }
-                }
-            } catch (IOException streamClosedByKill) {
-                // nothing more was printed
-            }
-        } finally {
-            child.destroyForcibly();
-        }
+        int acked = ChildJvm.runAndKill(CrashWriter.class, store, killAfter);
         assertThat(new File(store.toFile(), "CURRENT")).exists();
         return acked;
     }

@@ -6,6 +6,7 @@ import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.HostRecord;
 import io.purebridge.engine.array.SnapshotRecord;
 import io.purebridge.engine.array.VolumeRecord;
+import io.purebridge.engine.replication.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ class SimulatedFlashArrayPersistenceTest {
 
     @TempDir
     Path dir;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     private SimulatedFlashArray open(Duration eradicationDelay) {
         return new SimulatedFlashArray(new SimulatedArrayConfig("p", "t", 1L << 40, eradicationDelay),

@@ -3,6 +3,7 @@ package io.purebridge.engine.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purebridge.engine.array.ArraySpace;
+import io.purebridge.engine.replication.ManualClock;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class SimulatedModelTest {
 
     @TempDir
     Path dir;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     private SimulatedFlashArray open() {
         return new SimulatedFlashArray(SimulatedArrayConfig.of("model", "t"), dir.resolve("model"), clock);

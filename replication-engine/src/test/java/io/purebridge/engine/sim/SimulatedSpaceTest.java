@@ -8,6 +8,7 @@ import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.VolumeSpace;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.replication.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,7 @@ class SimulatedSpaceTest {
 
     @TempDir
     Path dir;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private SimulatedFlashArray a;
 
     @BeforeEach

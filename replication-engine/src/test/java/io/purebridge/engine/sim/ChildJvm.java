@@ -1,0 +1,56 @@
+package io.purebridge.engine.sim;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a writer main class in a child JVM and kills it with kill -9 (crash tests). */
+final class ChildJvm {
+    private ChildJvm() {
+    }
+
+    /**
+     * Starts {@code mainClass store} on the test class path, kills it right after its
+     * {@code killAfter}th "ACK n" line (or when it prints DONE); returns the ACKs seen.
+     */
+    static int runAndKill(Class<?> mainClass, Path store, int killAfter) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                mainClass.getName(), store.toString());
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process child = pb.start();
+        int acked = 0;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("ACK ")) {
+                    acked = Integer.parseInt(line.substring(4)) + 1;
+                    if (acked >= killAfter) {
+                        break;
+                    }
+                } else if (line.equals("DONE")) {
+                    break;
+                }
+            }
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+            // ACKs already printed before the kill are acknowledged too
+            try {
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("ACK ")) {
+                        acked = Integer.parseInt(line.substring(4)) + 1;
+                    }
+                }
+            } catch (IOException streamClosedByKill) {
+                // nothing more was printed
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+        return acked;
+    }
+}
