@@ -1,7 +1,9 @@
 package io.purebridge.server.rest;
 
 import io.purebridge.engine.error.EngineException;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Engine errors as the FlashArray reports them: 400 with the message fragments clients match on
@@ -10,6 +12,20 @@ import java.util.Locale;
  */
 final class EngineErrors {
     private EngineErrors() {
+    }
+
+    /**
+     * Runs {@code action} on each name in order; the first engine failure becomes the REST error
+     * about that name (earlier names stay done, as on a FlashArray).
+     */
+    static void forEachName(Collection<String> names, String kind, Consumer<String> action) {
+        for (String name : names) {
+            try {
+                action.accept(name);
+            } catch (EngineException e) {
+                throw toRest(e, kind, name);
+            }
+        }
     }
 
     /**

@@ -71,25 +71,14 @@ final class HostsHandler implements ResourceHandler {
             throw FaRestError.badRequest(null, "Missing parameter: give personality or chap.");
         }
         List<ObjectNode> items = new ArrayList<>();
-        for (String name : names) {
-            try {
-                items.add(JsonViews.host(ctx.array().updateHost(name, s.personality(), s.chapUser(), s.chapSecret())));
-            } catch (EngineException e) {
-                throw EngineErrors.toRest(e, "Host", name);
-            }
-        }
+        EngineErrors.forEachName(names, "Host", name -> items.add(JsonViews.host(
+                ctx.array().updateHost(name, s.personality(), s.chapUser(), s.chapSecret()))));
         return Reply.items(items);
     }
 
     private Reply delete(RestCall call, ArrayContext ctx) {
         call.allowParams(NAMES_ONLY);
-        for (String name : call.requiredNames()) {
-            try {
-                ctx.array().deleteHost(name);
-            } catch (EngineException e) {
-                throw EngineErrors.toRest(e, "Host", name);
-            }
-        }
+        EngineErrors.forEachName(call.requiredNames(), "Host", name -> ctx.array().deleteHost(name));
         return Reply.empty();
     }
 

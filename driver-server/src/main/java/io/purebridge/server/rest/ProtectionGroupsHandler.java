@@ -75,13 +75,8 @@ final class ProtectionGroupsHandler implements ResourceHandler {
         call.allowParams(Set.of("names"));
         call.allowFields(Set.of());
         List<ObjectNode> items = new ArrayList<>();
-        for (String name : call.requiredNames()) {
-            try {
-                items.add(ReplicationViews.protectionGroup(r.createProtectionGroup(name), false));
-            } catch (EngineException e) {
-                throw EngineErrors.toRest(e, "Protection group", name);
-            }
-        }
+        EngineErrors.forEachName(call.requiredNames(), "Protection group",
+                name -> items.add(ReplicationViews.protectionGroup(r.createProtectionGroup(name), false)));
         return Reply.items(items);
     }
 

@@ -125,13 +125,7 @@ final class VolumeSnapshotsHandler implements ResourceHandler {
 
     private Reply delete(RestCall call, ArrayContext ctx) {
         call.allowParams(PATCH_PARAMS);
-        for (String name : call.requiredNames()) {
-            try {
-                ctx.array().eradicateSnapshot(name);
-            } catch (EngineException e) {
-                throw EngineErrors.toRest(e, "Snapshot", name);
-            }
-        }
+        EngineErrors.forEachName(call.requiredNames(), "Snapshot", name -> ctx.array().eradicateSnapshot(name));
         return Reply.empty();
     }
 }

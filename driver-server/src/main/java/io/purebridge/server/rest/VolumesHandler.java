@@ -156,13 +156,7 @@ final class VolumesHandler implements ResourceHandler {
         if (call.body() != null && call.body().size() > 0) {
             throw FaRestError.badRequest(null, "Invalid parameter: DELETE /volumes takes no body.");
         }
-        for (String name : resolveNames(call, ctx)) {
-            try {
-                ctx.array().eradicateVolume(name);
-            } catch (EngineException e) {
-                throw EngineErrors.toRest(e, "Volume", name);
-            }
-        }
+        EngineErrors.forEachName(resolveNames(call, ctx), "Volume", name -> ctx.array().eradicateVolume(name));
         return Reply.empty();
     }
 
