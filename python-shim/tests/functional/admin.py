@@ -28,6 +28,16 @@ class Admin(object):
         return [admin_pb.ArrayAccess(array=a, api_token=self.svc.tokens[a])
                 for a in (arrays or sorted(self.svc.tokens))]
 
+    def write(self, array, volume, offset, data):
+        """Writes bytes to a live volume through ArrayAdminService.WriteData."""
+        header = admin_pb.WriteDataHeader(access=self.access(array)[0],
+                                          volume=volume, offset_bytes=offset,
+                                          length_bytes=len(data))
+        parts = [admin_pb.WriteDataRequest(header=header),
+                 admin_pb.WriteDataRequest(data=data)]
+        return self.data.WriteData(iter(parts),
+                                   timeout=TIMEOUT_S).bytes_written
+
     def checksum(self, array, obj, length):
         return self.data.ChecksumData(admin_pb.ChecksumDataRequest(
             access=self.access(array)[0], object=obj, length_bytes=length),

@@ -238,7 +238,7 @@ final class JsonViews {
         return colon < 0 ? portal : portal.substring(0, colon);
     }
 
-    private static void timeRemaining(ObjectNode o, boolean destroyed, long destroyedAt, ArrayContext ctx) {
+    static void timeRemaining(ObjectNode o, boolean destroyed, long destroyedAt, ArrayContext ctx) {
         if (destroyed) {
             o.put("time_remaining", Math.max(0, destroyedAt + ctx.eradicationDelayMs() - ctx.clock().millis()));
         } else {

@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code /protection-group-snapshots} (GET, POST with replicate_now/apply_retention; PATCH and DELETE
- * answer 400: the SPI has no per-snapshot destroy, retention ages them) and
- * {@code /protection-group-snapshots/transfer} (GET). As clients expect, a name without a '.' in
- * {@code names} selects every snapshot of that group.
+ * {@code /protection-group-snapshots} (GET, POST with suffix/replicate_now/apply_retention, PATCH
+ * destroyed, DELETE = eradicate) and {@code /protection-group-snapshots/transfer} (GET). As clients
+ * expect, a name without a '.' in {@code names} selects every snapshot of that group.
  */
 final class PgSnapshotsHandler implements ResourceHandler {
     private static final Set<String> GET_PARAMS =
             VolumesHandler.with(Listing.PAGING_PARAMS, "names", "ids", "destroyed", "source_names");
     private static final Set<String> POST_PARAMS = Set.of("source_names", "replicate_now", "replicate", "apply_retention");
+    private static final Set<String> NAMES = Set.of("names");
 
     private final boolean transfers;
 
@@ -44,16 +44,15 @@ final class PgSnapshotsHandler implements ResourceHandler {
             return getTransfers(call, r);
         }
         return switch (call.method()) {
-            case "GET" -> get(call, r);
-            case "POST" -> post(call, r);
-            case "PATCH", "DELETE" -> throw FaRestError.badRequest(call.list("names").isEmpty() ? null
-                    : call.list("names").get(0), "Destroying a protection group snapshot is not supported by this "
-                    + "simulated array yet; retention eradicates old snapshots.");
+            case "GET" -> get(call, r, ctx);
+            case "POST" -> post(call, r, ctx);
+            case "PATCH" -> patch(call, r, ctx);
+            case "DELETE" -> delete(call, r);
             default -> throw ResourceHandler.methodNotAllowed(call);
         };
     }
 
-    private Reply get(RestCall call, ReplicationArray r) {
+    private Reply get(RestCall call, ReplicationArray r, ArrayContext ctx) {
         call.allowParams(GET_PARAMS);
         List<String> names = call.list("names");
         List<String> groupNames = new ArrayList<>(call.list("source_names"));
@@ -70,7 +69,7 @@ final class PgSnapshotsHandler implements ResourceHandler {
         List<ObjectNode> items = new ArrayList<>();
         if (groupNames.isEmpty()) {
             for (ProtectionGroupRecord g : r.listProtectionGroups()) {
-                r.listProtectionGroupSnapshots(g.name()).forEach(s -> items.add(ReplicationViews.pgSnapshot(s)));
+                r.listProtectionGroupSnapshots(g.name()).forEach(s -> items.add(ReplicationViews.pgSnapshot(s, ctx)));
             }
         } else {
             for (String g : groupNames) {
@@ -78,7 +77,7 @@ final class PgSnapshotsHandler implements ResourceHandler {
                     throw FaRestError.badRequest(g, "Protection group does not exist.");
                 }
                 try {
-                    r.listProtectionGroupSnapshots(g).forEach(s -> items.add(ReplicationViews.pgSnapshot(s)));
+                    r.listProtectionGroupSnapshots(g).forEach(s -> items.add(ReplicationViews.pgSnapshot(s, ctx)));
                 } catch (EngineException e) {
                     throw EngineErrors.toRest(e, "Protection group", g);
                 }
@@ -92,12 +91,10 @@ final class PgSnapshotsHandler implements ResourceHandler {
         return Listing.page(call, Selection.select(call, items, "Protection group snapshot"));
     }
 
-    private Reply post(RestCall call, ReplicationArray r) {
+    private Reply post(RestCall call, ReplicationArray r, ArrayContext ctx) {
         call.allowParams(POST_PARAMS);
-        if (call.body() != null && call.body().size() > 0) {
-            throw FaRestError.badRequest(null, "Invalid parameter: choosing a suffix is not supported by this "
-                    + "simulated array; it names snapshots <pg>.<N>.");
-        }
+        call.allowFields(Set.of("suffix"));
+        String suffix = call.body() == null ? null : Bodies.textField(call.body(), "suffix");
         List<String> sources = call.list("source_names");
         if (sources.isEmpty()) {
             throw FaRestError.badRequest(null, "Missing parameter: source_names is required.");
@@ -113,8 +110,8 @@ final class PgSnapshotsHandler implements ResourceHandler {
         List<ObjectNode> items = new ArrayList<>();
         for (String g : sources) {
             try {
-                PgSnapshotRecord s = r.createProtectionGroupSnapshot(g, replicateNow, applyRetention);
-                items.add(ReplicationViews.pgSnapshot(s));
+                PgSnapshotRecord s = r.createProtectionGroupSnapshot(g, suffix, replicateNow, applyRetention);
+                items.add(ReplicationViews.pgSnapshot(s, ctx));
             } catch (EngineException e) {
                 throw EngineErrors.toRest(e, "Protection group", g);
             }
@@ -122,16 +119,47 @@ final class PgSnapshotsHandler implements ResourceHandler {
         return Reply.items(items);
     }
 
-    /** Transfers of local groups; {@code names} may name groups or snapshots. Newest first per group. */
+    /** {@code destroyed: true} destroys (recoverable until eradicated), {@code false} recovers. */
+    private Reply patch(RestCall call, ReplicationArray r, ArrayContext ctx) {
+        call.allowParams(NAMES);
+        call.allowFields(Set.of("destroyed"));
+        Bodies.require(call);
+        Boolean destroyed = Bodies.boolField(call.body(), "destroyed");
+        if (destroyed == null) {
+            throw FaRestError.badRequest(null, "Missing parameter: give destroyed.");
+        }
+        List<ObjectNode> items = new ArrayList<>();
+        EngineErrors.forEachName(call.requiredNames(), "Protection group snapshot", name -> items.add(
+                ReplicationViews.pgSnapshot(destroyed ? r.destroyProtectionGroupSnapshot(name)
+                        : r.recoverProtectionGroupSnapshot(name), ctx)));
+        return Reply.items(items);
+    }
+
+    private Reply delete(RestCall call, ReplicationArray r) {
+        call.allowParams(NAMES);
+        EngineErrors.forEachName(call.requiredNames(), "Protection group snapshot",
+                r::eradicateProtectionGroupSnapshot);
+        return Reply.empty();
+    }
+
+    /**
+     * Outgoing transfers of local groups and, on a target, the received snapshots of replica groups
+     * (how clients choose a failover snapshot); {@code names} may name groups or snapshots. Newest
+     * first per group.
+     */
     private Reply getTransfers(RestCall call, ReplicationArray r) {
         call.allowParams(GET_PARAMS);
         List<String> wanted = new ArrayList<>(call.list("names"));
         wanted.addAll(call.list("source_names"));
+        Boolean destroyed = call.bool("destroyed");
         List<ObjectNode> items = new ArrayList<>();
+        if (Boolean.TRUE.equals(destroyed)) {
+            // Snapshots go straight to eradication here: nothing is ever in the destroyed state.
+            call.query().remove("names");
+            call.query().remove("source_names");
+            return Listing.page(call, items);
+        }
         for (ProtectionGroupRecord g : r.listProtectionGroups()) {
-            if (!g.local()) {
-                continue;
-            }
             boolean wholeGroup = wanted.isEmpty() || wanted.contains(g.name());
             r.listProtectionGroupTransfers(g.name()).forEach(t -> {
                 if (wholeGroup || wanted.contains(t.snapshotName())) {

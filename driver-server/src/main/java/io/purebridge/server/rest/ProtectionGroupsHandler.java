@@ -52,8 +52,7 @@ final class ProtectionGroupsHandler implements ResourceHandler {
                 case "GET" -> getTargets(call, r);
                 case "POST" -> postTargets(call, r);
                 case "PATCH" -> allow(call, r);
-                case "DELETE" -> throw FaRestError.badRequest(null, "Removing a protection group target is not "
-                        + "supported by this simulated array yet; destroy the group instead.");
+                case "DELETE" -> deleteTargets(call, r);
                 default -> throw ResourceHandler.methodNotAllowed(call);
             };
             case VOLUMES -> switch (call.method()) {
@@ -211,6 +210,18 @@ final class ProtectionGroupsHandler implements ResourceHandler {
                 }
             }
             return Reply.items(items);
+        } catch (EngineException e) {
+            throw EngineErrors.toRest(e, "Protection group", group);
+        }
+    }
+
+    private Reply deleteTargets(RestCall call, ReplicationArray r) {
+        call.allowParams(MEMBER_WRITE);
+        String group = oneGroup(call);
+        List<String> members = requiredMembers(call);
+        try {
+            r.removeProtectionGroupTargets(group, members);
+            return Reply.empty();
         } catch (EngineException e) {
             throw EngineErrors.toRest(e, "Protection group", group);
         }

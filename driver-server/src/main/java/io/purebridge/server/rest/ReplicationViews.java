@@ -38,7 +38,7 @@ final class ReplicationViews {
         ArrayNode arrays = o.putArray("arrays");
         for (PodArrayStatus s : p.arrays()) {
             ObjectNode a = arrays.addObject();
-            a.putNull("id");
+            a.put("id", s.arrayId());
             a.put("name", s.arrayName());
             a.put("status", s.status());
             a.put("progress", s.progress());
@@ -50,7 +50,7 @@ final class ReplicationViews {
             a.put("mediator_status", s.mediatorStatus());
             a.put("pre_elected", s.preElected());
             ObjectNode m = a.putObject("member");
-            m.putNull("id");
+            m.put("id", s.arrayId());
             m.put("name", s.arrayName());
             m.put("resource_type", "arrays");
         }
@@ -141,14 +141,14 @@ final class ReplicationViews {
         return o;
     }
 
-    static ObjectNode pgSnapshot(PgSnapshotRecord s) {
+    static ObjectNode pgSnapshot(PgSnapshotRecord s, ArrayContext ctx) {
         ObjectNode o = F.objectNode();
         o.putNull("id");
         o.put("name", s.name());
         o.put("suffix", s.name().substring(s.name().lastIndexOf('.') + 1));
         o.put("created", s.createdEpochMillis());
-        o.put("destroyed", false);
-        o.putNull("time_remaining");
+        o.put("destroyed", s.destroyed());
+        JsonViews.timeRemaining(o, s.destroyed(), s.destroyedEpochMillis(), ctx);
         int sep = s.groupName().indexOf("::");
         o.set("pod", sep < 0 ? F.nullNode() : ref(s.groupName().substring(0, sep)));
         o.set("source", ref(s.groupName()));

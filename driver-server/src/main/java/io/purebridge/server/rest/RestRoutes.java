@@ -32,6 +32,8 @@ final class RestRoutes {
         r.register("protection-group-snapshots", PgSnapshotsHandler.snapshots());
         r.register("protection-group-snapshots/transfer", PgSnapshotsHandler.transfer());
         r.register("array-connections", new ArrayConnectionsHandler());
+        r.register("container-default-protections", new ContainerDefaultProtectionsHandler());
+        r.register("offloads", new OffloadsHandler());
         return r;
     }
 

@@ -76,6 +76,71 @@ class RestReplicationWireTest {
         return errors.get(0);
     }
 
+    private JsonNode items(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).path("items");
+    }
+
+    @Test
+    void groupSnapshotsWithSuffixAreDestroyedRecoveredAndEradicatedAndBadRequestsChangeNothing() throws Exception {
+        items(call("POST", "volumes?names=v1", "{\"provisioned\":1048576}"));
+        items(call("POST", "protection-groups?names=cg1", null));
+        items(call("POST", "protection-groups/volumes?group_names=cg1&member_names=v1", null));
+        JsonNode made = items(call("POST", "protection-group-snapshots?source_names=cg1", "{\"suffix\":\"cgsnap-1\"}"));
+        assertThat(made.get(0).path("name").asText()).isEqualTo("cg1.cgsnap-1");
+        assertThat(error(call("POST", "protection-group-snapshots?source_names=cg1", "{\"suffix\":\"cgsnap-1\"}"), 400)
+                .path("message").asText()).contains("already exists");
+        assertThat(error(call("POST", "protection-group-snapshots?source_names=cg1", "{\"suffix\":\"bad.suffix\"}"), 400)
+                .path("message").asText()).contains("suffix");
+        assertThat(error(call("PATCH", "protection-group-snapshots?names=cg1.cgsnap-1", "{\"name\":\"x\"}"), 400)
+                .path("message").asText()).contains("name");
+        assertThat(error(call("DELETE", "protection-group-snapshots?names=cg1.cgsnap-1", null), 400)
+                .path("message").asText()).contains("not destroyed");
+        assertThat(items(call("GET", "protection-group-snapshots?names=cg1&destroyed=false", null))).hasSize(1);
+
+        JsonNode destroyed = items(call("PATCH", "protection-group-snapshots?names=cg1.cgsnap-1", "{\"destroyed\":true}"));
+        assertThat(destroyed.get(0).path("destroyed").asBoolean()).isTrue();
+        assertThat(destroyed.get(0).path("time_remaining").asLong()).isPositive();
+        assertThat(items(call("GET", "volume-snapshots?names=cg1.cgsnap-1.v1", null)).get(0).path("destroyed")
+                .asBoolean()).isTrue();
+        assertThat(error(call("PATCH", "protection-group-snapshots?names=cg1.cgsnap-1", "{\"destroyed\":true}"), 400)
+                .path("message").asText()).contains("has been destroyed");
+        items(call("PATCH", "protection-group-snapshots?names=cg1.cgsnap-1", "{\"destroyed\":false}"));
+        items(call("PATCH", "protection-group-snapshots?names=cg1.cgsnap-1", "{\"destroyed\":true}"));
+        assertThat(call("DELETE", "protection-group-snapshots?names=cg1.cgsnap-1", null).statusCode()).isEqualTo(200);
+        assertThat(error(call("GET", "volume-snapshots?names=cg1.cgsnap-1.v1", null), 400).path("message").asText())
+                .contains("does not exist");
+        assertThat(error(call("DELETE", "protection-group-snapshots?names=cg1.nope", null), 400).path("message")
+                .asText()).contains("does not exist");
+    }
+
+    @Test
+    void targetsAreRemovedAndContainerDefaultProtectionsCanOnlyBeCleared() throws Exception {
+        items(call("POST", "protection-groups?names=pg1", null));
+        items(call("POST", "protection-groups/targets?group_names=pg1&member_names=pure-b", null));
+        assertThat(error(call("DELETE", "protection-groups/targets?group_names=pg1&member_names=pure-c", null), 400)
+                .path("message").asText()).contains("does not exist");
+        assertThat(items(call("GET", "protection-groups/targets?group_names=pg1", null))).hasSize(1);
+        assertThat(call("DELETE", "protection-groups/targets?group_names=pg1&member_names=pure-b", null).statusCode())
+                .isEqualTo(200);
+        assertThat(items(call("GET", "protection-groups/targets?group_names=pg1", null))).isEmpty();
+
+        items(call("POST", "pods?names=pod1", "{}"));
+        JsonNode pod = items(call("GET", "container-default-protections?names=pod1", null)).get(0);
+        assertThat(pod.path("type").asText()).isEqualTo("pod");
+        assertThat(pod.path("default_protections").isArray()).isTrue();
+        assertThat(pod.path("default_protections")).isEmpty();
+        assertThat(items(call("PATCH", "container-default-protections?names=pod1", "{\"default_protections\":[]}")))
+                .hasSize(1);
+        assertThat(error(call("PATCH", "container-default-protections?names=pod1",
+                "{\"default_protections\":[{\"name\":\"pg1\",\"type\":\"protection_group\"}]}"), 400)
+                .path("message").asText()).contains("default_protections");
+        assertThat(error(call("GET", "container-default-protections?names=nope", null), 400).path("message").asText())
+                .contains("does not exist");
+        // The array itself is a container too (null name), listed when no name is asked for.
+        assertThat(items(call("GET", "container-default-protections", null))).hasSize(2);
+    }
+
     @Test
     void stretchedPodShowsPerArrayStatusAndMembership() throws Exception {
         assertThat(call("POST", "pods?names=p1", "{}").statusCode()).isEqualTo(200);

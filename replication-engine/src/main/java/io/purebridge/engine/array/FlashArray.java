@@ -27,9 +27,10 @@ public interface FlashArray {
     VolumeRecord createVolume(String name, long provisionedBytes);
 
     /**
-     * Copies a volume or snapshot ({@code sourceName}) to {@code targetName}. With overwrite the
-     * target volume must exist and takes the source's content and size; without it the target is
-     * created.
+     * Copies a volume or snapshot ({@code sourceName}) to {@code targetName}. A missing target is
+     * created; an existing one takes the source's content and size (keeping its id and serial) only
+     * with {@code overwrite}, else ALREADY_EXISTS. As on FlashArray, where failover restores rely on
+     * overwrite creating volumes the secondary does not have yet.
      */
     VolumeRecord copyVolume(String sourceName, String targetName, boolean overwrite);
 

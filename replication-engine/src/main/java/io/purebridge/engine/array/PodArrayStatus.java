@@ -6,6 +6,7 @@ import java.util.Objects;
  * One array of a pod as the answering array sees it (REST {@code pod.arrays[]}).
  *
  * @param arrayName the member array
+ * @param arrayId the member array's id (clients match pod members to arrays by id)
  * @param status {@code online} (has the latest data, serves pod I/O), {@code offline} (cannot serve,
  *     may be stale), {@code resyncing} (pulling changes, serves nothing until done) or
  *     {@code unknown} (a peer seen from an array that is itself offline)
@@ -16,6 +17,7 @@ import java.util.Objects;
  */
 public record PodArrayStatus(
         String arrayName,
+        String arrayId,
         String status,
         double progress,
         long frozenAtEpochMillis,
@@ -28,6 +30,7 @@ public record PodArrayStatus(
 
     public PodArrayStatus {
         Objects.requireNonNull(arrayName, "arrayName");
+        Objects.requireNonNull(arrayId, "arrayId");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(mediatorStatus, "mediatorStatus");
     }

@@ -53,6 +53,12 @@ public interface ReplicationArray {
 
     ProtectionGroupRecord addProtectionGroupTargets(String groupName, List<String> arrayNames);
 
+    /**
+     * Stops replicating the group to these arrays; snapshots already on a target stay there. A name
+     * that is not a target fails with NOT_FOUND.
+     */
+    ProtectionGroupRecord removeProtectionGroupTargets(String groupName, List<String> arrayNames);
+
     /** Called on the target array for the remote group {@code <source>:<pg>}. */
     ProtectionGroupRecord allowProtectionGroup(String remoteGroupName, boolean allowed);
 
@@ -66,16 +72,37 @@ public interface ReplicationArray {
     ProtectionGroupRecord setRetention(String groupName, RetentionPolicy source, RetentionPolicy target);
 
     /**
-     * Takes a snapshot of the group now ({@code <pg>.<N>}); with {@code replicateNow} it is shipped to
-     * every allowed, reachable target before returning; with {@code applyRetention} it ages under the
-     * group's retention like a scheduled one.
+     * Takes a snapshot of the group now, {@code <pg>.<suffix>} or {@code <pg>.<N>} when {@code suffix}
+     * is null; with {@code replicateNow} it is shipped to every allowed, reachable target before
+     * returning; with {@code applyRetention} it ages under the group's retention like a scheduled one.
+     * A suffix in use fails with ALREADY_EXISTS.
      */
-    PgSnapshotRecord createProtectionGroupSnapshot(String groupName, boolean replicateNow, boolean applyRetention);
+    PgSnapshotRecord createProtectionGroupSnapshot(String groupName, String suffix, boolean replicateNow,
+            boolean applyRetention);
+
+    default PgSnapshotRecord createProtectionGroupSnapshot(String groupName, boolean replicateNow,
+            boolean applyRetention) {
+        return createProtectionGroupSnapshot(groupName, null, replicateNow, applyRetention);
+    }
+
+    /**
+     * Destroys a group snapshot with its volume snapshots; it is no longer replicated or used as a
+     * baseline and is eradicated after the array's eradication delay unless recovered.
+     */
+    PgSnapshotRecord destroyProtectionGroupSnapshot(String name);
+
+    PgSnapshotRecord recoverProtectionGroupSnapshot(String name);
+
+    /** Frees a destroyed group snapshot now; FAILED_PRECONDITION if it is not destroyed. */
+    void eradicateProtectionGroupSnapshot(String name);
 
     /** Snapshots of a local group, or of a remote group {@code <source>:<pg>}, oldest first. */
     List<PgSnapshotRecord> listProtectionGroupSnapshots(String groupName);
 
-    /** Transfers of a local group's snapshots, newest first. */
+    /**
+     * Transfers, newest first: a local group's outgoing ones, or on a target the snapshots a replica
+     * group ({@code <source>:<pg>}) has received.
+     */
     List<PgTransferRecord> listProtectionGroupTransfers(String groupName);
 
     /** Removes a local group, its snapshots and its remote copies' registration (not their snapshots). */

@@ -444,6 +444,14 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, AutoC
     }
 
     @Override
+    public ProtectionGroupRecord removeProtectionGroupTargets(String groupName, List<String> arrayNames) {
+        session.call("DELETE", "protection-groups/targets", RestQuery.of().add("group_names", groupName)
+                .add("member_names", arrayNames), null, "remove targets " + arrayNames + " from protection group '"
+                + groupName + "'");
+        return requireGroup(groupName);
+    }
+
+    @Override
     public ProtectionGroupRecord addProtectionGroupTargets(String groupName, List<String> arrayNames) {
         session.call("POST", "protection-groups/targets", RestQuery.of().add("group_names", groupName)
                 .add("member_names", arrayNames), null, "add targets " + arrayNames + " to protection group '"
@@ -509,7 +517,7 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, AutoC
     }
 
     @Override
-    public PgSnapshotRecord createProtectionGroupSnapshot(String groupName, boolean replicateNow,
+    public PgSnapshotRecord createProtectionGroupSnapshot(String groupName, String suffix, boolean replicateNow,
             boolean applyRetention) {
         RestQuery q = RestQuery.of().add("source_names", groupName);
         if (replicateNow) {
@@ -518,11 +526,40 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, AutoC
         if (applyRetention) {
             q.add("apply_retention", true);
         }
-        JsonNode s = single(session.call("POST", "protection-group-snapshots", q, null,
+        ObjectNode body = suffix == null ? null : obj().put("suffix", suffix);
+        JsonNode s = single(session.call("POST", "protection-group-snapshots", q, body,
                 "snapshot protection group '" + groupName + "'"), groupName);
+        return pgSnapshot(s, groupName, volumeSnapshots(groupName));
+    }
+
+    @Override
+    public PgSnapshotRecord destroyProtectionGroupSnapshot(String name) {
+        return patchPgSnapshot(name, true, "destroy");
+    }
+
+    @Override
+    public PgSnapshotRecord recoverProtectionGroupSnapshot(String name) {
+        return patchPgSnapshot(name, false, "recover");
+    }
+
+    private PgSnapshotRecord patchPgSnapshot(String name, boolean destroyed, String verb) {
+        JsonNode s = single(session.call("PATCH", "protection-group-snapshots", RestQuery.of().add("names", name),
+                obj().put("destroyed", destroyed), verb + " protection group snapshot '" + name + "'"), name);
+        String group = s.path("source").path("name").asText(name.substring(0, name.lastIndexOf('.')));
+        return pgSnapshot(s, group, volumeSnapshots(group));
+    }
+
+    @Override
+    public void eradicateProtectionGroupSnapshot(String name) {
+        session.call("DELETE", "protection-group-snapshots", RestQuery.of().add("names", name), null,
+                "eradicate protection group snapshot '" + name + "'");
+    }
+
+    private PgSnapshotRecord pgSnapshot(JsonNode s, String groupName, Map<String, List<String>> volumes) {
         String name = s.path("name").asText();
-        return new PgSnapshotRecord(name, groupName, s.path("created").asLong(0), volumeSnapshots(groupName).getOrDefault(
-                name, List.of()));
+        boolean destroyed = s.path("destroyed").asBoolean(false);
+        return new PgSnapshotRecord(name, groupName, s.path("created").asLong(0), volumes.getOrDefault(name, List.of()),
+                destroyed, destroyedAt(s, destroyed));
     }
 
     @Override
@@ -532,9 +569,7 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, AutoC
         Map<String, List<String>> volumes = snaps.isEmpty() ? Map.of() : volumeSnapshots(groupName);
         List<PgSnapshotRecord> out = new ArrayList<>();
         for (JsonNode s : snaps) {
-            String name = s.path("name").asText();
-            out.add(new PgSnapshotRecord(name, groupName, s.path("created").asLong(0),
-                    volumes.getOrDefault(name, List.of())));
+            out.add(pgSnapshot(s, groupName, volumes));
         }
         return out;
     }
@@ -614,7 +649,7 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, AutoC
     private static PodRecord pod(JsonNode p) {
         List<PodArrayStatus> arrays = new ArrayList<>();
         for (JsonNode a : p.path("arrays")) {
-            arrays.add(new PodArrayStatus(a.path("name").asText(), a.path("status").asText("unknown"),
+            arrays.add(new PodArrayStatus(a.path("name").asText(), a.path("id").asText(""), a.path("status").asText("unknown"),
                     a.path("progress").asDouble(0), a.path("frozen_at").asLong(0),
                     a.path("mediator_status").asText("unknown"), a.path("pre_elected").asBoolean(false)));
         }

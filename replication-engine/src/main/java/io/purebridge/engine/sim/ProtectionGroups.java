@@ -80,6 +80,13 @@ final class ProtectionGroups {
         public long createdEpochMillis;
         public List<String> volumeSnapshots = new ArrayList<>();
         public boolean applyRetention;
+        public boolean destroyed;
+        public long destroyedEpochMillis;
+        // On a target only: how this replica arrived (0 in state written before they were kept).
+        public long transferStartedEpochMillis;
+        public long transferCompletedEpochMillis;
+        public long dataTransferred;
+        public long physicalBytesWritten;
     }
 
     // --- naming ------------------------------------------------------------------------------
@@ -146,6 +153,11 @@ final class ProtectionGroups {
         }
         out.sort((a, b) -> Long.compare(a.number, b.number));
         return out;
+    }
+
+    /** Snapshots not destroyed: the ones that replicate, serve as baselines and age under retention. */
+    private static List<GroupSnapshot> liveSnapshotsOf(SimulatedFlashArray on, String groupName) {
+        return snapshotsOf(on, groupName).stream().filter(s -> !s.destroyed).toList();
     }
 
     // --- SPI ---------------------------------------------------------------------------------
@@ -244,6 +256,22 @@ final class ProtectionGroups {
         });
     }
 
+    ProtectionGroupRecord removeTargets(SimulatedFlashArray on, String name, List<String> targets) {
+        return fabric.locked(() -> {
+            Group g = localGroup(on, name);
+            for (String t : targets) {
+                if (!g.targets.contains(t)) {
+                    throw EngineException.notFound("PG_TARGET_NOT_FOUND", "Array " + t + " is not a target of "
+                            + "protection group " + name + " (it does not exist there).");
+                }
+            }
+            g.targets.removeAll(targets);
+            targets.forEach(g.progress::remove);
+            save(on, g, null);
+            return record(on, g);
+        });
+    }
+
     ProtectionGroupRecord allow(SimulatedFlashArray on, String remoteName, boolean allowed) {
         return fabric.locked(() -> {
             Group r = load(on, remoteName);
@@ -307,10 +335,18 @@ final class ProtectionGroups {
         });
     }
 
-    PgSnapshotRecord snapshotNow(SimulatedFlashArray on, String name, boolean replicateNow, boolean applyRetention) {
+    PgSnapshotRecord snapshotNow(SimulatedFlashArray on, String name, String suffix, boolean replicateNow,
+            boolean applyRetention) {
+        if (suffix != null) {
+            Names.checkSuffix(suffix);
+        }
         return fabric.locked(() -> {
             Group g = localGroup(on, name);
-            GroupSnapshot s = take(on, g, applyRetention);
+            if (suffix != null && on.getMeta(SNAP + name + "." + suffix, GroupSnapshot.class) != null) {
+                throw EngineException.alreadyExists("PG_SNAPSHOT_EXISTS", "Protection group snapshot " + name + "."
+                        + suffix + " already exists on array " + on.name() + "; choose another suffix.");
+            }
+            GroupSnapshot s = take(on, g, applyRetention, suffix);
             if (replicateNow) {
                 for (String t : g.targets) {
                     ship(on, load(on, name), t);
@@ -330,14 +366,26 @@ final class ProtectionGroups {
         });
     }
 
+    /** A source group's outgoing transfers, or the snapshots a replica group received; newest first. */
     List<PgTransferRecord> transfers(SimulatedFlashArray on, String name) {
         return fabric.locked(() -> {
             Group g = load(on, name);
-            if (g == null || !g.local) {
+            if (g == null) {
                 throw EngineException.notFound("PROTECTION_GROUP_NOT_FOUND", "Protection group " + name
                         + " does not exist on array " + on.name() + ".");
             }
-            List<PgTransferRecord> out = new ArrayList<>(g.transfers);
+            List<PgTransferRecord> out = new ArrayList<>();
+            if (g.local) {
+                out.addAll(g.transfers);
+            } else {
+                // A replica arrives whole (one batch), so every snapshot present is complete.
+                for (GroupSnapshot s : snapshotsOf(on, name)) {
+                    long started = s.transferStartedEpochMillis == 0 ? s.createdEpochMillis : s.transferStartedEpochMillis;
+                    out.add(new PgTransferRecord(s.name, on.name(), started,
+                            Math.max(started, s.transferCompletedEpochMillis), 1.0, s.dataTransferred,
+                            s.physicalBytesWritten));
+                }
+            }
             java.util.Collections.reverse(out);
             return out;
         });
@@ -362,7 +410,66 @@ final class ProtectionGroups {
     }
 
     private static PgSnapshotRecord record(GroupSnapshot s) {
-        return new PgSnapshotRecord(s.name, s.group, s.createdEpochMillis, s.volumeSnapshots);
+        return new PgSnapshotRecord(s.name, s.group, s.createdEpochMillis, s.volumeSnapshots, s.destroyed,
+                s.destroyedEpochMillis);
+    }
+
+    /** Destroys or recovers a group snapshot (local, in a pod, or a replica on a target) with its volume snapshots. */
+    PgSnapshotRecord setSnapshotDestroyed(SimulatedFlashArray on, String name, boolean destroyed) {
+        return fabric.locked(() -> {
+            GroupSnapshot s = existingSnapshot(on, name);
+            if (s.destroyed == destroyed) {
+                if (destroyed) {
+                    throw EngineException.failedPrecondition("DESTROYED", "Protection group snapshot " + name
+                            + " has been destroyed; recover or eradicate it.");
+                }
+                return record(s);
+            }
+            s.destroyed = destroyed;
+            s.destroyedEpochMillis = destroyed ? clock.millis() : 0;
+            Map<String, byte[]> meta = Map.of(SNAP + s.name, SimStore.toJson(s));
+            on.setSnapshotsDestroyed(s.volumeSnapshots, destroyed, meta);
+            for (SimulatedFlashArray peer : snapshotPeers(on, s)) {
+                peer.setSnapshotsDestroyed(s.volumeSnapshots, destroyed, meta);
+            }
+            return record(s);
+        });
+    }
+
+    void eradicateSnapshot(SimulatedFlashArray on, String name) {
+        fabric.locked(() -> {
+            GroupSnapshot s = existingSnapshot(on, name);
+            if (!s.destroyed) {
+                throw EngineException.failedPrecondition("NOT_DESTROYED", "Protection group snapshot " + name
+                        + " is not destroyed; destroy it before eradicating it.");
+            }
+            eradicate(on, List.of(s), List.of(s.name), snapshotPeers(on, s));
+            return null;
+        });
+    }
+
+    private static GroupSnapshot existingSnapshot(SimulatedFlashArray on, String name) {
+        GroupSnapshot s = on.getMeta(SNAP + name, GroupSnapshot.class);
+        if (s == null) {
+            throw EngineException.notFound("PG_SNAPSHOT_NOT_FOUND", "Protection group snapshot " + name
+                    + " does not exist on array " + on.name() + ".");
+        }
+        return s;
+    }
+
+    /** The other serving arrays of the snapshot's pod, for a local group in a pod. */
+    private List<SimulatedFlashArray> snapshotPeers(SimulatedFlashArray on, GroupSnapshot s) {
+        Group g = load(on, s.group);
+        return g == null || !g.local ? List.of() : podPeers(on, g);
+    }
+
+    /** Destroyed group snapshots past the eradication delay go, with their volume snapshots. */
+    private void eradicateExpired(SimulatedFlashArray on, String group, long now) {
+        long cutoff = now - on.eradicationDelay().toMillis();
+        List<GroupSnapshot> all = snapshotsOf(on, group);
+        List<String> expired = all.stream().filter(s -> s.destroyed && s.destroyedEpochMillis <= cutoff)
+                .map(s -> s.name).toList();
+        eradicate(on, all, expired, List.of());
     }
 
     // --- pods ----------------------------------------------------------------------------------
@@ -411,10 +518,14 @@ final class ProtectionGroups {
     // --- snapshots and transfers ---------------------------------------------------------------
 
     /** Snapshots every member at one instant, as {@code <pg>.<N>} with {@code <pg>.<N>.<volume>}. */
-    private GroupSnapshot take(SimulatedFlashArray on, Group g, boolean applyRetention) {
+    private GroupSnapshot take(SimulatedFlashArray on, Group g, boolean applyRetention, String suffix) {
         GroupSnapshot s = new GroupSnapshot();
+        // The number orders snapshots; a numbered name skips numbers a chosen suffix already took.
+        while (suffix == null && on.getMeta(SNAP + g.name + "." + g.nextNumber, GroupSnapshot.class) != null) {
+            g.nextNumber++;
+        }
         s.number = g.nextNumber;
-        s.name = g.name + "." + s.number;
+        s.name = g.name + "." + (suffix == null ? String.valueOf(s.number) : suffix);
         s.group = g.name;
         s.createdEpochMillis = clock.millis();
         s.applyRetention = applyRetention;
@@ -458,7 +569,7 @@ final class ProtectionGroups {
         if (!fabric.contact(on.name(), targetName) || !remoteAllowed(g, targetName)) {
             return false;
         }
-        List<GroupSnapshot> local = snapshotsOf(on, g.name);
+        List<GroupSnapshot> local = liveSnapshotsOf(on, g.name);
         if (local.isEmpty()) {
             return false;
         }
@@ -469,11 +580,11 @@ final class ProtectionGroups {
         }
         SimulatedFlashArray target = fabric.array(targetName);
         String remote = remoteName(g);
-        String remoteSnap = remote + "." + newest.number;
+        String remoteSnap = remote + newest.name.substring(g.name.length());
         long started = clock.millis();
         ReplicationFabric.Traffic traffic = new ReplicationFabric.Traffic();
         if (target.getMeta(SNAP + remoteSnap, GroupSnapshot.class) == null) {
-            List<GroupSnapshot> there = snapshotsOf(target, remote);
+            List<GroupSnapshot> there = liveSnapshotsOf(target, remote);
             GroupSnapshot baseline = there.isEmpty() ? null : there.get(there.size() - 1);
             List<ObjectImage> images = new ArrayList<>();
             Map<ByteBuffer, byte[]> chunks = new HashMap<>();
@@ -515,6 +626,12 @@ final class ProtectionGroups {
                         false, 0, 0), src.entries()));
                 copy.volumeSnapshots.add(name);
             }
+            traffic.logical = traffic.blocks * BlockStore.BLOCK_SIZE;
+            traffic.wire += traffic.blocks * ReplicationFabric.BLOCK_REFERENCE_BYTES;
+            copy.transferStartedEpochMillis = started;
+            copy.transferCompletedEpochMillis = clock.millis();
+            copy.dataTransferred = traffic.logical;
+            copy.physicalBytesWritten = traffic.wire;
             Group r = load(target, remote);
             r.targetRetention = g.targetRetention;
             Map<String, byte[]> meta = new LinkedHashMap<>();
@@ -522,8 +639,6 @@ final class ProtectionGroups {
             meta.put(GROUP + remote, SimStore.toJson(r));
             target.importObjects(images, false, chunks, meta);
         }
-        traffic.logical = traffic.blocks * BlockStore.BLOCK_SIZE;
-        traffic.wire += traffic.blocks * ReplicationFabric.BLOCK_REFERENCE_BYTES;
         long now = clock.millis();
         p.lastSnapshot = newest.name;
         p.lastSnapshotCreated = newest.createdEpochMillis;
@@ -551,6 +666,7 @@ final class ProtectionGroups {
                     continue;
                 }
                 for (Group g : on.loadMeta(GROUP, Group.class)) {
+                    eradicateExpired(on, g.name, now);
                     if (!g.local) {
                         continue;
                     }
@@ -572,7 +688,7 @@ final class ProtectionGroups {
         boolean blackout = sched.inBlackout(now);
         if (sched.enabled() && !blackout && now - g.scheduleAnchorEpochMillis >= sched.frequencyMs()) {
             g.scheduleAnchorEpochMillis = now;
-            take(on, g, true);
+            take(on, g, true, null);
         }
         if (!blackout) {
             for (String t : g.targets) {
@@ -589,7 +705,7 @@ final class ProtectionGroups {
     }
 
     private void applySourceRetention(SimulatedFlashArray on, Group g, long now) {
-        List<GroupSnapshot> all = snapshotsOf(on, g.name);
+        List<GroupSnapshot> all = liveSnapshotsOf(on, g.name);
         if (all.isEmpty()) {
             return;
         }
@@ -607,7 +723,7 @@ final class ProtectionGroups {
     }
 
     private void applyTargetRetention(SimulatedFlashArray target, String remote, RetentionPolicy policy, long now) {
-        List<GroupSnapshot> all = snapshotsOf(target, remote);
+        List<GroupSnapshot> all = liveSnapshotsOf(target, remote);
         if (all.size() <= 1) {
             return;
         }

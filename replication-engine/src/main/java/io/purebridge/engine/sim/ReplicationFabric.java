@@ -366,7 +366,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
             if (viewerOffline && !m.equals(viewer) && !contact(viewer, m)) {
                 status = PodArrayStatus.UNKNOWN;
             }
-            list.add(new PodArrayStatus(m, status, progress(s), s.frozenAtEpochMillis,
+            list.add(new PodArrayStatus(m, arrays.get(m).id(), status, progress(s), s.frozenAtEpochMillis,
                     state.mediatorReachable && running(m) ? "online" : "unreachable", m.equals(pod.preElected)));
         }
         return new PodRecord(pod.name, pod.id, list, pod.failoverPreferences, "promoted", pod.createdEpochMillis);

@@ -121,6 +121,14 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         return config.name();
     }
 
+    /**
+     * The array's id, without taking the array lock (the fabric asks while holding its own). Every
+     * ArrayState carries the same immutable id, so a racy read of the field is still right.
+     */
+    public String id() {
+        return state.id();
+    }
+
     /** How long destroyed objects wait before automatic eradication (for time_remaining). */
     public Duration eradicationDelay() {
         return config.eradicationDelay();
@@ -292,7 +300,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
             try (Tx tx = new Tx()) {
                 Volume result;
                 ArrayState next = state;
-                if (overwrite) {
+                if (overwrite && volumes.containsKey(targetName)) {
                     Volume target = liveVolume(targetName);
                     if (sourceName.equals(targetName)) {
                         throw EngineException.invalidArgument("SAME_SOURCE_AND_TARGET", "Cannot copy volume "
@@ -1270,6 +1278,11 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     }
 
     @Override
+    public ProtectionGroupRecord removeProtectionGroupTargets(String groupName, List<String> arrayNames) {
+        return fabric().groups().removeTargets(this, groupName, arrayNames);
+    }
+
+    @Override
     public ProtectionGroupRecord allowProtectionGroup(String remoteGroupName, boolean allowed) {
         return fabric().groups().allow(this, remoteGroupName, allowed);
     }
@@ -1295,9 +1308,24 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     }
 
     @Override
-    public PgSnapshotRecord createProtectionGroupSnapshot(String groupName, boolean replicateNow,
+    public PgSnapshotRecord createProtectionGroupSnapshot(String groupName, String suffix, boolean replicateNow,
             boolean applyRetention) {
-        return fabric().groups().snapshotNow(this, groupName, replicateNow, applyRetention);
+        return fabric().groups().snapshotNow(this, groupName, suffix, replicateNow, applyRetention);
+    }
+
+    @Override
+    public PgSnapshotRecord destroyProtectionGroupSnapshot(String name) {
+        return fabric().groups().setSnapshotDestroyed(this, name, true);
+    }
+
+    @Override
+    public PgSnapshotRecord recoverProtectionGroupSnapshot(String name) {
+        return fabric().groups().setSnapshotDestroyed(this, name, false);
+    }
+
+    @Override
+    public void eradicateProtectionGroupSnapshot(String name) {
+        fabric().groups().eradicateSnapshot(this, name);
     }
 
     @Override
@@ -1505,6 +1533,24 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     }
 
     /** Removes objects (volumes with their snapshots) outright, plus the meta changes, in one batch. */
+    /** Destroys (or recovers) snapshots together with meta puts in one batch: a group snapshot's destroy. */
+    void setSnapshotsDestroyed(List<String> names, boolean destroyed, Map<String, byte[]> meta) {
+        mutate(() -> {
+            try (Tx tx = new Tx()) {
+                long now = clock.millis();
+                for (String name : names) {
+                    Snapshot s = snapshots.get(name);
+                    if (s != null && s.destroyed() != destroyed) {
+                        putSnapshot(tx, s.withDestroyed(destroyed, destroyed ? now : 0, false));
+                    }
+                }
+                putMetaInto(tx, meta);
+                commit(tx, state);
+            }
+            return null;
+        });
+    }
+
     void removeObjects(List<String> names, Map<String, byte[]> meta) {
         mutate(() -> {
             try (Tx tx = new Tx()) {

@@ -207,7 +207,8 @@ public abstract class FlashArrayContractTest {
         assertThat(copy.provisionedBytes()).isEqualTo(2 * GIB);
         assertThat(copy.sourceName()).isEqualTo(p + "-src");
         failure(() -> array.copyVolume(p + "-src", p + "-dst", false), ErrorCode.ALREADY_EXISTS);
-        failure(() -> array.copyVolume(p + "-src", p + "-none", true), ErrorCode.NOT_FOUND);
+        assertThat(array.copyVolume(p + "-src", p + "-new", true).provisionedBytes()).isEqualTo(2 * GIB);
+        failure(() -> array.copyVolume(p + "-missing", p + "-other", true), ErrorCode.NOT_FOUND);
 
         array.resizeVolume(p + "-src", 4 * GIB, false);
         VolumeRecord overwritten = array.copyVolume(p + "-src", p + "-dst", true);

@@ -149,7 +149,7 @@ public final class InMemoryFlashArray implements FlashArray {
             sourceSize = snapshot.provisionedBytes();
         }
         VolumeRecord copy;
-        if (overwrite) {
+        if (overwrite && volumes.containsKey(targetName)) {
             VolumeRecord target = liveVolume(targetName);
             copy = new VolumeRecord(target.name(), target.id(), target.serial(), sourceSize, sourceName,
                     false, target.createdEpochMillis(), 0);

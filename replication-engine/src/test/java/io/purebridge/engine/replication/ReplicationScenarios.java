@@ -340,6 +340,68 @@ public abstract class ReplicationScenarios {
     }
 
     @Test
+    void groupSnapshotsTakeSuffixesAndAreDestroyedRecoveredAndEradicated() {
+        a().spi().createVolume("volume-7-cinder", SIZE);
+        a().data().write("volume-7-cinder", 0, new byte[] {7});
+        asyncGroup("cinder-group", A, "volume-7-cinder");
+        PgSnapshotRecord cg = a().replication().createProtectionGroupSnapshot("cinder-group", "cgsnapshot-1-cinder",
+                true, false);
+        assertThat(cg.name()).isEqualTo("cinder-group.cgsnapshot-1-cinder");
+        assertThat(cg.volumeSnapshots()).containsExactly("cinder-group.cgsnapshot-1-cinder.volume-7-cinder");
+        assertThat(c().data().read("pure-a:cinder-group.cgsnapshot-1-cinder.volume-7-cinder", 0, 1)).containsExactly(7);
+        // On the target the received snapshot is a complete transfer (how failover picks its snapshot).
+        assertThat(c().replication().listProtectionGroupTransfers("pure-a:cinder-group"))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.snapshotName()).isEqualTo("pure-a:cinder-group.cgsnapshot-1-cinder");
+                    assertThat(t.progress()).isEqualTo(1.0);
+                    assertThat(t.completedEpochMillis()).isGreaterThanOrEqualTo(t.startedEpochMillis());
+                });
+        assertThatThrownBy(() -> a().replication().createProtectionGroupSnapshot("cinder-group", "cgsnapshot-1-cinder",
+                false, false)).isInstanceOfSatisfying(EngineException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+        assertThat(a().replication().createProtectionGroupSnapshot("cinder-group", false, false).name())
+                .isEqualTo("cinder-group.2");
+
+        PgSnapshotRecord destroyed = a().replication().destroyProtectionGroupSnapshot("cinder-group.2");
+        assertThat(destroyed.destroyed()).isTrue();
+        assertThat(a().spi().findSnapshot("cinder-group.2.volume-7-cinder").orElseThrow().destroyed()).isTrue();
+        // A destroyed snapshot is not shipped: the target keeps only what it had.
+        world.controls().tick();
+        assertThat(c().replication().listProtectionGroupSnapshots("pure-a:cinder-group"))
+                .extracting(PgSnapshotRecord::name).containsExactly("pure-a:cinder-group.cgsnapshot-1-cinder");
+        assertThat(a().replication().recoverProtectionGroupSnapshot("cinder-group.2").destroyed()).isFalse();
+        assertThat(a().spi().findSnapshot("cinder-group.2.volume-7-cinder").orElseThrow().destroyed()).isFalse();
+        assertThatThrownBy(() -> a().replication().eradicateProtectionGroupSnapshot("cinder-group.2"))
+                .isInstanceOfSatisfying(EngineException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION));
+
+        a().replication().destroyProtectionGroupSnapshot("cinder-group.cgsnapshot-1-cinder");
+        a().replication().eradicateProtectionGroupSnapshot("cinder-group.cgsnapshot-1-cinder");
+        assertThat(a().spi().findSnapshot("cinder-group.cgsnapshot-1-cinder.volume-7-cinder")).isEmpty();
+        a().replication().destroyProtectionGroupSnapshot("cinder-group.2");
+        world.advanceClock(Duration.ofDays(2));
+        world.controls().tick();
+        assertThat(a().replication().listProtectionGroupSnapshots("cinder-group"))
+                .extracting(PgSnapshotRecord::name).doesNotContain("cinder-group.2");
+        assertThat(a().spi().findSnapshot("cinder-group.2.volume-7-cinder")).isEmpty();
+        assertThatThrownBy(() -> a().replication().destroyProtectionGroupSnapshot("cinder-group.9"))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void removingATargetStopsReplicationToItAndKeepsWhatArrived() {
+        a().spi().createVolume("volume-8-cinder", SIZE);
+        asyncGroup("cinder-group", A, "volume-8-cinder");
+        a().replication().createProtectionGroupSnapshot("cinder-group", true, false);
+        assertThat(a().replication().removeProtectionGroupTargets("cinder-group", List.of(C)).targets()).isEmpty();
+        a().replication().createProtectionGroupSnapshot("cinder-group", true, false);
+        assertThat(c().replication().listProtectionGroupSnapshots("pure-a:cinder-group"))
+                .extracting(PgSnapshotRecord::name).containsExactly("pure-a:cinder-group.1");
+        assertThatThrownBy(() -> a().replication().removeProtectionGroupTargets("cinder-group", List.of(C)))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
     void scheduleFollowsTheClockAndBlackout() {
         a().spi().createVolume("volume-4-cinder", SIZE);
         asyncGroup("cinder-group", A, "volume-4-cinder");
