@@ -12,11 +12,11 @@ public interface PerformanceHistory {
     List<Long> RESOLUTIONS_MS = List.of(1_000L, 30_000L, 300_000L, 1_800_000L, 7_200_000L, 28_800_000L, 86_400_000L);
 
     /**
-     * One sample per {@code resolutionMs} interval of the window, oldest first. Arguments follow the
-     * REST parameters: a null {@code endTimeMs} means now; a null {@code startTimeMs} means one
-     * resolution before the end (the latest sample only); a null {@code resolutionMs} means the
-     * finest. Intervals with no recorded history (before the array started counting) are left out,
-     * so the list may be empty.
+     * One sample per {@code resolutionMs} interval (aligned to the resolution) that overlaps the
+     * window, oldest first. Arguments follow the REST parameters: a null {@code endTimeMs} means now;
+     * a null {@code startTimeMs} means one resolution before the end (the latest sample only); a null
+     * {@code resolutionMs} means the finest. Intervals with no recorded history (before the array
+     * started counting) are left out, so the list may be empty.
      *
      * @throws io.purebridge.engine.error.EngineException INVALID_ARGUMENT for a resolution not in
      *     {@link #RESOLUTIONS_MS} or an end before the start

@@ -149,7 +149,7 @@ final class IoStats {
         }
         // Now means the end of the last complete second: the running second is not reported yet.
         long end = endTimeMs == null ? nowSecond * 1000 - 1 : endTimeMs;
-        long start = startTimeMs == null ? end - res : startTimeMs;
+        long start = startTimeMs == null ? end - res + 1 : startTimeMs;
         if (end < start) {
             throw EngineException.invalidArgument("INVALID_TIME_WINDOW", "Invalid end_time " + end
                     + ": it is before start_time " + start + ".");
@@ -157,9 +157,9 @@ final class IoStats {
         boolean useFine = res < COARSE_SECONDS * 1000;
         long retained = useFine ? FINE_SLOTS : COARSE_SLOTS * COARSE_SECONDS;
         long coveredFrom = Math.max(firstSecond, nowSecond - retained);
-        // Intervals [t, t + res) with t aligned to the resolution and start < t <= end: for the
+        // Intervals [t, t + res), t aligned to the resolution, that overlap [start, end]: for the
         // default start that is exactly the (possibly still running) interval holding the end.
-        long first = Math.floorDiv(start, res) + 1;
+        long first = Math.floorDiv(start, res);
         long last = Math.floorDiv(end, res);
         first = Math.max(first, Math.floorDiv(coveredFrom * 1000, res));
         last = Math.min(last, Math.floorDiv(nowSecond * 1000 - 1, res));
