@@ -79,21 +79,15 @@ final class IoStats {
     }
 
     void read(long startNanos, long bytes) {
-        record(startNanos, READ_OPS, bytes);
+        record(startNanos, READ_OPS, bytes, false);
     }
 
     void write(long startNanos, long bytes, boolean mirrored) {
-        long[] times = record(startNanos, WRITE_OPS, bytes);
-        if (mirrored) {
-            current[MIRRORED_OPS].increment();
-            current[MIRRORED_BYTES].add(bytes);
-            current[MIRRORED_NANOS].add(times[0]);
-            current[MIRRORED_QUEUE_NANOS].add(times[1]);
-        }
+        record(startNanos, WRITE_OPS, bytes, mirrored);
     }
 
-    /** Adds one operation at {@code base} (ops, bytes, nanos, queue nanos); returns {total, queue}. */
-    private long[] record(long startNanos, int base, long bytes) {
+    /** Adds one operation at {@code base} (ops, bytes, nanos, queue nanos), and as mirrored if so. */
+    private void record(long startNanos, int base, long bytes, boolean mirrored) {
         long end = nanoTime.getAsLong();
         long served = servedAt.get()[0];
         long total = Math.max(0, end - startNanos);
@@ -103,7 +97,12 @@ final class IoStats {
         current[base + 1].add(bytes);
         current[base + 2].add(total);
         current[base + 3].add(queue);
-        return new long[] {total, queue};
+        if (mirrored) {
+            current[MIRRORED_OPS].increment();
+            current[MIRRORED_BYTES].add(bytes);
+            current[MIRRORED_NANOS].add(total);
+            current[MIRRORED_QUEUE_NANOS].add(queue);
+        }
     }
 
     private void rollTo(long second) {

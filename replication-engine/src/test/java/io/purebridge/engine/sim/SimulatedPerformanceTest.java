@@ -65,4 +65,31 @@ class SimulatedPerformanceTest {
         assertThat(a.performance(null, null, null)).singleElement()
                 .satisfies(p -> assertThat(p.writesPerSec()).isZero());
     }
+
+    @Test
+    void writesToAStretchedPodAreMirroredWritesOnTheArrayThatServedThem() {
+        try (SimulatedArrayHost host = new SimulatedArrayHost(dir.resolve("host"), List.of(
+                SimulatedArrayConfig.of("a", "ta"), SimulatedArrayConfig.of("b", "tb")), clock, Duration.ZERO, 2)) {
+            SimulatedFlashArray hostA = host.open("a", "ta");
+            SimulatedFlashArray hostB = host.open("b", "tb");
+            hostA.createPod("p");
+            hostA.createVolume("p::local-first", 1L << 20);
+            hostA.write("p::local-first", 0, new byte[4096]);
+            hostA.stretchPod("p", "b");
+            hostA.createVolume("p::v", 1L << 20);
+            hostA.write("p::v", 0, new byte[8192]);
+            hostA.write("p::v", 8192, new byte[8192]);
+            clock.advance(Duration.ofSeconds(1));
+
+            ArrayPerformance onA = hostA.performance(null, null, null).get(0);
+            assertThat(onA.writesPerSec()).isEqualTo(3);
+            assertThat(onA.writeBytesPerSec()).isEqualTo(4096 + 16384);
+            assertThat(onA.mirroredWritesPerSec()).isEqualTo(2);
+            assertThat(onA.mirroredWriteBytesPerSec()).isEqualTo(16384);
+            assertThat(onA.usecPerMirroredWriteOp()).isPositive();
+            // The peer stored the bytes but served no front-end I/O.
+            assertThat(hostB.performance(null, null, null)).singleElement()
+                    .satisfies(p -> assertThat(p.writesPerSec()).isZero());
+        }
+    }
 }
