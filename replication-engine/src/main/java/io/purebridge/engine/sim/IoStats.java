@@ -5,6 +5,7 @@ import io.purebridge.engine.array.PerformanceHistory;
 import io.purebridge.engine.error.EngineException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -61,8 +62,8 @@ final class IoStats {
         for (int i = 0; i < COUNTERS; i++) {
             current[i] = new LongAdder();
         }
-        java.util.Arrays.fill(fineSecond, -1);
-        java.util.Arrays.fill(coarseIndex, -1);
+        Arrays.fill(fineSecond, -1);
+        Arrays.fill(coarseIndex, -1);
         firstSecond = Math.floorDiv(clock.millis(), 1000);
         currentSecond = firstSecond;
     }
@@ -120,13 +121,13 @@ final class IoStats {
         int f = (int) Math.floorMod(sec, (long) FINE_SLOTS);
         if (fineSecond[f] != sec) {
             fineSecond[f] = sec;
-            java.util.Arrays.fill(fine[f], 0);
+            Arrays.fill(fine[f], 0);
         }
         long ci = Math.floorDiv(sec, COARSE_SECONDS);
         int c = (int) Math.floorMod(ci, (long) COARSE_SLOTS);
         if (coarseIndex[c] != ci) {
             coarseIndex[c] = ci;
-            java.util.Arrays.fill(coarse[c], 0);
+            Arrays.fill(coarse[c], 0);
         }
         for (int i = 0; i < COUNTERS; i++) {
             long v = current[i].sumThenReset();
