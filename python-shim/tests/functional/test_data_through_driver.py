@@ -2,6 +2,7 @@
 
 import hashlib
 import random
+import time
 
 import pytest
 
@@ -72,3 +73,29 @@ def test_clone_is_independent_of_its_source(make_driver, service):
 
     assert _volume_digest(drv, images, clone, "clone") == _expected(first, 2 * GIB)
     assert _volume_digest(drv, images, vol, "source") == _expected(second, GIB)
+
+
+def test_stats_carry_the_performance_of_the_io_served(make_driver, service):
+    """Upstream's performance keys come from the array's latest 30 s sample,
+    which counts complete seconds: write early in an interval, then wait for
+    the second to end."""
+    drv = make_driver(driver.PureISCSIDriver, service)
+    images = FakeImageService()
+    images.add("img", _pattern(2 * MIB, 3))
+    vol = objs.make_volume(size=1)
+    vol.provider_id = drv.create_volume(vol)["provider_id"]
+    if time.time() % 30 > 20:
+        time.sleep(30.1 - time.time() % 30)
+
+    drv.copy_image_to_volume(None, vol, images, "img")
+    time.sleep(1.05 - time.time() % 1.0)
+    stats = drv.get_volume_stats(refresh=True)
+
+    assert stats["input_per_sec"] > 0
+    assert stats["usec_per_write_op"] > 0
+    for key in ("writes_per_sec", "reads_per_sec", "output_per_sec",
+                "usec_per_read_op",
+                "queue_depth", "queue_usec_per_mirrored_write_op",
+                "queue_usec_per_read_op", "queue_usec_per_write_op"):
+        assert type(stats[key]) is int, key
+    drv.delete_volume(vol)

@@ -57,3 +57,22 @@ def test_backend_name_falls_back_to_config(make_driver, server):
     drv = make_driver(driver.PureISCSIDriver, volume_backend_name="pb-x")
 
     assert drv.get_volume_stats(refresh=True)["volume_backend_name"] == "pb-x"
+
+
+def test_performance_keys_reach_cinder_as_numbers(make_driver, server):
+    # The keys upstream adds for filter and goodness functions; the service
+    # sends them as decimal strings in VolumeStats.extra.
+    perf = {"writes_per_sec": "120", "reads_per_sec": "80",
+            "input_per_sec": "3932160", "output_per_sec": "327680",
+            "usec_per_read_op": "95", "usec_per_write_op": "410",
+            "queue_depth": "1", "queue_usec_per_mirrored_write_op": "0",
+            "queue_usec_per_read_op": "3", "queue_usec_per_write_op": "12"}
+    drv = make_driver(driver.PureISCSIDriver,
+                      goodness_function="100 - capabilities.queue_depth")
+    server.service.answer("GetVolumeStats", pb.GetVolumeStatsResponse(
+        stats=pb.VolumeStats(volume_backend_name="pure-sim", extra=perf)))
+
+    stats = drv.get_volume_stats(refresh=True)
+
+    assert {k: stats[k] for k in perf} == {k: int(v) for k, v in perf.items()}
+    assert all(type(stats[k]) is int for k in perf)

@@ -16,6 +16,7 @@ final class RestRoutes {
         RestRoutes r = new RestRoutes();
         r.register("arrays", PortsHandler.arrays());
         r.register("arrays/space", PortsHandler.arraysSpace());
+        r.register("arrays/performance", PerformanceHandler.arraysPerformance());
         r.register("volumes", new VolumesHandler());
         r.register("volume-snapshots", new VolumeSnapshotsHandler());
         r.register("hosts", new HostsHandler());

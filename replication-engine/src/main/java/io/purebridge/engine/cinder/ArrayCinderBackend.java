@@ -352,12 +352,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         if (options.goodnessFunction() != null) {
             extra.put("goodness_function", options.goodnessFunction());
         }
-        // The SPI has no performance samples yet: upstream reports zeros for an empty sample.
-        for (String key : List.of("writes_per_sec", "reads_per_sec", "input_per_sec", "output_per_sec",
-                "usec_per_read_op", "usec_per_write_op", "queue_depth", "queue_usec_per_mirrored_write_op",
-                "queue_usec_per_read_op", "queue_usec_per_write_op")) {
-            extra.put(key, "0");
-        }
+        PerformanceStats.addTo(extra, array, backendName());
         if (replication != null) {
             // As upstream: what the primary's array connections offer right now.
             List<ReplicationType> connected = replication.listArrayConnections().stream()

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.engine.array.ArrayConnectionRecord;
 import io.purebridge.engine.array.ArrayInfo;
+import io.purebridge.engine.array.ArrayPerformance;
+import io.purebridge.engine.array.PerformanceHistory;
 import io.purebridge.engine.array.PgSnapshotRecord;
 import io.purebridge.engine.array.PgTargetRecord;
 import io.purebridge.engine.array.PgTransferRecord;
@@ -42,7 +44,7 @@ import java.util.Set;
  * array. Replication ({@link ReplicationArray}) maps to /pods, /pods/arrays, /protection-groups(/targets,
  * /volumes), /protection-group-snapshots(/transfer) and /array-connections.
  */
-public final class RestFlashArray implements FlashArray, ReplicationArray, AutoCloseable {
+public final class RestFlashArray implements FlashArray, ReplicationArray, PerformanceHistory, AutoCloseable {
     private static final long DEFAULT_ERADICATION_DELAY_MS = 86_400_000L;
 
     private final RestSession session;
@@ -83,6 +85,32 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, AutoC
         return new ArraySpace(a.path("capacity").asLong(), physical, provisioned, s.path("unique").asLong(),
                 s.path("snapshots").asLong(), s.path("data_reduction").asDouble(1.0),
                 s.path("total_reduction").asDouble(1.0));
+    }
+
+    /** {@code GET /arrays/performance}; fields a model does not report read as 0. */
+    @Override
+    public List<ArrayPerformance> performance(Long startTimeMs, Long endTimeMs, Long resolutionMs) {
+        RestQuery q = RestQuery.of();
+        if (startTimeMs != null) {
+            q.add("start_time", startTimeMs);
+        }
+        if (endTimeMs != null) {
+            q.add("end_time", endTimeMs);
+        }
+        if (resolutionMs != null) {
+            q.add("resolution", resolutionMs);
+        }
+        List<ArrayPerformance> out = new ArrayList<>();
+        for (JsonNode p : session.list("arrays/performance", q, "read the array's performance")) {
+            out.add(new ArrayPerformance(p.path("time").asLong(), p.path("reads_per_sec").asLong(),
+                    p.path("writes_per_sec").asLong(), p.path("mirrored_writes_per_sec").asLong(),
+                    p.path("read_bytes_per_sec").asLong(), p.path("write_bytes_per_sec").asLong(),
+                    p.path("mirrored_write_bytes_per_sec").asLong(), p.path("usec_per_read_op").asLong(),
+                    p.path("usec_per_write_op").asLong(), p.path("usec_per_mirrored_write_op").asLong(),
+                    p.path("queue_usec_per_read_op").asLong(), p.path("queue_usec_per_write_op").asLong(),
+                    p.path("queue_usec_per_mirrored_write_op").asLong(), p.path("queue_depth").asLong()));
+        }
+        return out;
     }
 
     // --- volumes -------------------------------------------------------------------------------

@@ -413,7 +413,8 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
      * synced RocksDB batch) before it returns. With a stale peer the written blocks are recorded as
      * dirty in the same batch as the data.
      */
-    void podWrite(SimulatedFlashArray on, String podName, String volumeName, long offset, byte[] data) {
+    /** Writes to a pod volume on this array and its online peers; true when a peer took it too. */
+    boolean podWrite(SimulatedFlashArray on, String podName, String volumeName, long offset, byte[] data) {
         java.util.Objects.requireNonNull(data, "data");
         Map<Long, BlockStore.Prepared> prepared = SimulatedFlashArray.prepareBlocks(offset, data);
         lock.lock();
@@ -421,7 +422,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
             FabricState.Pod pod = state.pods.get(podName);
             if (pod == null || !pod.members.contains(on.name())) {
                 on.writePrepared(volumeName, offset, data, prepared, null);
-                return;
+                return false;
             }
             requireServing(on, pod);
             List<SimulatedFlashArray> peers = new ArrayList<>();
@@ -472,6 +473,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
             if (local != null) {
                 throw local;
             }
+            return !peers.isEmpty();
         } finally {
             lock.unlock();
         }

@@ -2,6 +2,7 @@ package io.purebridge.engine.sim;
 
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.ArraySpace;
+import io.purebridge.engine.array.ArrayPerformance;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.FlashArray;
@@ -10,6 +11,7 @@ import io.purebridge.engine.array.PortRecord;
 import io.purebridge.engine.array.ArrayConnectionRecord;
 import io.purebridge.engine.array.PgSnapshotRecord;
 import io.purebridge.engine.array.PgTransferRecord;
+import io.purebridge.engine.array.PerformanceHistory;
 import io.purebridge.engine.array.PodRecord;
 import io.purebridge.engine.array.ProtectionGroupRecord;
 import io.purebridge.engine.array.ReplicationArray;
@@ -58,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: one read-write lock per array; reads (including data reads) run concurrently.
  */
-public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, ReplicationArray, AutoCloseable {
+public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, ReplicationArray, PerformanceHistory,
+        AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedFlashArray.class);
     static final String PURITY_VERSION = "6.7.1";
     static final long MAX_PROVISIONED = 4_503_599_627_370_496L;
@@ -70,6 +73,8 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     private final Clock clock;
     private final SimStore store;
     private final BlockStore blocks;
+    /** Front-end I/O counters and their recent history (memory only). */
+    private final IoStats io;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final NavigableMap<String, Volume> volumes = new TreeMap<>();
     private final NavigableMap<String, Snapshot> snapshots = new TreeMap<>();
@@ -87,6 +92,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         this.clock = Objects.requireNonNull(clock, "clock");
         this.store = new SimStore(config.name(), directory);
         this.blocks = new BlockStore(store);
+        this.io = new IoStats(clock, System::nanoTime);
         try {
             load();
         } catch (RuntimeException e) {
@@ -843,6 +849,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
             String dirtyPod) {
         checkIoSize(volumeName, data.length);
         mutate(() -> {
+            io.served();
             Volume v = volumes.get(volumeName);
             if (v == null) {
                 if (snapshots.containsKey(volumeName)) {
@@ -892,6 +899,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     byte[] readLocal(String name, long offsetBytes, int length) {
         checkIoSize(name, length);
         return read(() -> {
+            io.served();
             long[] map = dataSource(name);
             checkRange(name, map[1], offsetBytes, length);
             byte[] out = new byte[length];
@@ -1178,22 +1186,36 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
 
     @Override
     public void write(String volumeName, long offsetBytes, byte[] data) {
+        long started = io.begin();
         ReplicationFabric f = fabric;
         String pod = Names.podOfObject(volumeName);
+        boolean mirrored = false;
         if (f == null || pod.isEmpty()) {
             writeLocal(volumeName, offsetBytes, data, null);
         } else {
-            f.podWrite(this, pod, volumeName, offsetBytes, data);
+            mirrored = f.podWrite(this, pod, volumeName, offsetBytes, data);
         }
+        io.write(started, data.length, mirrored);
     }
 
     @Override
     public byte[] read(String name, long offsetBytes, int length) {
+        long started = io.begin();
         ReplicationFabric f = fabric;
         if (f != null) {
             f.checkPodIo(this, name);
         }
-        return readLocal(name, offsetBytes, length);
+        byte[] out = readLocal(name, offsetBytes, length);
+        io.read(started, length);
+        return out;
+    }
+
+    // --- PerformanceHistory ----------------------------------------------------------------------
+
+    @Override
+    public List<ArrayPerformance> performance(Long startTimeMs, Long endTimeMs, Long resolutionMs) {
+        checkUp();
+        return io.performance(startTimeMs, endTimeMs, resolutionMs);
     }
 
     @Override
