@@ -1838,7 +1838,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
             long live = volumesIn(name).stream().filter(v -> !v.destroyed()).count();
             if (live > 0) {
                 throw EngineException.failedPrecondition("VOLUME_GROUP_NOT_EMPTY", "Volume group " + name
-                        + " cannot be destroyed: it holds " + live + " live volume(s); destroy or move them first.");
+                        + " is not empty: it holds " + live + " live volume(s); destroy or move them first.");
             }
             VolumeGroup gone = g.withDestroyed(true, clock.millis());
             try (Tx tx = new Tx()) {
@@ -1876,7 +1876,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
             List<Volume> members = volumesIn(name);
             if (!members.isEmpty() && !eradicateContents) {
                 throw EngineException.failedPrecondition("VOLUME_GROUP_HAS_VOLUMES", "Volume group " + name
-                        + " still holds " + members.size() + " destroyed volume(s); eradicate them first or"
+                        + " is not empty: it holds " + members.size() + " destroyed volume(s); eradicate them first or"
                         + " pass eradicate_contents=true.");
             }
             try (Tx tx = new Tx()) {
