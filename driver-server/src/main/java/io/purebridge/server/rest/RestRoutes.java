@@ -18,6 +18,9 @@ final class RestRoutes {
         r.register("arrays/space", PortsHandler.arraysSpace());
         r.register("volumes", new VolumesHandler());
         r.register("volume-snapshots", new VolumeSnapshotsHandler());
+        r.register("volume-groups", new VolumeGroupsHandler());
+        r.register("volumes/tags", VolumeTagsHandler.tags());
+        r.register("volumes/tags/batch", VolumeTagsHandler.batch());
         r.register("hosts", new HostsHandler());
         r.register("connections", new ConnectionsHandler());
         r.register("ports", PortsHandler.ports());
