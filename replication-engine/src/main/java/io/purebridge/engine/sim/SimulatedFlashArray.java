@@ -94,11 +94,18 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     private volatile boolean stopped;
     /** Replication between the arrays of one host; null for a stand-alone array. */
     private volatile ReplicationFabric fabric;
+    private final QosThrottle throttle;
 
     /** Opens (or creates) the array whose store is {@code directory}. */
     public SimulatedFlashArray(SimulatedArrayConfig config, Path directory, Clock clock) {
+        this(config, directory, clock, QosThrottle.system());
+    }
+
+    /** @param throttle enforces volume and volume-group QoS on reads and writes */
+    public SimulatedFlashArray(SimulatedArrayConfig config, Path directory, Clock clock, QosThrottle throttle) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.store = new SimStore(config.name(), directory);
         this.blocks = new BlockStore(store);
         try {
@@ -480,6 +487,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         deleteVolume(tx, v.name());
         if (extras.containsKey(v.id())) {
             putExtras(tx, new VolumeExtras(v.id(), null, null, List.of()));
+            tx.then(() -> throttle.forget(v.id()));
         }
         for (Snapshot s : snapshotsOf(v.name())) {
             blocks.releaseMap(tx, s.mapId(), false);
@@ -1201,6 +1209,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
 
     @Override
     public void write(String volumeName, long offsetBytes, byte[] data) {
+        throttle(volumeName, data == null ? 0 : data.length);
         ReplicationFabric f = fabric;
         String pod = Names.podOfObject(volumeName);
         if (f == null || pod.isEmpty()) {
@@ -1212,6 +1221,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
 
     @Override
     public byte[] read(String name, long offsetBytes, int length) {
+        throttle(name, Math.max(0, length));
         ReplicationFabric f = fabric;
         if (f != null) {
             f.checkPodIo(this, name);
@@ -1995,6 +2005,29 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
             }
         }
         return count;
+    }
+
+    /** Waits for the QoS of the volume and its group to allow one I/O; snapshots are not limited. */
+    private void throttle(String name, long bytes) {
+        Map<String, QosLimits> owners = read(() -> {
+            Volume v = name == null ? null : volumes.get(name);
+            if (v == null) {
+                return Map.<String, QosLimits>of();
+            }
+            Map<String, QosLimits> out = new HashMap<>(2);
+            VolumeExtras x = extras.get(v.id());
+            if (x != null && !x.limits().unlimited()) {
+                out.put(v.id(), x.limits());
+            }
+            VolumeGroup g = groups.get(VolumeGroups.groupOf(name));
+            if (g != null && !g.limits().unlimited()) {
+                out.put(g.id(), g.limits());
+            }
+            return out;
+        });
+        if (!owners.isEmpty()) {
+            throttle.acquire(owners, bytes);
+        }
     }
 
     /** A {@code group/volume} name needs a live group (called under the write lock). */
