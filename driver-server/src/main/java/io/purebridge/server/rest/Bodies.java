@@ -7,7 +7,19 @@ import java.util.List;
 
 /** Typed reads of request-body fields; a wrong type is a 400 naming the field. */
 final class Bodies {
+    /** Where a request whose body is a JSON list (PUT /volumes/tags/batch) keeps it. */
+    static final String LIST_BODY = "<list>";
+
     private Bodies() {
+    }
+
+    /** The body sent as a JSON list, or null when the body was absent or an object. */
+    static JsonNode listBody(RestCall call) {
+        JsonNode n = call.body() == null ? null : call.body().get(LIST_BODY);
+        if (call.body() != null && n == null && call.body().size() > 0) {
+            throw FaRestError.badRequest(null, "Invalid request body: expected a JSON list.");
+        }
+        return n;
     }
 
     static ObjectNode require(RestCall call) {

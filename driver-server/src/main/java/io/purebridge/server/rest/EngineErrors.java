@@ -74,6 +74,9 @@ final class EngineErrors {
     }
 
     private static String kindOf(String reason, String kind) {
+        if (reason.startsWith("VOLUME_GROUP_")) {
+            return "Volume group";
+        }
         if (reason.startsWith("VOLUME_")) {
             return "Volume";
         }

@@ -238,6 +238,11 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
             String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().split("\\(|\n", 2)[0].trim();
             throw FaRestError.badRequest(null, "Invalid JSON in request body" + at + ": " + why + ".");
         }
+        if (node != null && node.isArray()) {
+            ObjectNode wrapped = JSON.createObjectNode();
+            wrapped.set(Bodies.LIST_BODY, node);
+            return wrapped;
+        }
         if (node == null || !node.isObject()) {
             throw FaRestError.badRequest(null, "Invalid request body: expected a JSON object.");
         }

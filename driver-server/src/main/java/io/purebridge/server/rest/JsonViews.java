@@ -87,7 +87,7 @@ final class JsonViews {
         o.put("provisioned", v.provisionedBytes());
         o.put("connection_count", connectionCount);
         o.put("host_encryption_key_status", "none");
-        o.putNull("qos");
+        VolumeFeatures.putQos(o, VolumeFeatures.volumeQos(ctx, v.name()));
         o.put("subtype", "regular");
         o.put("promotion_status", "promoted");
         o.put("requested_promotion_state", "promoted");
@@ -97,7 +97,7 @@ final class JsonViews {
         pa.put("priority_adjustment_value", 0);
         reference(o, "source", v.sourceName());
         pod(o, v.name());
-        o.putNull("volume_group");
+        reference(o, "volume_group", v.name().contains("/") ? v.name().substring(0, v.name().indexOf('/')) : null);
         ObjectNode space = o.putObject("space");
         space.put("total_provisioned", v.provisionedBytes());
         space.put("virtual", 0);

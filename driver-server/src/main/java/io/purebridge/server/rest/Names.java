@@ -12,14 +12,18 @@ final class Names {
     private Names() {
     }
 
-    /** {@code vol} or {@code pod::vol}. */
+    /** {@code vol}, {@code pod::vol} or {@code volume-group/vol}. */
     static void checkVolume(String name) {
         int sep = name.indexOf("::");
-        boolean ok = sep < 0 ? VOLUME.matcher(name).matches()
+        int slash = name.indexOf('/');
+        boolean ok = slash >= 0 ? sep < 0 && OBJECT.matcher(name.substring(0, slash)).matches()
+                && VOLUME.matcher(name.substring(slash + 1)).matches()
+                : sep < 0 ? VOLUME.matcher(name).matches()
                 : OBJECT.matcher(name.substring(0, sep)).matches() && VOLUME.matcher(name.substring(sep + 2)).matches();
         if (!ok) {
             throw FaRestError.badRequest(name, "Invalid volume name '" + name + "': use 1-63 letters, digits, '-' "
-                    + "or '_', starting and ending with a letter or digit (optionally 'pod::' first).");
+                    + "or '_', starting and ending with a letter or digit (optionally 'pod::' or 'volume-group/'"
+                    + " first).");
         }
     }
 

@@ -105,6 +105,9 @@ final class RestCall {
 
     /** Rejects body fields this operation does not take; nested objects by dotted prefix. */
     void allowFields(Set<String> allowed) {
+        if (body != null && body.has(Bodies.LIST_BODY)) {
+            throw FaRestError.badRequest(null, "Invalid request body: expected a JSON object.");
+        }
         if (body != null) {
             checkFields(body, "", allowed);
         }

@@ -19,6 +19,9 @@ final class RestRoutes {
         r.register("arrays/performance", PerformanceHandler.arraysPerformance());
         r.register("volumes", new VolumesHandler());
         r.register("volume-snapshots", new VolumeSnapshotsHandler());
+        r.register("volume-groups", new VolumeGroupsHandler());
+        r.register("volumes/tags", VolumeTagsHandler.tags());
+        r.register("volumes/tags/batch", VolumeTagsHandler.batch());
         r.register("hosts", new HostsHandler());
         r.register("connections", new ConnectionsHandler());
         r.register("ports", PortsHandler.ports());

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.QosLimits;
+import io.purebridge.engine.array.VolumeQos;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
 import java.util.ArrayList;
@@ -14,16 +16,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code /volumes}: GET, POST (empty or copy, with overwrite), PATCH (destroy, recover, rename, resize), DELETE. */
+/**
+ * {@code /volumes}: GET, POST (empty or copy, with overwrite; qos), PATCH (destroy, recover, rename, resize, qos,
+ * pod and volume-group moves), DELETE.
+ */
 final class VolumesHandler implements ResourceHandler {
     static final long DEFAULT_SIZE = 1L << 20;
     static final long MAX_SIZE = 4_503_599_627_370_496L;
 
     private static final Set<String> GET_PARAMS = with(Listing.PAGING_PARAMS, "names", "ids", "destroyed");
     private static final Set<String> POST_PARAMS = Set.of("names", "overwrite", "with_default_protection");
-    private static final Set<String> POST_FIELDS = Set.of("provisioned", "source", "source.name", "source.id");
+    private static final Set<String> POST_FIELDS = with(VolumeFeatures.QOS_FIELDS, "provisioned", "source",
+            "source.name", "source.id");
     private static final Set<String> PATCH_PARAMS = Set.of("names", "ids", "truncate");
-    private static final Set<String> PATCH_FIELDS = Set.of("destroyed", "name", "provisioned", "pod", "pod.name");
+    private static final Set<String> PATCH_FIELDS = with(VolumeFeatures.QOS_FIELDS, "destroyed", "name", "provisioned",
+            "pod", "pod.name", "volume_group", "volume_group.name");
     private static final Set<String> DELETE_PARAMS = Set.of("names", "ids");
 
     @Override
@@ -82,11 +89,21 @@ final class VolumesHandler implements ResourceHandler {
         if (provisioned != null) {
             checkSize(provisioned);
         }
+        QosLimits qos = VolumeFeatures.postQos(call.body());
+        if (qos != null) {
+            VolumeFeatures.qos(call, ctx);
+            VolumeFeatures.checked(qos, "volume");
+        }
         List<ObjectNode> items = new ArrayList<>();
         for (String name : names) {
             try {
+                long size = provisioned == null ? DEFAULT_SIZE : provisioned;
                 VolumeRecord v = sourceName != null ? ctx.array().copyVolume(sourceName, name, overwrite)
-                        : ctx.array().createVolume(name, provisioned == null ? DEFAULT_SIZE : provisioned);
+                        : qos != null ? VolumeFeatures.qos(call, ctx).createVolume(name, size, qos)
+                        : ctx.array().createVolume(name, size);
+                if (sourceName != null && qos != null) {
+                    VolumeFeatures.qos(call, ctx).setVolumeQos(name, qos);
+                }
                 items.add(JsonViews.volume(v, overwrite ? connectionCounts(ctx.array()).getOrDefault(name, 0) : 0, ctx));
             } catch (EngineException e) {
                 throw EngineErrors.toRest(e, "Volume", name);
@@ -107,8 +124,31 @@ final class VolumesHandler implements ResourceHandler {
         // pod {"name": p} moves the volume into pod p; null or {"name": ""} moves it to the root.
         boolean move = call.body().has("pod");
         String pod = move ? podName(call.body()) : null;
-        if (destroyed == null && newName == null && provisioned == null && !move) {
-            throw FaRestError.badRequest(null, "Missing parameter: give destroyed, name, provisioned or pod.");
+        // volume_group {"name": g} moves the volume into group g; {"name": ""} moves it out.
+        boolean groupMove = call.body().has("volume_group");
+        String group = groupMove ? referenceName(call.body(), "volume_group") : null;
+        boolean setQos = VolumeFeatures.hasQosPatch(call.body());
+        if (destroyed == null && newName == null && provisioned == null && !move && !groupMove && !setQos) {
+            throw FaRestError.badRequest(null, "Missing parameter: give destroyed, name, provisioned, pod, volume_group"
+                    + " or qos.");
+        }
+        if (groupMove) {
+            VolumeFeatures.groups(call, ctx);
+        }
+        // Parse and range-check every volume's new QoS before changing any volume.
+        Map<String, QosLimits> qosByName = new HashMap<>();
+        if (setQos) {
+            VolumeQos q = VolumeFeatures.qos(call, ctx);
+            for (String name : names) {
+                QosLimits current;
+                try {
+                    current = q.volumeQos(name);
+                } catch (EngineException e) {
+                    throw EngineErrors.toRest(e, "Volume", name);
+                }
+                qosByName.put(name, VolumeFeatures.checked(VolumeFeatures.patchQos(call.body(), current),
+                        "volume " + name));
+            }
         }
         if (newName != null) {
             Names.checkVolume(newName);
@@ -130,12 +170,18 @@ final class VolumesHandler implements ResourceHandler {
                 if (provisioned != null) {
                     array.resizeVolume(current, provisioned, truncate);
                 }
+                if (setQos) {
+                    VolumeFeatures.qos(call, ctx).setVolumeQos(current, qosByName.get(name));
+                }
                 if (newName != null && !newName.equals(current)) {
                     array.renameVolume(current, newName);
                     current = newName;
                 }
                 if (move) {
                     current = ReplicationViews.of(call, ctx).moveVolume(current, pod).name();
+                }
+                if (groupMove) {
+                    current = VolumeFeatures.groups(call, ctx).moveVolumeToGroup(current, group).name();
                 }
                 if (Boolean.TRUE.equals(destroyed)) {
                     array.destroyVolume(current);
@@ -208,14 +254,19 @@ final class VolumesHandler implements ResourceHandler {
     }
 
     private static String podName(JsonNode body) {
-        JsonNode pod = body.get("pod");
-        if (pod == null || pod.isNull()) {
+        return referenceName(body, "pod");
+    }
+
+    /** The name of a reference field ({@code {"name": ...}}); null or a missing name is "". */
+    private static String referenceName(JsonNode body, String field) {
+        JsonNode ref = body.get(field);
+        if (ref == null || ref.isNull()) {
             return "";
         }
-        if (!pod.isObject()) {
-            throw FaRestError.badRequest(null, "Invalid value for pod: expected a reference {\"name\": ...}.");
+        if (!ref.isObject()) {
+            throw FaRestError.badRequest(null, "Invalid value for " + field + ": expected a reference {\"name\": ...}.");
         }
-        String name = Bodies.textField(pod, "name");
+        String name = Bodies.textField(ref, "name");
         return name == null ? "" : name;
     }
 }

@@ -33,6 +33,7 @@ public final class RestErrors {
             new Rule("exceeds the", ErrorCode.OUT_OF_RANGE, "SIZE_TOO_LARGE"),
             new Rule("has been destroyed", ErrorCode.FAILED_PRECONDITION, DESTROYED),
             new Rule("existing connections", ErrorCode.FAILED_PRECONDITION, HAS_CONNECTIONS),
+            new Rule("is not empty", ErrorCode.FAILED_PRECONDITION, "NOT_EMPTY"),
             new Rule("already exists", ErrorCode.ALREADY_EXISTS, "ALREADY_EXISTS"),
             new Rule("already in use", ErrorCode.ALREADY_EXISTS, "ALREADY_IN_USE"),
             new Rule("already belongs to", ErrorCode.ALREADY_EXISTS, "ALREADY_BELONGS"),

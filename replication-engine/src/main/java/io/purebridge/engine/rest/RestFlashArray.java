@@ -22,12 +22,19 @@ import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.HostRecord;
 import io.purebridge.engine.array.PortRecord;
 import io.purebridge.engine.array.PortService;
+import io.purebridge.engine.array.QosLimits;
 import io.purebridge.engine.array.SnapshotRecord;
+import io.purebridge.engine.array.VolumeGroupRecord;
+import io.purebridge.engine.array.VolumeGroups;
+import io.purebridge.engine.array.VolumeQos;
 import io.purebridge.engine.array.VolumeRecord;
+import io.purebridge.engine.array.VolumeTag;
+import io.purebridge.engine.array.VolumeTags;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,16 +51,19 @@ import java.util.Set;
  * array. Replication ({@link ReplicationArray}) maps to /pods, /pods/arrays, /protection-groups(/targets,
  * /volumes), /protection-group-snapshots(/transfer) and /array-connections.
  */
-public final class RestFlashArray implements FlashArray, ReplicationArray, PerformanceHistory, AutoCloseable {
+public final class RestFlashArray implements FlashArray, ReplicationArray, PerformanceHistory, VolumeQos, VolumeGroups,
+        VolumeTags, AutoCloseable {
     private static final long DEFAULT_ERADICATION_DELAY_MS = 86_400_000L;
 
     private final RestSession session;
     private final Clock clock;
     private volatile Long eradicationDelayMs;
+    private final RestVolumeFeatures features;
 
     public RestFlashArray(RestSession session, Clock clock) {
         this.session = Objects.requireNonNull(session, "session");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.features = new RestVolumeFeatures(session, o -> destroyedAt(o, o.path("destroyed").asBoolean(false)));
     }
 
     /** The negotiated REST version (logs in if needed). */
@@ -734,6 +744,96 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
 
     private static ObjectNode retentionJson(RetentionPolicy p) {
         return obj().put("all_for_sec", p.allForSec()).put("per_day", p.perDay()).put("days", p.days());
+    }
+
+    // --- QoS, volume groups and tags (RestVolumeFeatures) --------------------------------------
+
+    @Override
+    public VolumeRecord createVolume(String name, long provisionedBytes, QosLimits qos) {
+        qos.check("volume " + name);
+        ObjectNode body = obj().put("provisioned", provisionedBytes);
+        if (!qos.unlimited()) {
+            body.set("qos", RestVolumeFeatures.postJson(qos));
+        }
+        return volume(single(session.call("POST", "volumes", RestQuery.of().add("names", name), body,
+                "create volume '" + name + "' with QoS"), name));
+    }
+
+    @Override
+    public QosLimits volumeQos(String volumeName) {
+        return features.volumeQos(volumeName);
+    }
+
+    @Override
+    public Map<String, QosLimits> listVolumeQos() {
+        return features.listVolumeQos();
+    }
+
+    @Override
+    public QosLimits setVolumeQos(String volumeName, QosLimits qos) {
+        return features.setVolumeQos(volumeName, qos);
+    }
+
+    @Override
+    public VolumeGroupRecord createVolumeGroup(String name, QosLimits qos) {
+        return features.createVolumeGroup(name, qos);
+    }
+
+    @Override
+    public Optional<VolumeGroupRecord> findVolumeGroup(String name) {
+        return features.findVolumeGroup(name);
+    }
+
+    @Override
+    public List<VolumeGroupRecord> listVolumeGroups() {
+        return features.listVolumeGroups();
+    }
+
+    @Override
+    public VolumeGroupRecord setVolumeGroupQos(String name, QosLimits qos) {
+        return features.setVolumeGroupQos(name, qos);
+    }
+
+    @Override
+    public VolumeGroupRecord renameVolumeGroup(String name, String newName) {
+        return features.renameVolumeGroup(name, newName);
+    }
+
+    @Override
+    public VolumeGroupRecord destroyVolumeGroup(String name) {
+        return features.destroyVolumeGroup(name);
+    }
+
+    @Override
+    public VolumeGroupRecord recoverVolumeGroup(String name) {
+        return features.recoverVolumeGroup(name);
+    }
+
+    @Override
+    public void eradicateVolumeGroup(String name, boolean eradicateContents) {
+        features.eradicateVolumeGroup(name, eradicateContents);
+    }
+
+    @Override
+    public VolumeRecord moveVolumeToGroup(String volumeName, String groupName) {
+        String newName = features.moveVolumeToGroup(volumeName, groupName);
+        return findVolume(newName).orElseThrow(() -> EngineException.internal("EMPTY_ARRAY_RESPONSE", "Array "
+                + session.sanIp() + " did not show volume '" + newName + "' after moving it.", null));
+    }
+
+    @Override
+    public List<VolumeTag> listVolumeTags(Collection<String> volumeNames) {
+        return features.listVolumeTags(volumeNames);
+    }
+
+    @Override
+    public List<VolumeTag> putVolumeTags(List<VolumeTag> tags) {
+        return features.putVolumeTags(tags);
+    }
+
+    @Override
+    public int deleteVolumeTags(String volumeName, String namespace, Collection<String> keys) {
+        return features.deleteVolumeTags(volumeName, namespace, keys);
     }
 
     // --- mapping -------------------------------------------------------------------------------

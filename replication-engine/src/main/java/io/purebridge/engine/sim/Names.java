@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 /** FlashArray name rules, checked before anything is changed. */
 final class Names {
     static final String POD_SEPARATOR = "::";
+    static final String GROUP_SEPARATOR = "/";
     private static final Pattern VOLUME_PART = Pattern.compile("[A-Za-z0-9_-]{1,63}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?");
@@ -13,15 +14,24 @@ final class Names {
     private Names() {
     }
 
-    /** {@code vol} or {@code pod::vol}; both parts 1-63 characters of letters, digits, '_' and '-'. */
+    /**
+     * {@code vol}, {@code pod::vol} or {@code group/vol}; pod and volume parts 1-63 characters of
+     * letters, digits, '_' and '-', group names as {@link #checkVolumeGroup}.
+     */
     static void checkVolume(String name) {
         if (name == null || !isVolumeName(name)) {
             throw EngineException.invalidArgument("INVALID_VOLUME_NAME", "Volume name '" + name
-                    + "' is invalid: use 1-63 letters, digits, '_' or '-', optionally prefixed by 'pod::'.");
+                    + "' is invalid: use 1-63 letters, digits, '_' or '-', optionally prefixed by 'pod::' or"
+                    + " 'volume-group/'.");
         }
     }
 
     static boolean isVolumeName(String name) {
+        int slash = name.indexOf(GROUP_SEPARATOR);
+        if (slash >= 0) {
+            return HOST.matcher(name.substring(0, slash)).matches()
+                    && VOLUME_PART.matcher(name.substring(slash + 1)).matches();
+        }
         int sep = name.indexOf(POD_SEPARATOR);
         if (sep < 0) {
             return VOLUME_PART.matcher(name).matches();
@@ -59,6 +69,14 @@ final class Names {
             throw EngineException.invalidArgument("INVALID_SNAPSHOT_SUFFIX", "Snapshot suffix '" + suffix
                     + "' is invalid: use 1-63 letters, digits, '_' or '-',"
                     + " starting and ending with a letter or digit.");
+        }
+    }
+
+    /** Volume groups: 1-63 letters, digits or '-', starting and ending with a letter or digit. */
+    static void checkVolumeGroup(String name) {
+        if (name == null || !HOST.matcher(name).matches()) {
+            throw EngineException.invalidArgument("INVALID_VOLUME_GROUP_NAME", "Volume group name '" + name
+                    + "' is invalid: use 1-63 letters, digits or '-', starting and ending with a letter or digit.");
         }
     }
 

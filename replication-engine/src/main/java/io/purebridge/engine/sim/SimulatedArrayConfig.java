@@ -19,7 +19,8 @@ public record SimulatedArrayConfig(String name, String apiToken, long capacityBy
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(apiToken, "apiToken");
         Objects.requireNonNull(eradicationDelay, "eradicationDelay");
-        if (!Names.isVolumeName(name) || name.contains(Names.POD_SEPARATOR)) {
+        if (!Names.isVolumeName(name) || name.contains(Names.POD_SEPARATOR)
+                || name.contains(Names.GROUP_SEPARATOR)) {
             throw new IllegalArgumentException("simulated array name '" + name
                     + "' is invalid: use 1-63 letters, digits, '_' or '-'");
         }

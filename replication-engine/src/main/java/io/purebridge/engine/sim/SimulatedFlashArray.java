@@ -8,6 +8,7 @@ import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.HostRecord;
 import io.purebridge.engine.array.PortRecord;
+import io.purebridge.engine.array.QosLimits;
 import io.purebridge.engine.array.ArrayConnectionRecord;
 import io.purebridge.engine.array.PgSnapshotRecord;
 import io.purebridge.engine.array.PgTransferRecord;
@@ -18,18 +19,27 @@ import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.array.ReplicationSchedule;
 import io.purebridge.engine.array.RetentionPolicy;
 import io.purebridge.engine.array.SnapshotRecord;
+import io.purebridge.engine.array.VolumeGroupRecord;
+import io.purebridge.engine.array.VolumeGroups;
+import io.purebridge.engine.array.VolumeQos;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.array.VolumeSpace;
+import io.purebridge.engine.array.VolumeTag;
+import io.purebridge.engine.array.VolumeTags;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.sim.StoredState.ArrayState;
 import io.purebridge.engine.sim.StoredState.Host;
 import io.purebridge.engine.sim.StoredState.Snapshot;
+import io.purebridge.engine.sim.StoredState.Tag;
 import io.purebridge.engine.sim.StoredState.Volume;
+import io.purebridge.engine.sim.StoredState.VolumeExtras;
+import io.purebridge.engine.sim.StoredState.VolumeGroup;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -61,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: one read-write lock per array; reads (including data reads) run concurrently.
  */
 public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, ReplicationArray, PerformanceHistory,
-        AutoCloseable {
+        VolumeQos, VolumeGroups, VolumeTags, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedFlashArray.class);
     static final String PURITY_VERSION = "6.7.1";
     static final long MAX_PROVISIONED = 4_503_599_627_370_496L;
@@ -79,17 +89,27 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     private final NavigableMap<String, Volume> volumes = new TreeMap<>();
     private final NavigableMap<String, Snapshot> snapshots = new TreeMap<>();
     private final NavigableMap<String, Host> hosts = new TreeMap<>();
+    private final NavigableMap<String, VolumeGroup> groups = new TreeMap<>();
+    /** QoS and tags by volume id. */
+    private final Map<String, VolumeExtras> extras = new HashMap<>();
     private ArrayState state;
     private boolean closed;
     /** Set by the operator control "stop array": every call answers UNAVAILABLE. */
     private volatile boolean stopped;
     /** Replication between the arrays of one host; null for a stand-alone array. */
     private volatile ReplicationFabric fabric;
+    private final QosThrottle throttle;
 
     /** Opens (or creates) the array whose store is {@code directory}. */
     public SimulatedFlashArray(SimulatedArrayConfig config, Path directory, Clock clock) {
+        this(config, directory, clock, QosThrottle.system());
+    }
+
+    /** @param throttle enforces volume and volume-group QoS on reads and writes */
+    public SimulatedFlashArray(SimulatedArrayConfig config, Path directory, Clock clock, QosThrottle throttle) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.store = new SimStore(config.name(), directory);
         this.blocks = new BlockStore(store);
         this.io = new IoStats(clock, System::nanoTime);
@@ -119,6 +139,8 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         store.loadAll(SimStore.VOLUME_PREFIX, Volume.class).forEach(v -> volumes.put(v.name(), v));
         store.loadAll(SimStore.SNAPSHOT_PREFIX, Snapshot.class).forEach(s -> snapshots.put(s.name(), s));
         store.loadAll(SimStore.HOST_PREFIX, Host.class).forEach(h -> hosts.put(h.name(), h));
+        store.loadAll(GROUP_PREFIX, VolumeGroup.class).forEach(g -> groups.put(g.name(), g));
+        store.loadAll(EXTRAS_PREFIX, VolumeExtras.class).forEach(x -> extras.put(x.volumeId(), x));
         LOG.info("{}: opened with {} volumes, {} snapshots, {} hosts", config.name(), volumes.size(),
                 snapshots.size(), hosts.size());
     }
@@ -260,14 +282,22 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     // --- volumes -------------------------------------------------------------------------------
 
     VolumeRecord createVolumeLocal(String name, long provisionedBytes) {
+        return createVolumeLocal(name, provisionedBytes, QosLimits.UNLIMITED);
+    }
+
+    VolumeRecord createVolumeLocal(String name, long provisionedBytes, QosLimits qos) {
         Names.checkVolume(name);
         checkSize(name, provisionedBytes);
         return mutate(() -> {
             checkNameFree(name);
+            checkGroupLive(name);
             Volume v = new Volume(name, UUID.randomUUID().toString(), serial(state.nextSerial()), provisionedBytes,
                     null, false, clock.millis(), 0, state.nextMapId(), 0);
             try (Tx tx = new Tx()) {
                 putVolume(tx, v);
+                if (!qos.unlimited()) {
+                    putExtras(tx, new VolumeExtras(v.id(), qos.bandwidthBytesPerSecond(), qos.iops(), List.of()));
+                }
                 commit(tx, state.withSerial(state.nextSerial() + 1).withMapId(state.nextMapId() + 1));
             }
             LOG.debug("{}: created volume {} ({} bytes)", config.name(), name, provisionedBytes);
@@ -317,6 +347,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
                     result = target.withData(sourceSize, sourceBlocks);
                 } else {
                     checkNameFree(targetName);
+                    checkGroupLive(targetName);
                     result = new Volume(targetName, UUID.randomUUID().toString(), serial(state.nextSerial()),
                             sourceSize, sourceName, false, clock.millis(), 0, state.nextMapId(), sourceBlocks);
                     blocks.copyMap(tx, sourceMap, result.mapId(), true);
@@ -378,6 +409,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
                 return v.toRecord();
             }
             checkNameFree(newName);
+            checkGroupLive(newName);
             Volume renamed = v.withName(newName);
             try (Tx tx = new Tx()) {
                 deleteVolume(tx, name);
@@ -432,6 +464,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
             if (!v.destroyed()) {
                 throw notDestroyed("volume", name, "recover");
             }
+            checkGroupLive(name);
             Volume recovered = v.withDestroyed(false, 0);
             try (Tx tx = new Tx()) {
                 blocks.moveRefs(tx, v.mapId(), true);
@@ -465,6 +498,10 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     private void eradicateVolumeInto(Tx tx, Volume v) {
         blocks.releaseMap(tx, v.mapId(), false);
         deleteVolume(tx, v.name());
+        if (extras.containsKey(v.id())) {
+            putExtras(tx, new VolumeExtras(v.id(), null, null, List.of()));
+            tx.then(() -> throttle.forget(v.id()));
+        }
         for (Snapshot s : snapshotsOf(v.name())) {
             blocks.releaseMap(tx, s.mapId(), false);
             deleteSnapshot(tx, s.name());
@@ -499,6 +536,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
                     }
                 }
             }
+            count += eradicateExpiredGroups(cutoff);
             if (count > 0) {
                 LOG.info("{}: eradicated {} objects past the eradication delay", config.name(), count);
             }
@@ -1186,6 +1224,8 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
 
     @Override
     public void write(String volumeName, long offsetBytes, byte[] data) {
+        // QoS waits come first: the performance counters measure the array's own service time.
+        throttle(volumeName, data == null ? 0 : data.length);
         long started = io.begin();
         ReplicationFabric f = fabric;
         String pod = Names.podOfObject(volumeName);
@@ -1200,6 +1240,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
 
     @Override
     public byte[] read(String name, long offsetBytes, int length) {
+        throttle(name, Math.max(0, length));
         long started = io.begin();
         ReplicationFabric f = fabric;
         if (f != null) {
@@ -1727,6 +1768,401 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
             LOG.info("{}: closed", config.name());
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    // --- QoS, volume groups and tags -----------------------------------------------------------
+    // Groups are stored under g/NAME; a volume's QoS and tags under x/VOLUME_ID, so they follow
+    // renames and moves. Member volumes are the volumes named GROUP/...
+
+    private static final String GROUP_PREFIX = "g/";
+    private static final String EXTRAS_PREFIX = "x/";
+
+    @Override
+    public VolumeRecord createVolume(String name, long provisionedBytes, QosLimits qos) {
+        Objects.requireNonNull(qos, "qos").check("volume " + name);
+        return podAware(name, objectsOf(name), () -> createVolumeLocal(name, provisionedBytes, qos));
+    }
+
+    @Override
+    public QosLimits volumeQos(String volumeName) {
+        return read(() -> extrasOf(existingVolume(volumeName)).limits());
+    }
+
+    @Override
+    public Map<String, QosLimits> listVolumeQos() {
+        return read(() -> {
+            Map<String, QosLimits> out = new TreeMap<>();
+            for (Volume v : volumes.values()) {
+                VolumeExtras x = extras.get(v.id());
+                if (x != null && !x.limits().unlimited()) {
+                    out.put(v.name(), x.limits());
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public QosLimits setVolumeQos(String volumeName, QosLimits qos) {
+        Objects.requireNonNull(qos, "qos").check("volume " + volumeName);
+        return mutate(() -> {
+            Volume v = liveVolume(volumeName);
+            try (Tx tx = new Tx()) {
+                putExtras(tx, extrasOf(v).withLimits(qos));
+                commit(tx, state);
+            }
+            LOG.debug("{}: volume {} QoS set to {}", config.name(), volumeName, qos);
+            return qos;
+        });
+    }
+
+    @Override
+    public VolumeGroupRecord createVolumeGroup(String name, QosLimits qos) {
+        Names.checkVolumeGroup(name);
+        Objects.requireNonNull(qos, "qos").check("volume group " + name);
+        return mutate(() -> {
+            VolumeGroup existing = groups.get(name);
+            if (existing != null && existing.destroyed()) {
+                throw groupDestroyed(name);
+            }
+            if (existing != null) {
+                throw EngineException.alreadyExists("VOLUME_GROUP_EXISTS", "Volume group " + name
+                        + " already exists.");
+            }
+            VolumeGroup g = new VolumeGroup(name, UUID.randomUUID().toString(), false, null, null, clock.millis(), 0)
+                    .withLimits(qos);
+            try (Tx tx = new Tx()) {
+                putGroup(tx, g);
+                commit(tx, state);
+            }
+            LOG.debug("{}: created volume group {}", config.name(), name);
+            return groupRecord(g);
+        });
+    }
+
+    @Override
+    public Optional<VolumeGroupRecord> findVolumeGroup(String name) {
+        return read(() -> Optional.ofNullable(groups.get(name)).map(this::groupRecord));
+    }
+
+    @Override
+    public List<VolumeGroupRecord> listVolumeGroups() {
+        return read(() -> groups.values().stream().map(this::groupRecord).toList());
+    }
+
+    @Override
+    public VolumeGroupRecord setVolumeGroupQos(String name, QosLimits qos) {
+        Objects.requireNonNull(qos, "qos").check("volume group " + name);
+        return mutate(() -> {
+            VolumeGroup g = liveGroup(name).withLimits(qos);
+            try (Tx tx = new Tx()) {
+                putGroup(tx, g);
+                commit(tx, state);
+            }
+            return groupRecord(g);
+        });
+    }
+
+    @Override
+    public VolumeGroupRecord renameVolumeGroup(String name, String newName) {
+        Names.checkVolumeGroup(newName);
+        return mutate(() -> {
+            VolumeGroup g = liveGroup(name);
+            if (name.equals(newName)) {
+                return groupRecord(g);
+            }
+            if (groups.containsKey(newName)) {
+                throw EngineException.alreadyExists("VOLUME_GROUP_EXISTS", "Volume group " + newName
+                        + " already exists; choose another name.");
+            }
+            Map<String, String> renames = new TreeMap<>();
+            for (Volume v : volumesIn(name)) {
+                String to = newName + VolumeGroups.SEPARATOR + v.name().substring(name.length() + 1);
+                checkNameFree(to);
+                renames.put(v.name(), to);
+            }
+            VolumeGroup renamed = g.withName(newName);
+            try (Tx tx = new Tx()) {
+                deleteGroup(tx, name);
+                putGroup(tx, renamed);
+                for (Map.Entry<String, String> r : renames.entrySet()) {
+                    Volume v = volumes.get(r.getKey());
+                    deleteVolume(tx, v.name());
+                    putVolume(tx, v.withName(r.getValue()));
+                    for (Snapshot s : snapshotsOf(v.name())) {
+                        deleteSnapshot(tx, s.name());
+                        putSnapshot(tx, s.withNames(r.getValue() + "." + s.suffix(), r.getValue(), s.suffix()));
+                    }
+                }
+                for (Host h : hosts.values()) {
+                    Map<String, Integer> c = new TreeMap<>();
+                    h.connections().forEach((vol, lun) -> c.put(renames.getOrDefault(vol, vol), lun));
+                    if (!c.equals(h.connections())) {
+                        putHost(tx, h.withConnections(c));
+                    }
+                }
+                commit(tx, state);
+            }
+            LOG.debug("{}: renamed volume group {} to {} ({} volumes)", config.name(), name, newName, renames.size());
+            return groupRecord(renamed);
+        });
+    }
+
+    @Override
+    public VolumeGroupRecord destroyVolumeGroup(String name) {
+        return mutate(() -> {
+            VolumeGroup g = liveGroup(name);
+            long live = volumesIn(name).stream().filter(v -> !v.destroyed()).count();
+            if (live > 0) {
+                throw EngineException.failedPrecondition("VOLUME_GROUP_NOT_EMPTY", "Volume group " + name
+                        + " is not empty: it holds " + live + " live volume(s); destroy or move them first.");
+            }
+            VolumeGroup gone = g.withDestroyed(true, clock.millis());
+            try (Tx tx = new Tx()) {
+                putGroup(tx, gone);
+                commit(tx, state);
+            }
+            LOG.debug("{}: destroyed volume group {}", config.name(), name);
+            return groupRecord(gone);
+        });
+    }
+
+    @Override
+    public VolumeGroupRecord recoverVolumeGroup(String name) {
+        return mutate(() -> {
+            VolumeGroup g = existingGroup(name);
+            if (!g.destroyed()) {
+                throw notDestroyed("volume group", name, "recover");
+            }
+            VolumeGroup back = g.withDestroyed(false, 0);
+            try (Tx tx = new Tx()) {
+                putGroup(tx, back);
+                commit(tx, state);
+            }
+            return groupRecord(back);
+        });
+    }
+
+    @Override
+    public void eradicateVolumeGroup(String name, boolean eradicateContents) {
+        mutate(() -> {
+            VolumeGroup g = existingGroup(name);
+            if (!g.destroyed()) {
+                throw notDestroyed("volume group", name, "eradicate");
+            }
+            List<Volume> members = volumesIn(name);
+            if (!members.isEmpty() && !eradicateContents) {
+                throw EngineException.failedPrecondition("VOLUME_GROUP_HAS_VOLUMES", "Volume group " + name
+                        + " is not empty: it holds " + members.size() + " destroyed volume(s); eradicate them first or"
+                        + " pass eradicate_contents=true.");
+            }
+            try (Tx tx = new Tx()) {
+                for (Volume v : members) {
+                    eradicateVolumeInto(tx, v);
+                }
+                deleteGroup(tx, name);
+                commit(tx, state);
+            }
+            LOG.debug("{}: eradicated volume group {} ({} volumes)", config.name(), name, members.size());
+            return null;
+        });
+    }
+
+    @Override
+    public VolumeRecord moveVolumeToGroup(String volumeName, String groupName) {
+        Objects.requireNonNull(volumeName, "volumeName");
+        if (groupName != null && !groupName.isEmpty()) {
+            Names.checkVolumeGroup(groupName);
+        }
+        String base = volumeName.substring(volumeName.indexOf(VolumeGroups.SEPARATOR) + 1);
+        String target = groupName == null || groupName.isEmpty() ? base : groupName + VolumeGroups.SEPARATOR + base;
+        return renameVolumeLocal(volumeName, target);
+    }
+
+    @Override
+    public List<VolumeTag> listVolumeTags(Collection<String> volumeNames) {
+        return read(() -> {
+            List<Volume> of = new ArrayList<>();
+            if (volumeNames == null || volumeNames.isEmpty()) {
+                of.addAll(volumes.values());
+            } else {
+                for (String n : new TreeSet<>(volumeNames)) {
+                    of.add(existingVolume(n));
+                }
+            }
+            List<VolumeTag> out = new ArrayList<>();
+            for (Volume v : of) {
+                for (Tag t : extrasOf(v).tags()) {
+                    out.add(new VolumeTag(v.name(), t.namespace(), t.key(), t.value(), t.copyable()));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<VolumeTag> putVolumeTags(List<VolumeTag> tags) {
+        Objects.requireNonNull(tags, "tags");
+        for (VolumeTag t : tags) {
+            checkTag(t);
+        }
+        return mutate(() -> {
+            Map<String, List<Tag>> byVolume = new TreeMap<>();
+            for (VolumeTag t : tags) {
+                Volume v = existingVolume(t.resourceName());
+                List<Tag> current = byVolume.computeIfAbsent(v.id(), id -> new ArrayList<>(extrasOf(v).tags()));
+                current.removeIf(old -> old.namespace().equals(t.namespace()) && old.key().equals(t.key()));
+                current.add(new Tag(t.namespace(), t.key(), t.value(), t.copyable()));
+            }
+            try (Tx tx = new Tx()) {
+                for (Map.Entry<String, List<Tag>> e : byVolume.entrySet()) {
+                    VolumeExtras x = extras.getOrDefault(e.getKey(), new VolumeExtras(e.getKey(), null, null, List.of()));
+                    putExtras(tx, x.withTags(e.getValue()));
+                }
+                commit(tx, state);
+            }
+            return List.copyOf(tags);
+        });
+    }
+
+    @Override
+    public int deleteVolumeTags(String volumeName, String namespace, Collection<String> keys) {
+        String ns = namespace == null || namespace.isEmpty() ? VolumeTag.DEFAULT_NAMESPACE : namespace;
+        return mutate(() -> {
+            VolumeExtras x = extrasOf(existingVolume(volumeName));
+            List<Tag> kept = x.tags().stream().filter(t -> !(t.namespace().equals(ns)
+                    && (keys == null || keys.isEmpty() || keys.contains(t.key())))).toList();
+            int removed = x.tags().size() - kept.size();
+            if (removed > 0) {
+                try (Tx tx = new Tx()) {
+                    putExtras(tx, x.withTags(kept));
+                    commit(tx, state);
+                }
+            }
+            return removed;
+        });
+    }
+
+    private static void checkTag(VolumeTag t) {
+        if (t.key().isEmpty() || t.key().length() > VolumeTag.MAX_KEY_LENGTH) {
+            throw EngineException.invalidArgument("INVALID_TAG_KEY", "Tag key '" + t.key() + "' for volume "
+                    + t.resourceName() + " is invalid: use 1-" + VolumeTag.MAX_KEY_LENGTH + " characters.");
+        }
+        if (t.value().length() > VolumeTag.MAX_VALUE_LENGTH) {
+            throw EngineException.invalidArgument("INVALID_TAG_VALUE", "Tag value for key '" + t.key()
+                    + "' of volume " + t.resourceName() + " is too long: use at most " + VolumeTag.MAX_VALUE_LENGTH
+                    + " characters.");
+        }
+        if (t.namespace().length() > VolumeTag.MAX_KEY_LENGTH) {
+            throw EngineException.invalidArgument("INVALID_TAG_NAMESPACE", "Tag namespace '" + t.namespace()
+                    + "' is too long: use at most " + VolumeTag.MAX_KEY_LENGTH + " characters.");
+        }
+    }
+
+    /** Eradicates destroyed, empty groups past the eradication delay (under the write lock). */
+    private int eradicateExpiredGroups(long cutoff) {
+        int count = 0;
+        for (VolumeGroup g : List.copyOf(groups.values())) {
+            if (g.destroyed() && g.destroyedEpochMillis() <= cutoff && volumesIn(g.name()).isEmpty()) {
+                try (Tx tx = new Tx()) {
+                    deleteGroup(tx, g.name());
+                    commit(tx, state);
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Waits for the QoS of the volume and its group to allow one I/O; snapshots are not limited. */
+    private void throttle(String name, long bytes) {
+        Map<String, QosLimits> owners = read(() -> {
+            Volume v = name == null ? null : volumes.get(name);
+            if (v == null) {
+                return Map.<String, QosLimits>of();
+            }
+            Map<String, QosLimits> out = new HashMap<>(2);
+            VolumeExtras x = extras.get(v.id());
+            if (x != null && !x.limits().unlimited()) {
+                out.put(v.id(), x.limits());
+            }
+            VolumeGroup g = groups.get(VolumeGroups.groupOf(name));
+            if (g != null && !g.limits().unlimited()) {
+                out.put(g.id(), g.limits());
+            }
+            return out;
+        });
+        if (!owners.isEmpty()) {
+            throttle.acquire(owners, bytes);
+        }
+    }
+
+    /** A {@code group/volume} name needs a live group (called under the write lock). */
+    private void checkGroupLive(String volumeName) {
+        String group = VolumeGroups.groupOf(volumeName);
+        if (!group.isEmpty()) {
+            liveGroup(group);
+        }
+    }
+
+    private VolumeGroup existingGroup(String name) {
+        VolumeGroup g = groups.get(name);
+        if (g == null) {
+            throw EngineException.notFound("VOLUME_GROUP_NOT_FOUND", "Volume group " + name
+                    + " does not exist; create it first.");
+        }
+        return g;
+    }
+
+    private VolumeGroup liveGroup(String name) {
+        VolumeGroup g = existingGroup(name);
+        if (g.destroyed()) {
+            throw groupDestroyed(name);
+        }
+        return g;
+    }
+
+    private static EngineException groupDestroyed(String name) {
+        return EngineException.failedPrecondition("VOLUME_GROUP_DESTROYED", "Volume group " + name
+                + " has been destroyed; recover it, or eradicate it before creating it again.");
+    }
+
+    /** Member volumes (live and destroyed): names from "group/" up to "group0" ('0' follows '/'). */
+    private List<Volume> volumesIn(String group) {
+        return List.copyOf(volumes.subMap(group + VolumeGroups.SEPARATOR, true, group + "0", false).values());
+    }
+
+    private VolumeGroupRecord groupRecord(VolumeGroup g) {
+        int live = (int) volumesIn(g.name()).stream().filter(v -> !v.destroyed()).count();
+        return new VolumeGroupRecord(g.name(), g.id(), g.destroyed(), g.limits(), live, g.createdEpochMillis(),
+                g.destroyedEpochMillis());
+    }
+
+    private VolumeExtras extrasOf(Volume v) {
+        VolumeExtras x = extras.get(v.id());
+        return x != null ? x : new VolumeExtras(v.id(), null, null, List.of());
+    }
+
+    private void putGroup(Tx tx, VolumeGroup g) {
+        tx.put(SimStore.bytes(GROUP_PREFIX + g.name()), SimStore.toJson(g));
+        tx.then(() -> groups.put(g.name(), g));
+    }
+
+    private void deleteGroup(Tx tx, String name) {
+        tx.delete(SimStore.bytes(GROUP_PREFIX + name));
+        tx.then(() -> groups.remove(name));
+    }
+
+    /** Writes a volume's QoS and tags; with neither left the key is deleted. */
+    private void putExtras(Tx tx, VolumeExtras x) {
+        byte[] key = SimStore.bytes(EXTRAS_PREFIX + x.volumeId());
+        if (x.empty()) {
+            tx.delete(key);
+            tx.then(() -> extras.remove(x.volumeId()));
+        } else {
+            tx.put(key, SimStore.toJson(x));
+            tx.then(() -> extras.put(x.volumeId(), x));
         }
     }
 }

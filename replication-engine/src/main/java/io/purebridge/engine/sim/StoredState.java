@@ -1,6 +1,7 @@
 package io.purebridge.engine.sim;
 
 import io.purebridge.engine.array.HostRecord;
+import io.purebridge.engine.array.QosLimits;
 import io.purebridge.engine.array.SnapshotRecord;
 import io.purebridge.engine.array.VolumeRecord;
 import java.util.List;
@@ -142,5 +143,62 @@ final class StoredState {
         public String toString() {
             return "Host[name=" + name + ", chapSecret=" + (chapSecret == null ? "null" : "****") + "]";
         }
+    }
+
+    /** A volume group ({@code g/NAME}); its volumes are the volumes named {@code NAME/...}. */
+    record VolumeGroup(
+            String name,
+            String id,
+            boolean destroyed,
+            Long bandwidthLimit,
+            Long iopsLimit,
+            long createdEpochMillis,
+            long destroyedEpochMillis) {
+        QosLimits limits() {
+            return new QosLimits(bandwidthLimit, iopsLimit);
+        }
+
+        VolumeGroup withLimits(QosLimits q) {
+            return new VolumeGroup(name, id, destroyed, q.bandwidthBytesPerSecond(), q.iops(), createdEpochMillis,
+                    destroyedEpochMillis);
+        }
+
+        VolumeGroup withName(String newName) {
+            return new VolumeGroup(newName, id, destroyed, bandwidthLimit, iopsLimit, createdEpochMillis,
+                    destroyedEpochMillis);
+        }
+
+        VolumeGroup withDestroyed(boolean isDestroyed, long at) {
+            return new VolumeGroup(name, id, isDestroyed, bandwidthLimit, iopsLimit, createdEpochMillis, at);
+        }
+    }
+
+    /**
+     * QoS limits and tags of one volume ({@code x/VOLUME_ID}): keyed by id so they follow renames
+     * and pod or group moves without a rewrite.
+     */
+    record VolumeExtras(String volumeId, Long bandwidthLimit, Long iopsLimit, List<Tag> tags) {
+        VolumeExtras {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
+
+        QosLimits limits() {
+            return new QosLimits(bandwidthLimit, iopsLimit);
+        }
+
+        VolumeExtras withLimits(QosLimits q) {
+            return new VolumeExtras(volumeId, q.bandwidthBytesPerSecond(), q.iops(), tags);
+        }
+
+        VolumeExtras withTags(List<Tag> newTags) {
+            return new VolumeExtras(volumeId, bandwidthLimit, iopsLimit, newTags);
+        }
+
+        boolean empty() {
+            return bandwidthLimit == null && iopsLimit == null && tags.isEmpty();
+        }
+    }
+
+    record Tag(String namespace, String key, String value, boolean copyable) {
     }
 }
