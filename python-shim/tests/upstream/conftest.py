@@ -7,6 +7,7 @@ here: a SQLite database migrated with Cinder's own migrations and the file
 coordination backend.
 """
 
+import gc
 import shutil
 import tempfile
 import uuid
@@ -24,6 +25,7 @@ from cinder.volume.drivers import pure
 from cinder.volume.drivers.san import san
 from cinder.volume import qos_specs
 from cinder.volume import volume_types
+from pypureclient import api_token_manager
 from pypureclient import flasharray
 
 from tests.functional.admin import Admin
@@ -112,12 +114,11 @@ def driver(service, cinder_db):
     yield drv
     for key in values:
         cfg.CONF.clear_override(key, group=SECTION)
-    # Log out while the service still runs (else each SDK session retries at exit).
-    clients = {id(c): c for c in [drv._array] + list(
-        drv._replication_target_arrays) + list(
-        drv._active_cluster_target_arrays)}
-    for client in clients.values():
-        client._token_man.close_session()
+    # Log out while the service still runs (else each SDK session retries at
+    # exit); the driver also opens sessions of its own, e.g. during failover.
+    for manager in gc.get_objects():
+        if isinstance(manager, api_token_manager.APITokenManager):
+            manager.close_session()
 
 
 @pytest.fixture(scope="package")

@@ -1,19 +1,8 @@
 package io.purebridge.server.rest;
 
-import io.purebridge.engine.array.ArrayEndpoint;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.FlashArrayContractTest;
-import io.purebridge.engine.rest.RestArrayConnector;
-import io.purebridge.engine.rest.RestClientOptions;
-import io.purebridge.engine.rest.RestFlashArray;
-import io.purebridge.engine.sim.SimulatedArrayConfig;
-import io.purebridge.engine.sim.SimulatedFlashArray;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -25,34 +14,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RestFlashArrayContractTest extends FlashArrayContractTest {
-    private static final String TOKEN = "contract-api-token";
-
     @TempDir
     Path dir;
-    private SimulatedFlashArray sim;
-    private RestFrontEnd frontEnd;
-    private RestFlashArray client;
+    private RestContractArray rest;
 
     @Override
     protected FlashArray newArray() {
-        sim = new SimulatedFlashArray(SimulatedArrayConfig.of("contract", TOKEN), dir.resolve("contract"),
-                Clock.systemUTC());
-        frontEnd = new RestFrontEnd();
-        try {
-            frontEnd.startWith(dir, Map.of("contract", sim), Map.of("contract", TOKEN));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        RestClientOptions options = RestClientOptions.defaults().withPageSize(3).withRetries(2, Duration.ofMillis(1));
-        client = new RestArrayConnector(options, Clock.systemUTC(), ms -> { }).connect(new ArrayEndpoint(
-                frontEnd.sanIp("contract"), TOKEN, true, frontEnd.certificatePem().toString()));
-        return client;
+        rest = new RestContractArray(dir);
+        return rest.client();
     }
 
     @AfterEach
     void closeArray() {
-        client.close();
-        frontEnd.stop();
-        sim.close();
+        rest.close();
     }
 }

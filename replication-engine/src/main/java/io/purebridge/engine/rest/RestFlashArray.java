@@ -868,12 +868,7 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
     }
 
     private JsonNode single(JsonNode response, String name) {
-        JsonNode items = response.path("items");
-        if (!items.isArray() || items.isEmpty()) {
-            throw EngineException.internal("EMPTY_ARRAY_RESPONSE", "Array " + session.sanIp()
-                    + " returned no item for '" + name + "'.", null);
-        }
-        return items.get(0);
+        return session.single(response, name);
     }
 
     private JsonNode first(List<JsonNode> items, String resource) {

@@ -99,6 +99,16 @@ public final class RestSession {
         }
     }
 
+    /** The first item of a write's answer; an empty answer is the array's fault, not the caller's. */
+    JsonNode single(JsonNode response, String name) {
+        JsonNode items = response.path("items");
+        if (!items.isArray() || items.isEmpty()) {
+            throw EngineException.internal("EMPTY_ARRAY_RESPONSE", "Array " + sanIp()
+                    + " returned no item for '" + name + "'.", null);
+        }
+        return items.get(0);
+    }
+
     public String sanIp() {
         return sanIp;
     }

@@ -247,11 +247,6 @@ final class RestVolumeFeatures {
     }
 
     private JsonNode single(JsonNode response, String name) {
-        JsonNode items = response.path("items");
-        if (!items.isArray() || items.isEmpty()) {
-            throw EngineException.internal("EMPTY_ARRAY_RESPONSE", "Array " + session.sanIp()
-                    + " returned no item for '" + name + "'.", null);
-        }
-        return items.get(0);
+        return session.single(response, name);
     }
 }
