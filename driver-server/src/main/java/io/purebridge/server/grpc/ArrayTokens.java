@@ -5,12 +5,14 @@ import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.server.mapping.Required;
 import io.purebridge.v1.ArrayAccess;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Checks that a request carries a valid token for every array it involves, through the same
@@ -50,5 +52,25 @@ final class ArrayTokens {
             opened.put(name, arrays.open(name, token));
         }
         return opened;
+    }
+
+    /**
+     * Opens every array the request names in {@code access}, so a lookup that follows answers
+     * only a caller who holds a token.
+     *
+     * @return the names of the arrays the caller proved a token for (never empty)
+     * @throws EngineException UNAUTHENTICATED when access is empty or a token is wrong
+     */
+    Set<String> authenticated(List<ArrayAccess> access) {
+        if (access.isEmpty()) {
+            throw new EngineException(ErrorCode.UNAUTHENTICATED, "API_TOKEN_MISSING", "This request needs an access"
+                    + " entry with the API token of an array it involves (from the service config's [arrays]"
+                    + " section).");
+        }
+        List<String> named = new ArrayList<>();
+        for (int i = 0; i < access.size(); i++) {
+            named.add(Required.text(access.get(i).getArray(), "access[" + i + "].array"));
+        }
+        return open(access, named).keySet();
     }
 }

@@ -5,6 +5,7 @@ import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.PgSnapshotRecord;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.sim.PgStatus;
 import io.purebridge.engine.sim.PodStatus;
 import io.purebridge.engine.sim.ReplicationControls;
@@ -163,14 +164,42 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
                 everyArray(request.getAccessList());
                 pods = controls.podStatuses();
             } else {
-                PodStatus pod = controls.podStatus(request.getPodName());
-                tokens.open(request.getAccessList(), pod.arrays().stream().map(PodStatus.Member::arrayName).toList());
-                pods = List.of(pod);
+                pods = List.of(namedPod(request));
             }
             GetPodStatusResponse.Builder response = GetPodStatusResponse.newBuilder();
             pods.forEach(p -> response.addPods(pod(p)));
             return response.build();
         });
+    }
+
+    /**
+     * A pod by name, for a caller with the token of every array it is stretched to. Tokens are
+     * checked before the lookup, and a pod on none of the caller's arrays is as missing as one
+     * that does not exist, so neither answer tells a stranger which pod names exist.
+     */
+    private PodStatus namedPod(GetPodStatusRequest request) {
+        Set<String> callerArrays = tokens.authenticated(request.getAccessList());
+        String name = request.getPodName();
+        PodStatus pod;
+        try {
+            pod = controls.podStatus(name);
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                throw podNotFound(name);
+            }
+            throw e;
+        }
+        List<String> members = pod.arrays().stream().map(PodStatus.Member::arrayName).toList();
+        if (members.stream().noneMatch(callerArrays::contains)) {
+            throw podNotFound(name);
+        }
+        tokens.open(request.getAccessList(), members);
+        return pod;
+    }
+
+    private static EngineException podNotFound(String name) {
+        return EngineException.notFound("POD_NOT_FOUND", "Pod " + name + " does not exist on the arrays this"
+                + " request has tokens for; list pods with every array's token to see them all.");
     }
 
     @Override

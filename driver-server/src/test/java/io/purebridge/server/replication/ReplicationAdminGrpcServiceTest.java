@@ -195,4 +195,32 @@ class ReplicationAdminGrpcServiceTest {
         assertThat(admin.getNetworkStatus(GetNetworkStatusRequest.newBuilder().addAllAccess(everyArray()).build())
                 .getNetwork().getCutLinksList()).as("the refused cut did nothing").isEmpty();
     }
+
+    private StatusRuntimeException podStatusRefused(List<ArrayAccess> access, String pod) {
+        return catchThrowableOfType(StatusRuntimeException.class, () -> admin.getPodStatus(
+                GetPodStatusRequest.newBuilder().addAllAccess(access).setPodName(pod).build()));
+    }
+
+    @Test
+    void podStatusTellsNoStrangerWhichPodsExist() {
+        // Without a token: refused before any lookup, alike for a real pod and a made-up one.
+        for (String pod : List.of("cinder-pod", "no-such-pod")) {
+            StatusRuntimeException e = podStatusRefused(List.of(), pod);
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(ErrorDetails.errorInfo(e).getReason()).isEqualTo("API_TOKEN_MISSING");
+        }
+        // With the token of an array the pod is not on: both are simply not found, in the same words.
+        StatusRuntimeException real = podStatusRefused(access("pure-dr"), "cinder-pod");
+        StatusRuntimeException madeUp = podStatusRefused(access("pure-dr"), "no-such-pod");
+        for (StatusRuntimeException e : List.of(real, madeUp)) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+            assertThat(ErrorDetails.errorInfo(e).getReason()).isEqualTo("POD_NOT_FOUND");
+        }
+        assertThat(real.getStatus().getDescription())
+                .isEqualTo(madeUp.getStatus().getDescription().replace("no-such-pod", "cinder-pod"));
+        // A member's token without the other member's names the array to add.
+        StatusRuntimeException half = podStatusRefused(access("pure-primary"), "cinder-pod");
+        assertThat(ErrorDetails.errorInfo(half).getReason()).isEqualTo("API_TOKEN_MISSING");
+        assertThat(half.getStatus().getDescription()).contains("pure-sync");
+    }
 }
