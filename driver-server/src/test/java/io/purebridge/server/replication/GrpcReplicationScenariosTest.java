@@ -98,6 +98,11 @@ class GrpcReplicationScenariosTest extends ReplicationScenarios {
         }
 
         @Override
+        public List<String> consistencyProblems() {
+            return host.checkConsistency();
+        }
+
+        @Override
         public long nowMillis() {
             return clock.millis();
         }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -92,6 +93,11 @@ class RestReplicationScenariosTest extends ReplicationScenarios {
         @Override
         public void advanceClock(Duration d) {
             clock.advance(d);
+        }
+
+        @Override
+        public List<String> consistencyProblems() {
+            return host.checkConsistency();
         }
 
         @Override

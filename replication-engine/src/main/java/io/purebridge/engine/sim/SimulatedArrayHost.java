@@ -133,6 +133,18 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
         return new ArrayList<>(arrays.keySet());
     }
 
+    /**
+     * Recounts every hosted array's block references and space from its block maps (an fsck;
+     * stopped arrays too) and compares them with what it stores.
+     *
+     * @return the problems found, prefixed with the array's name; empty when every array is consistent
+     */
+    public List<String> checkConsistency() {
+        List<String> problems = new ArrayList<>();
+        arrays.forEach((name, array) -> array.checkConsistency().forEach(p -> problems.add(name + ": " + p)));
+        return problems;
+    }
+
     /** Eradicates expired destroyed objects on every array; returns how many went. */
     public int eradicateExpired() {
         int n = 0;

@@ -193,6 +193,10 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
             throw EngineException.unavailable("ARRAY_STOPPED", "Simulated array " + config.name()
                     + " is stopped (operator control); retry after it is started again.");
         }
+        checkNotClosed();
+    }
+
+    private void checkNotClosed() {
         if (closed) {
             throw EngineException.unavailable("ARRAY_CLOSED", "Simulated array " + config.name()
                     + " is shut down; retry after the service restarts.");
@@ -973,10 +977,13 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
 
     /**
      * Recomputes reference counts and space from the block maps and compares them with the stored
-     * ones (test oracle, operator fsck). Returns the problems found; empty when consistent.
+     * ones (test oracle, operator fsck). Returns the problems found; empty when consistent. Works on a
+     * stopped array too: stopping takes it away from its clients, not from its store.
      */
     List<String> checkConsistency() {
-        return read(() -> {
+        lock.readLock().lock();
+        try {
+            checkNotClosed();
             Map<Long, Boolean> maps = new HashMap<>();
             Map<Long, Long> written = new HashMap<>();
             for (Volume v : volumes.values()) {
@@ -994,7 +1001,9 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
                 problems.add("recomputed " + space + " but the array reports " + expected);
             }
             return problems;
-        });
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** {mapId, size} of a volume or snapshot, live or destroyed. */

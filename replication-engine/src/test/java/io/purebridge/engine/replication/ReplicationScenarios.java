@@ -46,9 +46,14 @@ public abstract class ReplicationScenarios {
         world = newWorld();
     }
 
+    /** Replica imports, resyncs and removals keep every array's reference counts and space exact. */
     @AfterEach
     void closeWorld() {
-        world.close();
+        try {
+            assertThat(world.consistencyProblems()).as("the arrays' fsck after the scenario").isEmpty();
+        } finally {
+            world.close();
+        }
     }
 
     protected ArrayUnderTest a() {

@@ -5,6 +5,7 @@ import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.sim.ReplicationControls;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What {@link ReplicationScenarios} needs from a wiring: three arrays ({@code pure-a},
@@ -24,6 +25,13 @@ public interface ReplicationWorld extends AutoCloseable {
     void advanceClock(Duration d);
 
     long nowMillis();
+
+    /**
+     * The arrays' own fsck: block references and space recounted from the block maps.
+     *
+     * @return the problems found; empty when every array is consistent
+     */
+    List<String> consistencyProblems();
 
     /** Stops the service (as a crash would, without any shutdown work) and starts it again. */
     void restart();
