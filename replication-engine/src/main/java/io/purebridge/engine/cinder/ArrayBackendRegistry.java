@@ -56,6 +56,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
         FlashArray active = primary;
         ArrayInfo activeInfo = primaryInfo;
         List<ReplicationSetup.Target> reachable = new ArrayList<>();
+        List<String> reachedIds = new ArrayList<>();
         List<FlashArray> uniform = new ArrayList<>();
         boolean replicationCapable = primary instanceof ReplicationArray;
         for (ReplicationTarget target : options.replicationTargets()) {
@@ -82,6 +83,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
                         + target.backendId() + "': " + target.sanIp() + " reaches the primary array "
                         + primaryInfo.name() + " itself; a target must be another array.");
             }
+            reachedIds.add(target.backendId());
             if (target.backendId().equals(options.activeBackendId())) {
                 active = targetArray;
                 activeInfo = targetInfo;
@@ -100,14 +102,12 @@ public final class ArrayBackendRegistry implements BackendRegistry {
             replication = (ReplicationArray) primary;
             ReplicationSetup.run(options, primaryInfo, replication, reachable);
         }
-        Map<String, ReplicationType> targetTypes = new java.util.HashMap<>();
-        reachable.forEach(t -> targetTypes.put(t.info().name(), t.device().type()));
         ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets,
-                replication, uniform, targetTypes);
+                replication, uniform, reachable, reachedIds);
         ArrayCinderBackend previous = backends.put(options.backendName(), backend);
-        LOG.info("{}: {} backend on array {} ({} replication targets, active {})", options.backendName(),
+        LOG.info("{}: {} backend on array {} ({} replication targets reached, active {})", options.backendName(),
                 previous == null ? "registered" : "re-registered", activeInfo.name(),
-                options.replicationTargets().size(), options.activeBackendId() == null ? "primary" : options.activeBackendId());
+                reachedIds.size(), options.activeBackendId() == null ? "primary" : options.activeBackendId());
         return new RegisteredBackend(activeInfo.name(), activeInfo.id(),
                 options.activeBackendId() == null ? "" : options.activeBackendId());
     }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,10 @@ public final class ArrayCinderBackend implements CinderBackend {
     private final ReplicationArray replication;
     /** Uniform sync targets: attach connects the host there too. */
     private final List<HostAttachments> uniformAttachments;
+    /** Reachable target array name -> its replication_device type. */
     private final Map<String, ReplicationType> targetTypes;
+    /** backend_id of each replication_device reached at registration, in cinder.conf order. */
+    private final List<String> reachedTargetIds;
 
     /**
      * @param array the active array (the primary, or the target Cinder says is active)
@@ -52,24 +56,29 @@ public final class ArrayCinderBackend implements CinderBackend {
      */
     public ArrayCinderBackend(BackendOptions options, FlashArray array, ArrayInfo arrayInfo,
             Supplier<String> uuidHex, Supplier<String> chapSecrets) {
-        this(options, array, arrayInfo, uuidHex, chapSecrets, null, List.of(), Map.of());
+        this(options, array, arrayInfo, uuidHex, chapSecrets, null, List.of(), List.of(), List.of());
     }
 
     /**
      * @param replication the primary's replication capability after setup, or null when the arrays
      *     do not replicate (or the backend is failed over)
      * @param uniformTargets arrays of uniform sync targets
-     * @param targetTypes reachable target array name -> its replication_device type
+     * @param replicatingTargets the reached targets that replicate with the primary
+     * @param reachedTargetIds backend_id of every replication_device reached at registration; an
+     *     unreachable one is skipped, as upstream does, and not reported in stats
      */
     public ArrayCinderBackend(BackendOptions options, FlashArray array, ArrayInfo arrayInfo,
             Supplier<String> uuidHex, Supplier<String> chapSecrets, ReplicationArray replication,
-            List<FlashArray> uniformTargets, Map<String, ReplicationType> targetTypes) {
+            List<FlashArray> uniformTargets, List<ReplicationSetup.Target> replicatingTargets,
+            List<String> reachedTargetIds) {
         this.options = options;
         this.array = array;
         this.arrayInfo = arrayInfo;
         this.attachments = new HostAttachments(options, array, uuidHex, chapSecrets);
         this.replication = replication;
-        this.targetTypes = Map.copyOf(targetTypes);
+        this.targetTypes = replicatingTargets.stream()
+                .collect(Collectors.toUnmodifiableMap(t -> t.info().name(), t -> t.device().type()));
+        this.reachedTargetIds = List.copyOf(reachedTargetIds);
         this.uniformAttachments = uniformTargets.stream()
                 .map(t -> new HostAttachments(options, t, uuidHex, chapSecrets)).toList();
     }
@@ -371,8 +380,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         return new BackendStats(options.volumeBackendName(), VENDOR, driverVersion(),
                 options.storageProtocolName(), total, free, provisioned, options.reservedPercentage(),
                 overSubscriptionRatio(space, provisioned, used), true, true, volumes, snapshots, hosts, 0,
-                options.replicationConfigured(), replicationTypes, options.replicationTargets().size(),
-                options.replicationTargets().stream().map(ReplicationTarget::backendId).toList(),
+                options.replicationConfigured(), replicationTypes, reachedTargetIds.size(), reachedTargetIds,
                 space.dataReduction(), extra);
     }
 

@@ -70,7 +70,17 @@ class BackendRegistryTest {
                 List.of(drDevice("dr-token"))));
         assertThat(registered.arrayName()).isEqualTo("pure-primary");
         assertThat(fixture.registry.backend("puredriver-1").backendName()).isEqualTo("puredriver-1");
+        // Stats name only the targets reached, as upstream's replication_targets does.
+        BackendStats stats = fixture.registry.backend("puredriver-1").volumeStats();
+        assertThat(stats.replicationEnabled()).isTrue();
+        assertThat(stats.replicationCount()).isZero();
+        assertThat(stats.replicationTargets()).isEmpty();
 
+        fixture.connector.setUnreachable("sim://pure-dr", false);
+        fixture.registry.register(config(StorageProtocol.ISCSI, baseOptions(), List.of(drDevice("dr-token"))));
+        assertThat(fixture.registry.backend("puredriver-1").volumeStats().replicationTargets()).containsExactly("dr");
+
+        fixture.connector.setUnreachable("sim://pure-dr", true);
         BackendConfig failedOver = new BackendConfig("puredriver-1", StorageProtocol.ISCSI, baseOptions(),
                 List.of(drDevice("dr-token")), "dr");
         EngineException error = failure(() -> fixture.registry.register(failedOver), ErrorCode.UNAVAILABLE);

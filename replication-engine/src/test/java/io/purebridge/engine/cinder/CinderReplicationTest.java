@@ -127,14 +127,15 @@ class CinderReplicationTest {
     }
 
     @Test
-    void stoppedTargetIsSkippedAtSetupAndStatsStillName() {
+    void stoppedTargetIsSkippedAtSetupAndLeftOutOfStatsUntilTheNextRegistration() {
         host.replication().stopArray("pure-c");
         CinderBackend backend = register();
         assertThat(a.findProtectionGroup("cinder-group").orElseThrow().targets()).extracting(PgTargetRecord::arrayName)
                 .containsExactly("pure-b");
-        assertThat(backend.volumeStats().replicationTargets()).containsExactly("metro", "dr");
+        assertThat(backend.volumeStats().replicationTargets()).containsExactly("metro");
+        assertThat(backend.volumeStats().replicationCount()).isEqualTo(1);
         host.replication().startArray("pure-c");
-        register();
+        assertThat(register().volumeStats().replicationTargets()).containsExactly("metro", "dr");
         assertThat(a.findProtectionGroup("cinder-group").orElseThrow().targets()).extracting(PgTargetRecord::arrayName)
                 .containsExactly("pure-b", "pure-c");
     }
