@@ -301,7 +301,8 @@ public final class RestSession {
             } catch (SSLHandshakeException e) {
                 throw new EngineException(ErrorCode.UNAVAILABLE, "TLS_HANDSHAKE_FAILED", "TLS handshake with array "
                         + sanIp + " failed while trying to " + what + ": " + e.getMessage()
-                        + "; set driver_ssl_cert_path to the array's CA bundle or driver_ssl_cert_verify=False.", e);
+                        + "; point the backend's driver_ssl_cert_path (ssl_cert_path on a replication_device line) at the"
+                        + " array's CA bundle, or turn verification off there.", e);
             } catch (IOException e) {
                 boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
                 if (last || !(notSent || idempotent)) {

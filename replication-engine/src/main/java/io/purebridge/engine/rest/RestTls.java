@@ -41,17 +41,19 @@ public final class RestTls {
         }
     }
 
+    private static final String OPTION = "driver_ssl_cert_path, or ssl_cert_path on a replication_device line";
+
     private static SSLContext trusting(Path bundle) throws GeneralSecurityException {
         Collection<? extends Certificate> certs;
         try (InputStream in = Files.newInputStream(bundle)) {
             certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException e) {
             throw EngineException.invalidArgument("SSL_CERT_PATH_UNREADABLE", "Cannot read the CA bundle "
-                    + bundle + " (driver_ssl_cert_path): " + e.getMessage() + "; fix the path or its permissions.");
+                    + bundle + " (" + OPTION + "): " + e.getMessage() + "; fix the path or its permissions.");
         }
         if (certs.isEmpty()) {
             throw EngineException.invalidArgument("SSL_CERT_PATH_EMPTY", "The CA bundle " + bundle
-                    + " (driver_ssl_cert_path) holds no certificate; point it at a PEM file with the array's CA.");
+                    + " (" + OPTION + ") holds no certificate; point it at a PEM file with the array's CA.");
         }
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
