@@ -5,6 +5,9 @@ Layers, outermost first:
             eventlet.tpool hand-off, gRPC, service, engine, simulated array (RocksDB, fsync)
   grpc      the same RPC sent straight from a stub: gRPC, service, engine, array
   bare      grpc.health.v1.Health/Check: the gRPC round trip over the unix socket alone
+  shim-rest the shim layer with san_ip on the array's REST 2.x front end instead of sim://: the
+            service then drives the same simulated array through RestFlashArray over HTTPS (the
+            path real arrays take), certificate verified
 
 Usage: python bench/shim_latency.py --jar driver-server/target/...-all.jar [--count 200]
 """
@@ -40,6 +43,7 @@ from purebridge.v1 import volume_driver_pb2_grpc as pb_grpc  # noqa: E402
 from tests.functional.conftest import Service  # noqa: E402
 
 SECTION = "puredriver-bench"
+REST_SECTION = "puredriver-bench-rest"
 CONNECTOR = {"host": "bench-host", "initiator": "iqn.1993-08.org.debian:01:bench",
              "ip": "127.0.0.1", "multipath": False, "platform": "x86_64",
              "os_type": "linux"}
@@ -57,18 +61,28 @@ def timed(fn):
     return (time.perf_counter() - start) * 1000.0
 
 
-def make_driver(svc):
+def make_driver(svc, section=SECTION, **array_options):
     conf = configuration.Configuration(
-        options.PURE_OPTS + options.PUREBRIDGE_OPTS, SECTION)
+        options.PURE_OPTS + options.PUREBRIDGE_OPTS, section)
     # The driver registers its options in the section; only then can they be set.
-    drv = driver.PureISCSIDriver(configuration=conf, host="bench@" + SECTION)
-    for key, value in {"purebridge_endpoint": svc.endpoint,
-                       "purebridge_timeout": 30.0,
-                       "san_ip": "sim://pure-primary",
-                       "pure_api_token": svc.tokens["pure-primary"]}.items():
-        cfg.CONF.set_override(key, value, group=SECTION)
+    drv = driver.PureISCSIDriver(configuration=conf, host="bench@" + section)
+    values = {"purebridge_endpoint": svc.endpoint,
+              "purebridge_timeout": 30.0,
+              "san_ip": "sim://pure-primary",
+              "pure_api_token": svc.tokens["pure-primary"]}
+    values.update(array_options)
+    for key, value in values.items():
+        cfg.CONF.set_override(key, value, group=section)
     drv.do_setup(None)
     return drv
+
+
+def make_rest_driver(svc):
+    """The same array, reached as a real one is: san_ip on its HTTPS front end."""
+    endpoint = svc.rest["pure-primary"]
+    return make_driver(svc, REST_SECTION, san_ip=endpoint.san_ip,
+                       driver_ssl_cert_verify=True,
+                       driver_ssl_cert_path=endpoint.ca_bundle)
 
 
 def shim_layer(drv, count):
@@ -118,10 +132,13 @@ def main():
     svc = Service(os.path.abspath(args.jar), workdir).start()
     try:
         drv = make_driver(svc)
-        # Warm the JIT and the channel before measuring.
+        rest_drv = make_rest_driver(svc)
+        # Warm the JIT, the channel and the HTTPS connections before measuring.
         shim_layer(drv, 20)
+        shim_layer(rest_drv, 20)
         grpc_layer(svc, 20)
         shim = shim_layer(drv, args.count)
+        shim_rest = shim_layer(rest_drv, args.count)
         raw = grpc_layer(svc, args.count)
     finally:
         svc.stop()
@@ -129,7 +146,8 @@ def main():
 
     print("Per-operation latency, %d operations each (ms)" % args.count)
     print("%-28s %9s %9s" % ("layer / operation", "p50", "p99"))
-    for layer, results in (("shim", shim), ("grpc", raw)):
+    for layer, results in (("shim", shim), ("shim-rest", shim_rest),
+                           ("grpc", raw)):
         for op, samples in results.items():
             print("%-28s %9.2f %9.2f" % ("%s %s" % (layer, op),
                                          percentile(samples, 0.5),
@@ -141,6 +159,9 @@ def main():
         percentile(shim["delete"], 0.5) / percentile(raw["delete"], 0.5)))
     print("ratio grpc create/bare round trip p50: %.2f" % (
         percentile(raw["create"], 0.5) / bare))
+    for op in ("create", "attach", "delete"):
+        print("ratio shim-rest/shim %s p50: %.2f" % (
+            op, percentile(shim_rest[op], 0.5) / percentile(shim[op], 0.5)))
 
 
 if __name__ == "__main__":

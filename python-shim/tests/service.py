@@ -10,6 +10,10 @@ import threading
 import time
 import uuid
 
+# py-pure-client is in requirements-dev.txt (make venv): a missing SDK fails loudly
+# instead of skipping the REST suites.
+from pypureclient import flasharray
+from pypureclient.configuration import Configuration
 import pytest
 
 JAVA = shutil.which("java")
@@ -30,6 +34,20 @@ class RestEndpoint(object):
     @property
     def port(self):
         return int(self.san_ip.rsplit(":", 1)[1])
+
+    def vendor_client(self, api_token, user_agent):
+        """py-pure-client logged in here, the certificate checked against the CA bundle.
+
+        py-pure-client 1.96.0 ignores Client(ssl_cert=...): it stores the path as
+        `ssl_cert` while its transport reads `ssl_ca_cert`, so the bundle goes in
+        through a Configuration instead. Log out with
+        client._token_man.close_session() while the service still runs (else the
+        SDK tries at exit).
+        """
+        return flasharray.Client(
+            target=self.san_ip, api_token=api_token, verify_ssl=True,
+            configuration=Configuration(ssl_ca_cert=self.ca_bundle),
+            user_agent=user_agent)
 
 
 class Service(object):

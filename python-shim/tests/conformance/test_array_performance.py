@@ -11,8 +11,6 @@ import time
 import grpc
 import pytest
 
-from pypureclient import flasharray
-
 from purebridge import client as pb_client
 from purebridge.v1 import array_admin_pb2 as admin_pb
 from purebridge.v1 import array_admin_pb2_grpc as admin_grpc

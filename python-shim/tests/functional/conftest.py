@@ -7,6 +7,7 @@ import pytest
 
 from purebridge import client as pb_client
 from tests import conftest as shared
+from tests.functional.admin import Admin
 from tests.service import jar_or_skip
 from tests.service import Service
 
@@ -35,6 +36,14 @@ def service():
     yield svc
     svc.stop()
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def admin(service):
+    """Checksums and replication controls on the module's service."""
+    api = Admin(service)
+    yield api
+    api.close()
 
 
 @pytest.fixture
