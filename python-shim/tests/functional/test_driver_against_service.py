@@ -11,20 +11,12 @@ from cinder import exception
 
 from purebridge import driver
 from tests import cinder_objects as objs
+from tests.functional import attach_cases
 
 pytestmark = pytest.mark.functional
 
 SHIM_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-
-ISCSI_CONNECTOR = {"host": "compute-1", "ip": "10.0.0.9", "multipath": True,
-                   "initiator": "iqn.1993-08.org.debian:01:func1"}
-FC_CONNECTOR = {"host": "compute-1", "ip": "10.0.0.9",
-                "wwpns": ["10000090fa0d6754", "10000090fa0d6755"],
-                "wwnns": ["20000090fa0d6754", "20000090fa0d6755"]}
-NVME_CONNECTOR = {"host": "compute-1", "ip": "10.0.0.9",
-                  "nqn": "nqn.2014-08.org.nvmexpress:uuid:func-1",
-                  "system uuid": "4c4c4544-0031-3410-8051-b4c04f4a4c32"}
 
 
 def test_volume_and_snapshot_lifecycle(make_driver, service):
@@ -69,16 +61,8 @@ def test_volume_and_snapshot_lifecycle(make_driver, service):
     drv.delete_volume(vol)  # missing: success
 
 
-@pytest.mark.parametrize("driver_cls, connector, kind, keys", [
-    (driver.PureISCSIDriver, ISCSI_CONNECTOR, "iscsi",
-     {"target_iqns", "target_portals", "target_luns", "target_discovered",
-      "discard", "wwn"}),
-    (driver.PureFCDriver, FC_CONNECTOR, "fibre_channel",
-     {"target_wwn", "target_wwns", "target_lun", "target_luns",
-      "initiator_target_map", "target_discovered", "discard", "wwn"}),
-    (driver.PureNVMEDriver, NVME_CONNECTOR, "nvmeof",
-     {"target_nqn", "portals", "volume_nguid", "discard"}),
-])
+@pytest.mark.parametrize("driver_cls, connector, kind, keys",
+                         attach_cases.ATTACH_CASES)
 def test_attach_and_detach(make_driver, service, driver_cls, connector, kind,
                            keys):
     drv = make_driver(driver_cls, service)

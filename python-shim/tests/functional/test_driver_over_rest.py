@@ -23,17 +23,13 @@ from cinder import exception
 
 from purebridge import driver
 from tests import cinder_objects as objs
+from tests.functional import attach_cases
 from tests.functional import replication
 
 pytestmark = [pytest.mark.functional, pytest.mark.timeout(240)]
 
 MIB = 1 << 20
 PRIMARY = "pure-primary"
-
-
-def _tls(endpoint):
-    return {"driver_ssl_cert_verify": True,
-            "driver_ssl_cert_path": endpoint.ca_bundle}
 
 
 def _device(svc, name, kind):
@@ -56,8 +52,9 @@ def array_api(service):
 def rest_driver(make_driver, service):
     """Builds a driver whose primary (and targets, if given) are reached over REST."""
     def build(driver_cls=driver.PureISCSIDriver, **overrides):
-        values = dict(san_ip=service.rest[PRIMARY].san_ip,
-                      **_tls(service.rest[PRIMARY]))
+        endpoint = service.rest[PRIMARY]
+        values = dict(san_ip=endpoint.san_ip, driver_ssl_cert_verify=True,
+                      driver_ssl_cert_path=endpoint.ca_bundle)
         values.update(overrides)
         return make_driver(driver_cls, service, **values)
     return build
@@ -140,21 +137,8 @@ def test_lifecycle_keeps_every_byte(rest_driver, admin):
     drv.delete_volume(vol)  # missing: success
 
 
-@pytest.mark.parametrize("driver_cls, connector, kind, keys", [
-    (driver.PureISCSIDriver,
-     {"host": "compute-r1", "ip": "10.0.0.21", "multipath": True,
-      "initiator": "iqn.1993-08.org.debian:01:rest1"}, "iscsi",
-     {"target_iqns", "target_portals", "target_luns", "discard", "wwn"}),
-    (driver.PureFCDriver,
-     {"host": "compute-r2", "ip": "10.0.0.22",
-      "wwpns": ["10000090fa0d7754"], "wwnns": ["20000090fa0d7754"]},
-     "fibre_channel",
-     {"target_wwns", "target_luns", "initiator_target_map", "discard"}),
-    (driver.PureNVMEDriver,
-     {"host": "compute-r3", "ip": "10.0.0.23",
-      "nqn": "nqn.2014-08.org.nvmexpress:uuid:rest-3"}, "nvmeof",
-     {"target_nqn", "portals", "volume_nguid", "discard"}),
-])
+@pytest.mark.parametrize("driver_cls, connector, kind, keys",
+                         attach_cases.ATTACH_CASES)
 def test_attach_connects_the_host_on_the_array(rest_driver, array_api,
                                                driver_cls, connector, kind,
                                                keys):
@@ -170,10 +154,9 @@ def test_attach_connects_the_host_on_the_array(rest_driver, array_api,
     assert len(connected) == 1
     host = connected[0].host.name
     assert host.startswith(connector["host"] + "-") and host.endswith("-cinder")
-    if kind == "iscsi":
+    if kind in ("iscsi", "fibre_channel"):
         assert info["data"]["target_luns"][0] == connected[0].lun
-    elif kind == "fibre_channel":
-        assert info["data"]["target_luns"][0] == connected[0].lun
+    if kind == "fibre_channel":
         assert set(info["data"]["initiator_target_map"]) == \
             set(connector["wwpns"])
 
