@@ -18,4 +18,23 @@ public interface BackendRegistry {
      *     {@code BACKEND_NOT_REGISTERED} when the backend is unknown (e.g. after a restart)
      */
     CinderBackend backend(String backendName);
+
+    /**
+     * Cinder's failover or failback ({@code secondary_id == "default"}) of a registered backend's
+     * volumes; the backend keeps serving from where it was until {@link #failoverCompleted}.
+     *
+     * @throws io.purebridge.engine.error.EngineException FAILED_PRECONDITION with reason
+     *     INVALID_REPLICATION_TARGET (unknown backend_id, failback while not failed over) or
+     *     UNABLE_TO_FAIL_OVER (nothing replicated, an array down, a pod not online); nothing changed
+     */
+    default FailoverResult failover(String backendName, FailoverRequest request) {
+        throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
+                "FAILOVER_NOT_SUPPORTED", "Backend " + backendName + " cannot fail over in this service.");
+    }
+
+    /** Switches the backend to the array of {@code activeBackendId} ("" or "default": the primary). */
+    default RegisteredBackend failoverCompleted(String backendName, String activeBackendId) {
+        throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
+                "FAILOVER_NOT_SUPPORTED", "Backend " + backendName + " cannot fail over in this service.");
+    }
 }
