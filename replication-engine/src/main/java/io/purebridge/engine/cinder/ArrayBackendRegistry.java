@@ -35,7 +35,6 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     private final Map<String, ArrayCinderBackend> backends = new ConcurrentHashMap<>();
     /** The primary array's name per backend, as last reached (a failover may find it down). */
     private final Map<String, String> primaryNames = new ConcurrentHashMap<>();
-    private final Map<String, BackendConfig> configs = new ConcurrentHashMap<>();
 
     public ArrayBackendRegistry(ArrayConnector connector) {
         this(connector, () -> UUID.randomUUID().toString().replace("-", ""), randomSecrets(new SecureRandom()));
@@ -129,7 +128,6 @@ public final class ArrayBackendRegistry implements BackendRegistry {
         }
         ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets,
                 replication, uniform, reachable, reachedIds, placement);
-        configs.put(options.backendName(), config);
         ArrayCinderBackend previous = backends.put(options.backendName(), backend);
         LOG.info("{}: {} backend on array {} ({} replication targets reached, active {})", options.backendName(),
                 previous == null ? "registered" : "re-registered", activeInfo.name(),
@@ -160,24 +158,13 @@ public final class ArrayBackendRegistry implements BackendRegistry {
 
     /**
      * Cinder's failover (storage side) for a registered backend; the switch to the new array is the
-     * registration with the new active_backend_id that follows ({@code failover_completed}).
+     * registration with the new active_backend_id that follows ({@code failover_completed}, or a
+     * cinder-volume restarted with it: one path for both).
      */
     @Override
     public FailoverResult failover(String backendName, FailoverRequest request) {
         ArrayCinderBackend backend = (ArrayCinderBackend) backend(backendName);
         return new BackendFailover(backend.options(), connector, primaryNames.get(backendName)).failover(request);
-    }
-
-    /**
-     * Switches a registered backend to {@code activeBackendId} ("", "default" or null: the primary),
-     * as a registration of its section with that id would; a no-op when it is already there.
-     */
-    @Override
-    public RegisteredBackend failoverCompleted(String backendName, String activeBackendId) {
-        backend(backendName);
-        BackendConfig config = configs.get(backendName);
-        return register(new BackendConfig(config.backendName(), config.protocol(), config.options(),
-                config.replicationDevices(), activeBackendId == null ? "" : activeBackendId));
     }
 
     @Override

@@ -477,6 +477,6 @@ final class BackendFailover {
     }
 
     private static EngineException unable(String message) {
-        return EngineException.failedPrecondition("UNABLE_TO_FAIL_OVER", message);
+        return EngineException.failedPrecondition("FAILOVER_REFUSED", message);
     }
 }

@@ -21,19 +21,13 @@ public interface BackendRegistry {
 
     /**
      * Cinder's failover or failback ({@code secondary_id == "default"}) of a registered backend's
-     * volumes; the backend keeps serving from where it was until {@link #failoverCompleted}.
+     * volumes; the backend keeps serving from where it was until it is registered with the new active_backend_id.
      *
      * @throws io.purebridge.engine.error.EngineException FAILED_PRECONDITION with reason
      *     INVALID_REPLICATION_TARGET (unknown backend_id, failback while not failed over) or
-     *     UNABLE_TO_FAIL_OVER (nothing replicated, an array down, a pod not online); nothing changed
+     *     FAILOVER_REFUSED (nothing replicated, an array down, a pod not online); nothing changed
      */
     default FailoverResult failover(String backendName, FailoverRequest request) {
-        throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
-                "FAILOVER_NOT_SUPPORTED", "Backend " + backendName + " cannot fail over in this service.");
-    }
-
-    /** Switches the backend to the array of {@code activeBackendId} ("" or "default": the primary). */
-    default RegisteredBackend failoverCompleted(String backendName, String activeBackendId) {
         throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
                 "FAILOVER_NOT_SUPPORTED", "Backend " + backendName + " cannot fail over in this service.");
     }

@@ -165,7 +165,7 @@ class FailoverTest {
 
         // Failback needs the primary: refused while it is down, nothing changes.
         EngineException down = failure(() -> registry.failover("puredriver-1", request(onDr, "default")));
-        assertThat(down.reason()).isEqualTo("UNABLE_TO_FAIL_OVER");
+        assertThat(down.reason()).isEqualTo("FAILOVER_REFUSED");
         assertThat(down.getMessage()).contains("default").contains("unreachable");
         host.replication().startArray("pure-a");
         // Back, but its pod copy is stale until the heartbeat resyncs it: failback waits for that.
@@ -295,18 +295,18 @@ class FailoverTest {
         assertThat(notFailedOver.getMessage()).contains("not failed over");
 
         EngineException nothing = failure(() -> registry.failover("puredriver-1", request(List.of(), "dr")));
-        assertThat(nothing.reason()).isEqualTo("UNABLE_TO_FAIL_OVER");
+        assertThat(nothing.reason()).isEqualTo("FAILOVER_REFUSED");
         assertThat(nothing.getMessage()).contains("'dr'").contains("no replicated volume");
 
         host.replication().stopArray("pure-c");
         EngineException down = failure(() -> registry.failover("puredriver-1", request(List.of(async), "dr")));
-        assertThat(down.reason()).isEqualTo("UNABLE_TO_FAIL_OVER");
+        assertThat(down.reason()).isEqualTo("FAILOVER_REFUSED");
         assertThat(down.getMessage()).contains("'dr'").contains("sim://pure-c");
         host.replication().startArray("pure-c");
 
         assertThat(c.listVolumes()).hasSize(volumesOnC);
         assertThat(registry.backend("puredriver-1").volumeStats().extra()).containsEntry("replication_status", "enabled");
-        EngineException badActive = CinderFixture.failure(() -> registry.failoverCompleted("puredriver-1", "nowhere"),
+        EngineException badActive = CinderFixture.failure(() -> register("nowhere"),
                 ErrorCode.INVALID_ARGUMENT);
         assertThat(badActive.getMessage()).contains("'nowhere'");
         assertThat(registry.backend("puredriver-1").volumeStats().extra()).containsEntry("active_backend_id", "");
