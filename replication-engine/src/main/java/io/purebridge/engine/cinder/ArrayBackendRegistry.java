@@ -168,6 +168,17 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     }
 
     @Override
+    public DrTest drTest(String backendName) {
+        ArrayCinderBackend backend = (ArrayCinderBackend) backend(backendName);
+        String primaryName = primaryNames.get(backendName);
+        if (primaryName == null) {
+            throw EngineException.failedPrecondition("PRIMARY_UNKNOWN", "Backend " + backendName + " has not reached"
+                    + " its primary array since it registered; a DR test needs the primary's name.");
+        }
+        return new DrTest(backend.options(), connector, primaryName);
+    }
+
+    @Override
     public CinderBackend backend(String backendName) {
         CinderBackend backend = backends.get(backendName);
         if (backend == null) {

@@ -31,4 +31,10 @@ public interface BackendRegistry {
         throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
                 "FAILOVER_NOT_SUPPORTED", "Backend " + backendName + " cannot fail over in this service.");
     }
+
+    /** DR drills (test copies on a replication target) for a registered backend. */
+    default DrTest drTest(String backendName) {
+        throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
+                "DR_TEST_NOT_SUPPORTED", "Backend " + backendName + " cannot run DR tests in this service.");
+    }
 }

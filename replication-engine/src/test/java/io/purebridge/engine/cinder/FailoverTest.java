@@ -334,6 +334,44 @@ class FailoverTest {
     }
 
     @Test
+    void drTestCopiesEveryReplicatedVolumeUnderTestNamesAndLeavesProductionAlone() {
+        CinderBackend primary = register("");
+        CinderVolume async = create(primary, ASYNC);
+        CinderVolume tri = create(primary, TRISYNC);
+        replicate();
+        String asyncData = checksum(primary, async);
+        String triData = checksum(primary, tri);
+        write(primary, async);
+        int groupSnapshotsOnC = c.listProtectionGroupSnapshots("pure-a:cinder-group").size();
+
+        DrTest drill = registry.drTest("puredriver-1");
+        EngineException badToken = CinderFixture.failure(() -> drill.start("dr", "tok-a-0123456789"),
+                ErrorCode.UNAUTHENTICATED);
+        assertThat(badToken.getMessage()).contains("'dr'").doesNotContain("tok-");
+        List<DrTestCopy> copies = drill.start("dr", "tok-c-0123456789");
+        assertThat(copies).extracting(DrTestCopy::name).containsExactlyInAnyOrder(
+                "drtest-" + async.providerId(), "drtest-" + tri.name() + "-cinder");
+        assertThat(copies).extracting(DrTestCopy::sourceVolume).containsExactlyInAnyOrder(async.providerId(),
+                tri.providerId());
+        assertThat(copies).allSatisfy(copy -> {
+            assertThat(copy.dataAsOfEpochMillis()).isPositive();
+            assertThat(copy.rpoMillis()).isGreaterThanOrEqualTo(0);
+        });
+        assertThat(c.checksum("drtest-" + async.providerId(), 0, SPAN)).isEqualTo(asyncData);
+        assertThat(c.checksum("drtest-" + tri.name() + "-cinder", 0, SPAN)).isEqualTo(triData);
+        // Production replication goes on undisturbed while the drill runs.
+        replicate();
+        assertThat(c.listProtectionGroupSnapshots("pure-a:cinder-group")).hasSize(groupSnapshotsOnC + 1);
+        assertThat(drill.status("dr", "tok-c-0123456789")).hasSize(2);
+        assertThat(c.checksum("drtest-" + async.providerId(), 0, SPAN)).isEqualTo(asyncData);
+
+        assertThat(drill.stop("dr", "tok-c-0123456789")).hasSize(2);
+        assertThat(drill.status("dr", "tok-c-0123456789")).isEmpty();
+        assertThat(c.listVolumes()).extracting(v -> v.name()).noneMatch(n -> n.startsWith("drtest-"));
+        assertThat(a.findVolume(async.providerId())).isPresent();
+    }
+
+    @Test
     void thousandAsyncVolumesFailOverInBulk() {
         CinderBackend primary = register("");
         List<CinderVolume> volumes = new ArrayList<>();
