@@ -292,3 +292,62 @@ def test_bad_requests_raise_invalid_replication_target_and_change_nothing(
     assert drv._active_backend_id is None
     written = Writer().write(drv, vol)
     assert controls.checksum(PRIMARY, vol.provider_id, written[0]) == written[1]
+
+
+def _admin_cli(svc, *args):
+    import os
+    import subprocess
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+    env = dict(os.environ, PUREBRIDGE_JAR=os.path.abspath(svc.jar))
+    return subprocess.run(
+        [os.path.join(root, "bin", "purebridge-admin")] + list(args) +
+        ["--endpoint", svc.endpoint, "--tokens-file", svc.config],
+        capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_dr_drill_from_the_cli_leaves_production_alone(svc, controls, build):
+    drv = build(svc)
+    writer = Writer()
+    asyn = make(drv, "async")
+    tri = make(drv, "trisync")
+    data = {v.id: writer.write(drv, v) for v in (asyn, tri)}
+    controls.replicate_now(PRIMARY, replication.ASYNC_GROUP)
+    controls.replicate_now(PRIMARY, replication.TRISYNC_GROUP)
+    section = drv._backend_name()
+
+    started = _admin_cli(svc, "dr-test", "start", "--backend", section,
+                         "--target", DR)
+    assert started.returncode == 0, started.stderr
+    assert "2 test copies" in started.stdout
+    copy_names = {asyn.id: "drtest-" + asyn.provider_id,
+                  tri.id: "drtest-" + tri.provider_id.split("::", 1)[1]}
+    for vol in (asyn, tri):
+        assert copy_names[vol.id] in started.stdout
+        length, digest = data[vol.id]
+        assert controls.checksum(DR, copy_names[vol.id], length) == digest
+    # Production goes on: a new write replicates as before; the copies keep the drill's data.
+    newer = writer.write(drv, asyn)
+    snap = replication.dr_snapshot(controls, replication.ASYNC_GROUP,
+                                   asyn.provider_id)
+    assert controls.checksum(DR, snap, newer[0]) == newer[1]
+    assert controls.checksum(DR, copy_names[asyn.id],
+                             data[asyn.id][0]) == data[asyn.id][1]
+
+    status = _admin_cli(svc, "dr-test", "status", "--backend", section,
+                        "--target", DR)
+    assert status.returncode == 0, status.stderr
+    assert "worst RPO" in status.stdout
+
+    wrong = _admin_cli(svc, "dr-test", "start", "--backend", section,
+                       "--target", DR, "--target-array", PRIMARY)
+    assert wrong.returncode == 1
+    assert "UNAUTHENTICATED" in wrong.stderr
+    assert svc.tokens[PRIMARY] not in wrong.stderr
+
+    stopped = _admin_cli(svc, "dr-test", "stop", "--backend", section,
+                         "--target", DR)
+    assert stopped.returncode == 0, stopped.stderr
+    assert "2 test copies removed" in stopped.stdout
+    with pytest.raises(Exception):
+        controls.checksum(DR, copy_names[asyn.id], 4096)
+    assert stats(drv)["replication_status"] == "enabled"
