@@ -164,11 +164,10 @@ final class BackendFailover {
         if (!restoredNames.isEmpty()) {
             protectBack(t, primary.orElse(null), primaryName, restoredNames);
         }
+        long failed = updates.values().stream().filter(FailoverVolumeUpdate::failed).count();
         LOG.info("{}: failed over to '{}' ({}): {} volumes restored from replicated snapshots in {} ms, {} pod"
                 + " volumes switched, {} in error", backend(), target.backendId(), t.info().name(), restoredNames.size(),
-                (System.nanoTime() - started) / 1_000_000, updates.size() - copies.size()
-                        - updates.values().stream().filter(FailoverVolumeUpdate::failed).count() + failures.size(),
-                updates.values().stream().filter(FailoverVolumeUpdate::failed).count());
+                (System.nanoTime() - started) / 1_000_000, updates.size() - failed - restoredNames.size(), failed);
         return new FailoverResult(target.backendId(), List.copyOf(updates.values()),
                 groupUpdates(request, List.copyOf(updates.values()), FailoverVolumeUpdate.FAILED_OVER));
     }
@@ -179,7 +178,7 @@ final class BackendFailover {
             FailbackGroup.ensure(options, serving.replication(), serving.info().name(),
                     primary == null ? null : primary.replication(), primary == null ? null : primaryName);
             FailbackGroup.addMembers(options, serving.replication(), volumes);
-        } catch (EngineException e) {
+        } catch (RuntimeException e) {
             LOG.warn("{}: the failed-over volumes on {} are not protected back to the primary yet ({}); failback"
                     + " sets this up again", backend(), serving.info().name(), e.getMessage());
         }
@@ -350,9 +349,7 @@ final class BackendFailover {
         joins.forEach((forward, members) -> {
             List<String> current = a.replication().findProtectionGroup(forward).map(g -> g.members()).orElse(List.of());
             List<String> missing = members.stream().filter(m -> !current.contains(m)).toList();
-            if (!missing.isEmpty()) {
-                a.replication().addProtectionGroupMembers(forward, missing);
-            }
+            FailbackGroup.addInBatches(a.replication(), forward, missing);
         });
         try {
             t.replication().destroyProtectionGroup(group);

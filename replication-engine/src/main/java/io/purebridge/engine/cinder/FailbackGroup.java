@@ -66,8 +66,17 @@ final class FailbackGroup {
                 missing.add(v);
             }
         }
-        if (!missing.isEmpty()) {
-            serving.addProtectionGroupMembers(group, missing);
+        addInBatches(serving, group, missing);
+    }
+
+    /** Members per request: a REST array takes them as a query parameter, whose length is bounded. */
+    static final int MEMBERS_PER_CALL = 100;
+
+    /** Adds members {@link #MEMBERS_PER_CALL} at a time. */
+    static void addInBatches(ReplicationArray array, String group, List<String> members) {
+        for (int from = 0; from < members.size(); from += MEMBERS_PER_CALL) {
+            array.addProtectionGroupMembers(group, members.subList(from, Math.min(members.size(),
+                    from + MEMBERS_PER_CALL)));
         }
     }
 }
