@@ -231,8 +231,20 @@ def test_sync_failover_with_the_link_cut_and_twice(svc, controls, build):
     # Twice: the same answer, nothing moved, data as it was.
     assert manager_failover(drv, volumes, SYNC) == SYNC
     assert [v.replication_status for v in volumes] == ["failed-over"] * 3
-    written = writer.write(drv, sync)
-    assert controls.checksum(SYNC, sync.provider_id, written[0]) == written[1]
+    written = {sync.id: writer.write(drv, sync),
+               asyn.id: writer.write(drv, asyn)}
+    assert controls.checksum(SYNC, sync.provider_id,
+                             written[sync.id][0]) == written[sync.id][1]
+
+    # Failback: the pod resyncs the primary, the async volume is shipped back.
+    controls.start_array(PRIMARY)
+    controls.await_pod_online(PRIMARY)
+    assert manager_failover(drv, volumes, "default") == "default"
+    assert [v.replication_status for v in volumes] == ["enabled"] * 3
+    for vol in (sync, asyn):
+        assert vol.metadata["array_name"] == PRIMARY
+        length, digest = written[vol.id]
+        assert controls.checksum(PRIMARY, vol.provider_id, length) == digest
 
 
 def test_restart_with_active_backend_id_and_active_active(svc, controls, build):
