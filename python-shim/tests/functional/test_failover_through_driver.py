@@ -62,7 +62,7 @@ def controls(svc):
 @pytest.fixture
 def build(section):
     """Builds a driver on the section; active_backend_id as cinder-volume passes it on start."""
-    def make(service, active_backend_id=None, host_suffix=""):
+    def make(service, active_backend_id=None, host_suffix="", rest=False):
         def client_factory(endpoint, timeout):
             return pb_client.PureBridgeClient(endpoint, timeout, backoff=0.2,
                                               attempts=3)
@@ -71,16 +71,26 @@ def build(section):
             host="cinder-func%s@%s" % (host_suffix, section),
             active_backend_id=active_backend_id,
             client_factory=client_factory)
+        def device(name, kind):
+            line = {"backend_id": name, "san_ip": "sim://" + name,
+                    "api_token": service.tokens[name], "type": kind}
+            if rest:
+                line.update(san_ip=service.rest[name].san_ip,
+                            ssl_cert_verify="true",
+                            ssl_cert_path=service.rest[name].ca_bundle)
+            return line
+        array = {"san_ip": "sim://" + PRIMARY}
+        if rest:
+            array = {"san_ip": service.rest[PRIMARY].san_ip,
+                     "driver_ssl_cert_verify": True,
+                     "driver_ssl_cert_path": service.rest[PRIMARY].ca_bundle}
         shared.override(
             section, purebridge_endpoint=service.endpoint,
-            purebridge_timeout=60.0, san_ip="sim://" + PRIMARY,
+            purebridge_timeout=60.0,
             pure_api_token=service.tokens[PRIMARY],
             pure_trisync_enabled=True,
-            replication_device=[
-                {"backend_id": SYNC, "san_ip": "sim://" + SYNC,
-                 "api_token": service.tokens[SYNC], "type": "sync"},
-                {"backend_id": DR, "san_ip": "sim://" + DR,
-                 "api_token": service.tokens[DR], "type": "async"}])
+            replication_device=[device(SYNC, "sync"), device(DR, "async")],
+            **array)
         drv.do_setup(None)
         return drv
     return make
@@ -363,3 +373,36 @@ def test_dr_drill_from_the_cli_leaves_production_alone(svc, controls, build):
     with pytest.raises(Exception):
         controls.checksum(DR, copy_names[asyn.id], 4096)
     assert stats(drv)["replication_status"] == "enabled"
+
+
+def test_failover_and_failback_over_rest_keep_every_byte(svc, controls, build):
+    """The path a real FlashArray takes: every array reached over HTTPS by the service."""
+    drv = build(svc, rest=True)
+    vols = {m: make(drv, m) for m in ("async", "trisync")}
+    data = {}
+    for seed, (mode, vol) in enumerate(sorted(vols.items())):
+        payload = random.Random(seed).randbytes(256 * 1024)
+        controls.write(PRIMARY, vol.provider_id, 0, payload)
+        data[mode] = (len(payload), hashlib.sha256(payload).hexdigest())
+
+    # Planned: the primary answers, so the driver ships its newest data first.
+    assert manager_failover(drv, list(vols.values()), DR) == DR
+    for mode, vol in vols.items():
+        assert vol.replication_status == "failed-over"
+        assert controls.checksum(DR, vol.provider_id, data[mode][0]) == \
+            data[mode][1]
+        payload = random.Random(10 + len(mode)).randbytes(128 * 1024)
+        controls.write(DR, vol.provider_id, 4096, payload)
+        data[mode] = (4096 + len(payload), None)
+        data[mode] = (data[mode][0], controls.checksum(
+            DR, vol.provider_id, data[mode][0]))
+    assert stats(drv)["replication_status"] == "failed-over"
+
+    assert manager_failover(drv, list(vols.values()), "default") == "default"
+    for mode, vol in vols.items():
+        assert vol.replication_status == "enabled"
+        assert controls.checksum(PRIMARY, vol.provider_id,
+                                 data[mode][0]) == data[mode][1]
+    assert vols["trisync"].provider_id.startswith(replication.POD + "::")
+    assert controls.checksum(SYNC, vols["trisync"].provider_id,
+                             data["trisync"][0]) == data["trisync"][1]
