@@ -85,6 +85,56 @@ def volume_model_update(volume, update):
     return model or None
 
 
+def active_backend_id(backend_id):
+    """Cinder's active_backend_id as the driver keeps it: None for the primary."""
+    if backend_id in (None, "", "default"):
+        return None
+    return backend_id
+
+
+def failover_groups(groups, volumes):
+    """The replicated groups Cinder hands to failover, each with its volumes' ids."""
+    result = []
+    for group in groups or []:
+        members = [v.id for v in volumes
+                   if v.obj_attr_is_set("group_id") and v.group_id == group.id]
+        result.append(pb.FailoverGroup(id=group.id, volume_ids=members))
+    return result
+
+
+def failover_volume_updates(volumes, updates):
+    """Failover's answer as the manager's [{'volume_id': id, 'updates': {...}}]."""
+    by_id = {volume.id: volume for volume in volumes}
+    result = []
+    for update in updates:
+        model = {}
+        if update.status:
+            model["status"] = update.status
+        if update.replication_status:
+            model["replication_status"] = update.replication_status
+        if update.provider_id:
+            model["provider_id"] = update.provider_id
+        if update.metadata:
+            volume = by_id.get(update.volume_id)
+            current = _current_metadata(volume) if volume is not None else {}
+            model["metadata"] = {**current, **update.metadata}
+        result.append({"volume_id": update.volume_id, "updates": model})
+    return result
+
+
+def failover_group_updates(updates):
+    """Failover's group answers as the manager's [{'group_id': id, 'updates': {...}}]."""
+    result = []
+    for update in updates:
+        model = {}
+        if update.status:
+            model["status"] = update.status
+        if update.replication_status:
+            model["replication_status"] = update.replication_status
+        result.append({"group_id": update.group_id, "updates": model})
+    return result
+
+
 def snapshot_model_update(snapshot, update):
     model = {}
     if update.provider_id:

@@ -9,6 +9,8 @@ Version history:
     0.1.0 - Volumes, snapshots, clones, revert, attach (iSCSI, FC, NVMe), manage, stats,
             image copies through the service for simulated arrays, retype between
             replication modes (none, async, sync, trisync).
+    0.2.0 - Replication failover and failback: failover_host, and failover +
+            failover_completed for active-active clusters.
 """
 
 from oslo_log import log as logging
@@ -35,7 +37,7 @@ _SHIM_ONLY_OPTIONS = frozenset(o.name for o in options.PUREBRIDGE_OPTS)
 class PureBaseVolumeDriver(driver.VolumeDriver):
     """Everything but the protocol: forwards each call to the purebridge service."""
 
-    VERSION = "0.1.0"
+    VERSION = "0.2.0"
     CI_WIKI_NAME = "purebridge_CI"
     # The service is stateless toward arrays, so several cinder-volume hosts may share a backend.
     SUPPORTS_ACTIVE_ACTIVE = True
@@ -211,6 +213,60 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
             new_volume_type_extra_specs=convert.type_extra_specs(new_type)),
             volume=volume)
         return True, convert.volume_model_update(volume, response.model_update)
+
+    # -- replication failover -----------------------------------------------------------------
+
+    def failover_host(self, context, volumes, secondary_id=None, groups=None):
+        """Fails the whole backend over to secondary_id ("default": back to the primary).
+
+        The service brings the volumes up on the target (or ships them back), then this driver
+        switches to it, as failover followed by failover_completed on an active-active cluster.
+        """
+        active, volume_updates, group_updates = self.failover(
+            context, volumes, secondary_id=secondary_id, groups=groups)
+        self.failover_completed(context, active)
+        return active, volume_updates, group_updates
+
+    def failover(self, context, volumes, secondary_id=None, groups=None):
+        """Storage side of a failover; the driver keeps serving its current array until
+        failover_completed.
+        """
+        response = self._call("Failover", pb.FailoverRequest(
+            backend_name=self._backend_name(),
+            volumes=[convert.volume_message(v) for v in volumes],
+            secondary_id=secondary_id or "",
+            groups=convert.failover_groups(groups, volumes)))
+        for update in response.volume_updates:
+            if update.status == "error":
+                LOG.warning("purebridge: volume %(vol)s could not be moved to "
+                            "%(target)s: %(detail)s",
+                            {"vol": update.volume_id,
+                             "target": secondary_id or "the chosen target",
+                             "detail": update.detail})
+        LOG.info("purebridge: backend %(backend)s: failover to %(target)s done "
+                 "(%(count)d volumes).",
+                 {"backend": self._backend_name(),
+                  "target": response.active_backend_id,
+                  "count": len(response.volume_updates)})
+        return (response.active_backend_id,
+                convert.failover_volume_updates(volumes,
+                                                response.volume_updates),
+                convert.failover_group_updates(response.group_updates))
+
+    def failover_completed(self, context, active_backend_id=None):
+        """Switches this driver to active_backend_id ("", None, "default": the primary).
+
+        This is the registration a cinder-volume restarted with that active_backend_id makes, so
+        both come up the same way; repeating it changes nothing.
+        """
+        target = convert.active_backend_id(active_backend_id)
+        previous = self._active_backend_id
+        self._active_backend_id = target
+        try:
+            self.do_setup(context)
+        except Exception:
+            self._active_backend_id = previous
+            raise
 
     # -- exports and attach -------------------------------------------------------------------
 

@@ -28,12 +28,14 @@ VOLUME_BUSY_REASONS = frozenset({
 SNAPSHOT_BUSY_REASONS = frozenset({
     "SNAPSHOT_BUSY", "SNAPSHOT_IN_USE", "SNAPSHOT_HAS_DEPENDENTS",
 })
+# Failover refusals that changed nothing: Cinder's manager keeps the service as it was only for
+# InvalidReplicationTarget (any other error disables it with replication_status failover-error).
 REPLICATION_TARGET_REASONS = frozenset({
     "INVALID_REPLICATION_TARGET", "REPLICATION_TARGET_UNKNOWN",
-    "REPLICATION_NOT_CONFIGURED",
+    "REPLICATION_NOT_CONFIGURED", "FAILOVER_REFUSED", "NO_FAILOVER_TARGET",
 })
 FAILOVER_REASONS = frozenset({
-    "UNABLE_TO_FAIL_OVER", "FAILOVER_FAILED", "NO_FAILOVER_TARGET",
+    "UNABLE_TO_FAIL_OVER", "FAILOVER_FAILED",
 })
 
 

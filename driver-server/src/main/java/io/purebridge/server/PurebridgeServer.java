@@ -15,6 +15,7 @@ import io.purebridge.server.config.HostPort;
 import io.purebridge.server.grpc.ApiTokenInterceptor;
 import io.purebridge.server.grpc.ArrayAdminGrpcService;
 import io.purebridge.server.grpc.ArrayOpener;
+import io.purebridge.server.grpc.DrTestGrpcService;
 import io.purebridge.server.grpc.ReplicationAdminGrpcService;
 import io.purebridge.server.grpc.RpcMetricsInterceptor;
 import io.purebridge.server.grpc.StatusMapper;
@@ -56,7 +57,8 @@ public final class PurebridgeServer {
             MetricRegistry metrics) {
         this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics),
                 List.of(new VolumeDataGrpcService(registry, new StatusMapper()),
-                        new ArrayAdminGrpcService(arrays, new StatusMapper())));
+                        new ArrayAdminGrpcService(arrays, new StatusMapper()),
+                        new DrTestGrpcService(registry, new StatusMapper())));
     }
 
     /**
@@ -69,7 +71,8 @@ public final class PurebridgeServer {
                 List.of(new VolumeDataGrpcService(registry, new StatusMapper()),
                         new ArrayAdminGrpcService(host::open, new StatusMapper()),
                         new ReplicationAdminGrpcService(host::open, host::arrayNames, host.replication(),
-                                new StatusMapper())));
+                                new StatusMapper()),
+                        new DrTestGrpcService(registry, new StatusMapper())));
     }
 
     public PurebridgeServer(List<Listener> listeners, VolumeDriverGrpcService volumeDriver,

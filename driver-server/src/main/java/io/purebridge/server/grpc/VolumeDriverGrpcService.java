@@ -37,6 +37,9 @@ import io.purebridge.v1.ManageExistingSnapshotRequest;
 import io.purebridge.v1.ManageExistingSnapshotResponse;
 import io.purebridge.v1.RegisterBackendRequest;
 import io.purebridge.v1.RegisterBackendResponse;
+import io.purebridge.server.mapping.FailoverMapper;
+import io.purebridge.v1.FailoverRequest;
+import io.purebridge.v1.FailoverResponse;
 import io.purebridge.v1.RetypeRequest;
 import io.purebridge.v1.RetypeResponse;
 import io.purebridge.v1.RevertToSnapshotRequest;
@@ -287,6 +290,12 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
                             RequestMapper.extraSpecs(request.getNewVolumeTypeExtraSpecsMap()))))
                     .build();
         });
+    }
+
+    @Override
+    public void failover(FailoverRequest request, StreamObserver<FailoverResponse> out) {
+        respond("Failover", out, () -> FailoverMapper.response(registry.failover(
+                RequestMapper.backendName(request.getBackendName()), FailoverMapper.request(request))));
     }
 
     /** Validates backend_name first so a missing name is reported before anything else. */

@@ -33,6 +33,8 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     private final Supplier<String> uuidHex;
     private final Supplier<String> chapSecrets;
     private final Map<String, ArrayCinderBackend> backends = new ConcurrentHashMap<>();
+    /** The primary array's name per backend, as last reached (a failover may find it down). */
+    private final Map<String, String> primaryNames = new ConcurrentHashMap<>();
 
     public ArrayBackendRegistry(ArrayConnector connector) {
         this(connector, () -> UUID.randomUUID().toString().replace("-", ""), randomSecrets(new SecureRandom()));
@@ -51,14 +53,27 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     @Override
     public RegisteredBackend register(BackendConfig config) {
         BackendOptions options = BackendOptionsParser.parse(config);
-        FlashArray primary = connector.connect(options.primaryEndpoint());
-        ArrayInfo primaryInfo = primary.arrayInfo();
+        FlashArray primary;
+        ArrayInfo primaryInfo;
+        try {
+            primary = connector.connect(options.primaryEndpoint());
+            primaryInfo = primary.arrayInfo();
+        } catch (EngineException e) {
+            if (e.code() != ErrorCode.UNAVAILABLE || options.activeBackendId() == null) {
+                throw e;
+            }
+            // Failed over because the primary is down: the backend comes up on its target.
+            LOG.warn("{}: primary array {} is unreachable; coming up failed over to '{}': {}",
+                    options.backendName(), options.sanIp(), options.activeBackendId(), e.getMessage());
+            primary = null;
+            primaryInfo = null;
+        }
         FlashArray active = primary;
         ArrayInfo activeInfo = primaryInfo;
         List<ReplicationSetup.Target> reachable = new ArrayList<>();
         List<String> reachedIds = new ArrayList<>();
         List<FlashArray> uniform = new ArrayList<>();
-        boolean replicationCapable = primary instanceof ReplicationArray;
+        boolean replicationCapable = primary == null || primary instanceof ReplicationArray;
         for (ReplicationTarget target : options.replicationTargets()) {
             FlashArray targetArray;
             ArrayInfo targetInfo;
@@ -78,7 +93,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
                 throw new EngineException(e.code(), e.reason(), "replication_device '" + target.backendId()
                         + "' (" + target.sanIp() + "): " + e.getMessage(), e);
             }
-            if (targetInfo.id().equals(primaryInfo.id())) {
+            if (primaryInfo != null && targetInfo.id().equals(primaryInfo.id())) {
                 throw EngineException.invalidArgument("INVALID_REPLICATION_DEVICE", "replication_device '"
                         + target.backendId() + "': " + target.sanIp() + " reaches the primary array "
                         + primaryInfo.name() + " itself; a target must be another array.");
@@ -98,18 +113,69 @@ public final class ArrayBackendRegistry implements BackendRegistry {
             }
         }
         ReplicationArray replication = null;
+        FailedOverPlacement placement = FailedOverPlacement.NOT_FAILED_OVER;
         if (options.replicationConfigured() && replicationCapable && options.activeBackendId() == null) {
             replication = (ReplicationArray) primary;
             ReplicationSetup.run(options, primaryInfo, replication, reachable);
+        } else if (options.activeBackendId() != null && replicationCapable && active instanceof ReplicationArray r) {
+            replication = r;
+            placement = failedOverPlacement(options, activeInfo, r, primary, primaryInfo);
+            // Uniform attach belongs to the primary's pod layout; while failed over, hosts attach here only.
+            uniform = List.of();
+        }
+        if (primaryInfo != null) {
+            primaryNames.put(options.backendName(), primaryInfo.name());
         }
         ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets,
-                replication, uniform, reachable, reachedIds);
+                replication, uniform, reachable, reachedIds, placement);
         ArrayCinderBackend previous = backends.put(options.backendName(), backend);
         LOG.info("{}: {} backend on array {} ({} replication targets reached, active {})", options.backendName(),
                 previous == null ? "registered" : "re-registered", activeInfo.name(),
                 reachedIds.size(), options.activeBackendId() == null ? "primary" : options.activeBackendId());
         return new RegisteredBackend(activeInfo.name(), activeInfo.id(),
                 options.activeBackendId() == null ? "" : options.activeBackendId());
+    }
+
+    /**
+     * The failed-over backend's placement on the serving array: the pod if it serves it (a sync
+     * target), and the failback group, protected to the primary when that answers.
+     */
+    private static FailedOverPlacement failedOverPlacement(BackendOptions options, ArrayInfo servingInfo,
+            ReplicationArray serving, FlashArray primary, ArrayInfo primaryInfo) {
+        ReplicationTarget target = options.target(options.activeBackendId()).orElseThrow();
+        boolean pod = target.type() == ReplicationType.SYNC && serving.findPod(options.replicationPodName())
+                .map(p -> p.arrays().stream().anyMatch(a -> a.arrayName().equals(servingInfo.name())))
+                .orElse(false);
+        try {
+            FailbackGroup.ensure(options, serving, servingInfo.name(),
+                    primary instanceof ReplicationArray p ? p : null, primaryInfo == null ? null : primaryInfo.name());
+        } catch (EngineException e) {
+            LOG.warn("{}: failback group on {} not ready ({}); volumes created while failed over are protected"
+                    + " back at failback", options.backendName(), servingInfo.name(), e.getMessage());
+        }
+        return new FailedOverPlacement(options.activeBackendId(), pod);
+    }
+
+    /**
+     * Cinder's failover (storage side) for a registered backend; the switch to the new array is the
+     * registration with the new active_backend_id that follows ({@code failover_completed}, or a
+     * cinder-volume restarted with it: one path for both).
+     */
+    @Override
+    public FailoverResult failover(String backendName, FailoverRequest request) {
+        ArrayCinderBackend backend = (ArrayCinderBackend) backend(backendName);
+        return new BackendFailover(backend.options(), connector, primaryNames.get(backendName)).failover(request);
+    }
+
+    @Override
+    public DrTest drTest(String backendName) {
+        ArrayCinderBackend backend = (ArrayCinderBackend) backend(backendName);
+        String primaryName = primaryNames.get(backendName);
+        if (primaryName == null) {
+            throw EngineException.failedPrecondition("PRIMARY_UNKNOWN", "Backend " + backendName + " has not reached"
+                    + " its primary array since it registered; a DR test needs the primary's name.");
+        }
+        return new DrTest(backend.options(), connector, primaryName);
     }
 
     @Override

@@ -49,6 +49,8 @@ public final class ArrayCinderBackend implements CinderBackend {
     private final Map<String, ReplicationType> targetTypes;
     /** backend_id of each replication_device reached at registration, in cinder.conf order. */
     private final List<String> reachedTargetIds;
+    /** Where replicated volumes go while failed over; {@link FailedOverPlacement#NOT_FAILED_OVER} else. */
+    private final FailedOverPlacement failedOver;
 
     /**
      * @param array the active array (the primary, or the target Cinder says is active)
@@ -72,6 +74,19 @@ public final class ArrayCinderBackend implements CinderBackend {
             Supplier<String> uuidHex, Supplier<String> chapSecrets, ReplicationArray replication,
             List<FlashArray> uniformTargets, List<ReplicationSetup.Target> replicatingTargets,
             List<String> reachedTargetIds) {
+        this(options, array, arrayInfo, uuidHex, chapSecrets, replication, uniformTargets, replicatingTargets,
+                reachedTargetIds, FailedOverPlacement.NOT_FAILED_OVER);
+    }
+
+    /**
+     * @param failedOver where replicated volumes go while the backend is failed over (the array
+     *     serving it is {@code array}, {@code replication} its capability)
+     */
+    public ArrayCinderBackend(BackendOptions options, FlashArray array, ArrayInfo arrayInfo,
+            Supplier<String> uuidHex, Supplier<String> chapSecrets, ReplicationArray replication,
+            List<FlashArray> uniformTargets, List<ReplicationSetup.Target> replicatingTargets,
+            List<String> reachedTargetIds, FailedOverPlacement failedOver) {
+        this.failedOver = failedOver;
         this.options = options;
         this.array = array;
         this.arrayInfo = arrayInfo;
@@ -370,6 +385,10 @@ public final class ArrayCinderBackend implements CinderBackend {
                     .map(c -> targetTypes.get(c.remoteName())).toList();
             anySync = connected.contains(ReplicationType.SYNC);
             anyAsync = connected.contains(ReplicationType.ASYNC);
+        }
+        if (options.replicationConfigured()) {
+            extra.put("replication_status", failedOver.active() ? FailoverVolumeUpdate.FAILED_OVER : ENABLED);
+            extra.put("active_backend_id", failedOver.active() ? failedOver.backendId() : "");
         }
         if (anySync && anyAsync) {
             extra.put("replication_capability", "trisync");
@@ -675,7 +694,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             return volume.providerId();
         }
         String base = PurityNames.volumeName(volume);
-        return mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC
+        return (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) && failedOver.podPlacement()
                 ? ArrayNames.inPod(options.replicationPodName(), base) : base;
     }
 
@@ -703,6 +722,11 @@ public final class ArrayCinderBackend implements CinderBackend {
     }
 
     private String groupFor(ReplicationMode mode) {
+        if (failedOver.active() && mode != ReplicationMode.NONE
+                && (mode == ReplicationMode.ASYNC || !failedOver.podPlacement())) {
+            // Served by a replication target: protected back toward the primary until failback.
+            return FailbackGroup.name(options);
+        }
         return switch (mode) {
             case ASYNC -> options.replicationPgName();
             case TRISYNC -> options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null;
@@ -715,7 +739,8 @@ public final class ArrayCinderBackend implements CinderBackend {
         if (replication == null) {
             return;
         }
-        for (String group : new String[] {options.replicationPgName(),
+        for (String group : new String[] {
+                failedOver.active() ? FailbackGroup.name(options) : options.replicationPgName(),
                 options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null}) {
             if (group == null) {
                 continue;
@@ -749,7 +774,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         String name = PurityNames.arrayVolumeName(volume);
         liveVolume(name, volume.id());
         boolean inPod = PurityNames.podOf(name) != null;
-        boolean wantPod = to == ReplicationMode.SYNC || to == ReplicationMode.TRISYNC;
+        boolean wantPod = (to == ReplicationMode.SYNC || to == ReplicationMode.TRISYNC) && failedOver.podPlacement();
         if (from != ReplicationMode.NONE || inPod) {
             leaveGroups(name);
         }

@@ -18,4 +18,23 @@ public interface BackendRegistry {
      *     {@code BACKEND_NOT_REGISTERED} when the backend is unknown (e.g. after a restart)
      */
     CinderBackend backend(String backendName);
+
+    /**
+     * Cinder's failover or failback ({@code secondary_id == "default"}) of a registered backend's
+     * volumes; the backend keeps serving from where it was until it is registered with the new active_backend_id.
+     *
+     * @throws io.purebridge.engine.error.EngineException FAILED_PRECONDITION with reason
+     *     INVALID_REPLICATION_TARGET (unknown backend_id, failback while not failed over) or
+     *     FAILOVER_REFUSED (nothing replicated, an array down, a pod not online); nothing changed
+     */
+    default FailoverResult failover(String backendName, FailoverRequest request) {
+        throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
+                "FAILOVER_NOT_SUPPORTED", "Backend " + backendName + " cannot fail over in this service.");
+    }
+
+    /** DR drills (test copies on a replication target) for a registered backend. */
+    default DrTest drTest(String backendName) {
+        throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
+                "DR_TEST_NOT_SUPPORTED", "Backend " + backendName + " cannot run DR tests in this service.");
+    }
 }

@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: one read-write lock per array; reads (including data reads) run concurrently.
  */
 public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, ReplicationArray, PerformanceHistory,
-        VolumeQos, VolumeGroups, VolumeTags, AutoCloseable {
+        VolumeQos, VolumeGroups, VolumeTags, io.purebridge.engine.array.BulkVolumeCopy, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedFlashArray.class);
     static final String PURITY_VERSION = "6.7.1";
     static final long MAX_PROVISIONED = 4_503_599_627_370_496L;
@@ -364,6 +364,103 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
                 return result.toRecord();
             }
         });
+    }
+
+    /**
+     * Many overwriting copies in one WriteBatch (one fsync): how a failover restores a whole group
+     * snapshot. Each copy is checked first (source live, target outside pods and not destroyed);
+     * those that fail are reported and the others applied together.
+     */
+    @Override
+    public Map<String, EngineException> copyVolumes(Map<String, String> sourcesByTarget) {
+        Map<String, EngineException> failures = new java.util.LinkedHashMap<>();
+        ReplicationFabric f = fabric;
+        Map<String, String> todo = new java.util.LinkedHashMap<>();
+        sourcesByTarget.forEach((target, source) -> {
+            try {
+                Names.checkVolume(target);
+                if (!Names.podOfObject(target).isEmpty()) {
+                    throw EngineException.invalidArgument("POD_TARGET_IN_BULK_COPY", "Volume " + target
+                            + " is in a pod; copy it on its own so the pod mirrors it.");
+                }
+                if (f != null) {
+                    f.checkPodIo(this, source);
+                }
+                todo.put(target, source);
+            } catch (EngineException e) {
+                failures.put(target, e);
+            }
+        });
+        if (todo.isEmpty()) {
+            return failures;
+        }
+        mutate(() -> {
+            try (Tx tx = new Tx()) {
+                ArrayState next = state;
+                int copied = 0;
+                for (Map.Entry<String, String> e : todo.entrySet()) {
+                    String target = e.getKey();
+                    String source = e.getValue();
+                    long sourceMap;
+                    long sourceSize;
+                    long sourceBlocks;
+                    Volume existing;
+                    try {
+                        Snapshot snap = snapshots.get(source);
+                        if (snap != null) {
+                            if (snap.destroyed()) {
+                                throw destroyed("Snapshot", source);
+                            }
+                            sourceMap = snap.mapId();
+                            sourceSize = snap.provisionedBytes();
+                            sourceBlocks = snap.writtenBlocks();
+                        } else {
+                            Volume src = volumes.get(source);
+                            if (src == null) {
+                                throw EngineException.notFound("SOURCE_NOT_FOUND", "No such volume or snapshot: "
+                                        + source + " does not exist; check the source name.");
+                            }
+                            if (src.destroyed()) {
+                                throw destroyed("Volume", source);
+                            }
+                            if (source.equals(target)) {
+                                throw EngineException.invalidArgument("SAME_SOURCE_AND_TARGET", "Cannot copy volume "
+                                        + source + " onto itself; choose a different target.");
+                            }
+                            sourceMap = src.mapId();
+                            sourceSize = src.provisionedBytes();
+                            sourceBlocks = src.writtenBlocks();
+                        }
+                        existing = volumes.get(target);
+                        if (existing != null) {
+                            existing = liveVolume(target);
+                        } else {
+                            checkGroupLive(target);
+                        }
+                    } catch (EngineException error) {
+                        failures.put(target, error);
+                        continue;
+                    }
+                    Volume result;
+                    if (existing != null) {
+                        blocks.releaseMap(tx, existing.mapId(), true);
+                        blocks.copyMap(tx, sourceMap, existing.mapId(), true);
+                        result = existing.withData(sourceSize, sourceBlocks);
+                    } else {
+                        result = new Volume(target, UUID.randomUUID().toString(), serial(next.nextSerial()),
+                                sourceSize, source, false, clock.millis(), 0, next.nextMapId(), sourceBlocks);
+                        blocks.copyMap(tx, sourceMap, result.mapId(), true);
+                        next = next.withSerial(next.nextSerial() + 1).withMapId(next.nextMapId() + 1);
+                    }
+                    putVolume(tx, result);
+                    copied++;
+                }
+                commit(tx, next);
+                LOG.debug("{}: copied {} volumes in one batch", config.name(), copied);
+            }
+            return null;
+        });
+        return failures;
     }
 
     @Override
