@@ -108,6 +108,7 @@ public final class RestFrontEnd implements AutoCloseable {
             connectors.put(name, c);
         }
         s.addBean(new ConnectionLimit(limits.maxConnections(), s));
+        s.setErrorHandler(new FlashArrayErrorHandler());
         Map<String, Supplier<? extends FlashArray>> copy = new LinkedHashMap<>(arrays);
         s.setHandler(new FlashArrayHttpHandler(copy, sessions, routes, clock, options.eradicationDelayMs(), limits));
         try {
