@@ -50,6 +50,23 @@ public final class ServiceConfigLoader {
         return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays, rest(rest, arrays));
     }
 
+    /**
+     * How an error names a key it refuses. A line without '=' reaches the parser as one key made of
+     * the whole line, and such a line may be "NAME TOKEN": only a key that looks like a key name is
+     * shown; anything else is described by its line shape, never printed.
+     */
+    static String shownKey(String key) {
+        long digits = key.chars().filter(Character::isDigit).count();
+        if (key.matches("[A-Za-z_.-][A-Za-z0-9_.-]{0,31}") && digits <= 2) {
+            return "key '" + key + "'";
+        }
+        if (key.chars().anyMatch(Character::isWhitespace)) {
+            return "a line without '=' (not shown: it may hold a token)";
+        }
+        return "a key of " + key.length() + " characters starting '" + key.substring(0, Math.min(3, key.length()))
+                + "' (not shown in full: it may be a token)";
+    }
+
     /** A raw value and where it came from, for error messages. */
     private record Setting(String value, String origin) {
     }
@@ -68,8 +85,8 @@ public final class ServiceConfigLoader {
             if (section == null) {
                 List<String> keys = keys(ini.getSection(null));
                 if (!keys.isEmpty()) {
-                    throw new ConfigException(file + ": key '" + keys.get(0)
-                            + "' is outside any section; put it under [server], [arrays] or [rest]");
+                    throw new ConfigException(file + ": " + shownKey(keys.get(0))
+                            + " is outside any section; put it under [server], [arrays] or [rest]");
                 }
             } else if (section.equals(ConfigKeys.SERVER)) {
                 readServer(file, ini.getSection(section), server);
@@ -88,7 +105,7 @@ public final class ServiceConfigLoader {
             throws ConfigException {
         for (String key : keys(section)) {
             if (!ConfigKeys.Server.ALL.contains(key)) {
-                throw new ConfigException(file + ": unknown key [server] " + key + "; known keys are "
+                throw new ConfigException(file + ": unknown [server] " + shownKey(key) + "; known keys are "
                         + new TreeSet<>(ConfigKeys.Server.ALL));
             }
             String origin = file + " [server] " + key;
@@ -99,14 +116,17 @@ public final class ServiceConfigLoader {
     private static void readArrays(Path file, SubnodeConfiguration section, Map<String, String> arrays)
             throws ConfigException {
         for (String name : keys(section)) {
-            String origin = file + " [arrays] " + name;
             if (!name.matches(ConfigKeys.ARRAY_NAME_PATTERN)) {
-                throw new ConfigException(origin + ": bad array name; use letters, digits and '-' (at most 63), "
-                        + "starting with a letter or digit");
+                // Never echo the line: "NAME TOKEN" without '=' parses as one long key.
+                throw new ConfigException(file + " [arrays]: " + shownKey(name) + " is not NAME = API_TOKEN with a"
+                        + " valid NAME (letters, digits and '-', at most 63, starting with a letter or digit)");
             }
-            String token = single(section, name, origin).trim();
+            String origin = file + " [arrays] " + name;
+            String token = single(section, name, file + " [arrays] " + shownKey(name)).trim();
             if (token.isEmpty()) {
-                throw new ConfigException(origin + ": the API token is empty; write NAME = API_TOKEN");
+                // The "name" of a line holding only a token is the token: describe, never echo.
+                throw new ConfigException(file + " [arrays]: " + shownKey(name) + " has no API token; write"
+                        + " NAME = API_TOKEN");
             }
             arrays.put(name, token);
         }
@@ -118,9 +138,9 @@ public final class ServiceConfigLoader {
         for (String escaped : keys(section)) {
             // commons-configuration escapes a '.' inside a key name as "..".
             String key = escaped.replace("..", ".");
-            String origin = file + " [rest] " + key;
+            String origin = file + " [rest] " + shownKey(key);
             if (!ConfigKeys.Rest.FIXED.contains(key) && !key.startsWith(ConfigKeys.Rest.PORT_PREFIX)) {
-                throw new ConfigException(file + ": unknown key [rest] " + key + "; known keys are "
+                throw new ConfigException(file + ": unknown [rest] " + shownKey(key) + "; known keys are "
                         + new TreeSet<>(ConfigKeys.Rest.FIXED) + " and " + ConfigKeys.Rest.PORT_PREFIX + "ARRAY_NAME");
             }
             rest.put(key, new Setting(single(section, escaped, origin), origin));
@@ -156,8 +176,8 @@ public final class ServiceConfigLoader {
             String name = e.getKey().substring(ConfigKeys.Rest.PORT_PREFIX.length());
             Setting setting = e.getValue();
             if (!arrays.containsKey(name)) {
-                throw new ConfigException(setting.origin() + ": no array '" + name
-                        + "' in [arrays]; write port.NAME with NAME from [arrays] " + new TreeSet<>(arrays.keySet()));
+                throw new ConfigException(setting.origin() + ": no such array in [arrays]; write port.NAME with"
+                        + " NAME from [arrays] " + new TreeSet<>(arrays.keySet()));
             }
             int port;
             try {
