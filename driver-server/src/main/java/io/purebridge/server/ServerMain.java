@@ -119,7 +119,7 @@ public final class ServerMain implements Callable<Integer> {
         MetricRegistry metrics = new MetricRegistry();
         List<Listener> listeners = new ArrayList<>();
         listeners.add(new UnixSocketListener(config.listenSocket()));
-        config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address)));
+        config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address, config.tls())));
         PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), engine.simulatedArrays(),
                 metrics);
         try {

@@ -47,7 +47,42 @@ public final class ServiceConfigLoader {
         Optional<HostPort> listenTcp = hostPort(server.get(ConfigKeys.Server.LISTEN_TCP));
         long eradicationDelay = nonNegativeLong(server.get(ConfigKeys.Server.ERADICATION_DELAY_SECONDS),
                 ConfigKeys.Server.ERADICATION_DELAY_SECONDS_DEFAULT);
-        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays, rest(rest, arrays));
+        TlsConfig tls = tls(server);
+        if (listenTcp.isPresent() && !tls.enabled() && !io.purebridge.server.TcpListener.isLoopback(
+                listenTcp.get().host())) {
+            Setting where = server.get(ConfigKeys.Server.LISTEN_TCP);
+            throw new ConfigException(where.origin() + " = '" + where.value() + "': refusing to listen off loopback"
+                    + " in plaintext (API tokens and volume data would cross the network in clear); set [server] "
+                    + ConfigKeys.Server.TLS_CERT_FILE + " and " + ConfigKeys.Server.TLS_KEY_FILE
+                    + ", or listen on 127.0.0.1");
+        }
+        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays, rest(rest, arrays), tls);
+    }
+
+    private static TlsConfig tls(Map<String, Setting> server) throws ConfigException {
+        Optional<Path> cert = readableFile(server.get(ConfigKeys.Server.TLS_CERT_FILE));
+        Optional<Path> key = readableFile(server.get(ConfigKeys.Server.TLS_KEY_FILE));
+        Optional<Path> clientCa = readableFile(server.get(ConfigKeys.Server.TLS_CLIENT_CA_FILE));
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException("[server] " + ConfigKeys.Server.TLS_CERT_FILE + " and "
+                    + ConfigKeys.Server.TLS_KEY_FILE + " must be set together");
+        }
+        if (clientCa.isPresent() && cert.isEmpty()) {
+            throw new ConfigException("[server] " + ConfigKeys.Server.TLS_CLIENT_CA_FILE + " needs "
+                    + ConfigKeys.Server.TLS_CERT_FILE + " and " + ConfigKeys.Server.TLS_KEY_FILE);
+        }
+        return new TlsConfig(cert, key, clientCa);
+    }
+
+    private static Optional<Path> readableFile(Setting setting) throws ConfigException {
+        if (setting == null || setting.value().isBlank()) {
+            return Optional.empty();
+        }
+        Path p = path(setting, Path.of("."));
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new ConfigException(setting.origin() + " = '" + setting.value() + "': not a readable file");
+        }
+        return Optional.of(p);
     }
 
     /**
