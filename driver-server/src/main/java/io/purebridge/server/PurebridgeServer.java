@@ -113,7 +113,7 @@ public final class PurebridgeServer {
                 ServerBuilder<?> builder = listener.prepare();
                 started.add(listener);
                 // Bounded threads and admission for every service; a refused call never gets a thread.
-                builder.executor(admission.workers())
+                builder.executor(admission.dispatcher())
                         .callExecutor(admission)
                         .addStreamTracerFactory(admission.tracerFactory())
                         .intercept(admission);

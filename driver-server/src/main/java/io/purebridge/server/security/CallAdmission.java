@@ -41,6 +41,7 @@ public final class CallAdmission implements ServerCallExecutorSupplier, ServerIn
 
     private final int maxCalls;
     private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor dispatcher;
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger refusedTotal = new AtomicInteger();
 
@@ -58,6 +59,15 @@ public final class CallAdmission implements ServerCallExecutorSupplier, ServerIn
         // The queue is bounded by admission (at most maxCalls - threads calls wait in it).
         this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 factory);
+        // gRPC looks the method up and asks getExecutor on the server's default executor, before
+        // the call has its own: that must never wait behind handlers, or a flood that fills the
+        // workers would also stop the refusals. Two threads doing only that (and refusing).
+        AtomicInteger d = new AtomicInteger();
+        this.dispatcher = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "purebridge-dispatch-" + d.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public static CallAdmission defaults() {
@@ -112,6 +122,11 @@ public final class CallAdmission implements ServerCallExecutorSupplier, ServerIn
         };
     }
 
+    /** The server's default executor: method lookup, executor choice and refusals only. */
+    public Executor dispatcher() {
+        return dispatcher;
+    }
+
     /** The bounded pool that runs admitted calls. */
     public Executor workers() {
         return workers;
@@ -130,5 +145,6 @@ public final class CallAdmission implements ServerCallExecutorSupplier, ServerIn
     @Override
     public void close() {
         workers.shutdownNow();
+        dispatcher.shutdownNow();
     }
 }
