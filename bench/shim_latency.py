@@ -44,6 +44,7 @@ from tests.functional.conftest import Service  # noqa: E402
 
 SECTION = "puredriver-bench"
 REST_SECTION = "puredriver-bench-rest"
+GRPC_SECTION = "puredriver-bench-grpc"
 CONNECTOR = {"host": "bench-host", "initiator": "iqn.1993-08.org.debian:01:bench",
              "ip": "127.0.0.1", "multipath": False, "platform": "x86_64",
              "os_type": "linux"}
@@ -106,6 +107,12 @@ def shim_layer(drv, count):
 def grpc_layer(svc, count):
     channel = grpc.insecure_channel(svc.endpoint)
     stub = pb_grpc.VolumeDriverServiceStub(channel)
+    # Every backend call carries the credential RegisterBackend issues (docs/SECURITY.md).
+    registered = stub.RegisterBackend(pb.RegisterBackendRequest(
+        backend_name=GRPC_SECTION, protocol=pb.STORAGE_PROTOCOL_ISCSI,
+        options={"san_ip": "sim://pure-primary",
+                 "pure_api_token": svc.tokens["pure-primary"]}), timeout=30)
+    credential = (("x-purebridge-credential", registered.session_credential),)
     health = channel.unary_unary("/grpc.health.v1.Health/Check",
                                  request_serializer=lambda raw: raw,
                                  response_deserializer=lambda raw: raw)
@@ -114,9 +121,11 @@ def grpc_layer(svc, count):
         vid = str(uuid.uuid4())
         volume = pb.Volume(id=vid, name_id=vid, name="volume-" + vid, size_gib=1)
         results["create"].append(timed(lambda: stub.CreateVolume(
-            pb.CreateVolumeRequest(backend_name=SECTION, volume=volume), timeout=30)))
+            pb.CreateVolumeRequest(backend_name=GRPC_SECTION, volume=volume), timeout=30,
+            metadata=credential)))
         results["delete"].append(timed(lambda: stub.DeleteVolume(
-            pb.DeleteVolumeRequest(backend_name=SECTION, volume=volume), timeout=30)))
+            pb.DeleteVolumeRequest(backend_name=GRPC_SECTION, volume=volume), timeout=30,
+            metadata=credential)))
         results["bare round trip"].append(timed(lambda: health(b"", timeout=30)))
     channel.close()
     return results

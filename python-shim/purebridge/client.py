@@ -19,6 +19,7 @@ import grpc
 from oslo_log import log as logging
 
 from purebridge import call_runner
+from purebridge import credentials
 from purebridge import errors
 from purebridge import native_grpc
 from purebridge.v1 import volume_driver_pb2_grpc
@@ -57,6 +58,14 @@ def channel_target(endpoint):
     return endpoint
 
 
+def _forgotten(err):
+    """The service no longer knows this backend or its credential (it restarted)."""
+    return ((err.code == grpc.StatusCode.FAILED_PRECONDITION and
+             err.reason == errors.BACKEND_NOT_REGISTERED) or
+            (err.code == grpc.StatusCode.UNAUTHENTICATED and
+             err.reason == errors.CREDENTIAL_UNKNOWN))
+
+
 class _QueuedPastDeadline(Exception):
     """The call's deadline passed while it waited for a worker thread."""
 
@@ -90,6 +99,8 @@ class PureBridgeClient(object):
         self._channel = None
         self._stub = None
         self._registration = None
+        # Sent with every call once RegisterBackend issued it (credentials.py).
+        self._credential = credentials.SessionCredential()
         self._get_stub()
 
     def __repr__(self):
@@ -99,8 +110,8 @@ class PureBridgeClient(object):
     def _get_stub(self):
         with self._channel_lock:
             if self._stub is None:
-                self._channel = self._channel_factory(
-                    channel_target(self.endpoint))
+                self._channel = self._credential.intercept(
+                    self._channel_factory(channel_target(self.endpoint)))
                 self._stub = volume_driver_pb2_grpc.VolumeDriverServiceStub(
                     self._channel)
             return self._stub
@@ -114,7 +125,12 @@ class PureBridgeClient(object):
     def register_backend(self, request):
         """Registers the backend and keeps the request for re-registration."""
         self._registration = request
-        return self.call(REGISTER_BACKEND, request)
+        return self._register(request)
+
+    def _register(self, request):
+        response = self.call(REGISTER_BACKEND, request)
+        self._credential.update(response)
+        return response
 
     def call(self, rpc, request, **subject):
         """Calls rpc; returns its response or raises the Cinder exception for its error.
@@ -147,14 +163,13 @@ class PureBridgeClient(object):
                 err = failed.error
                 if (not reregistered and rpc != REGISTER_BACKEND and
                         self._registration is not None and
-                        err.code == grpc.StatusCode.FAILED_PRECONDITION and
-                        err.reason == errors.BACKEND_NOT_REGISTERED):
+                        _forgotten(err)):
                     LOG.warning("purebridge: the service at %(ep)s does not "
                                 "know backend %(be)s (it restarted?); "
                                 "registering again.",
                                 {"ep": self.endpoint,
                                  "be": self._registration.backend_name})
-                    self.call(REGISTER_BACKEND, self._registration)
+                    self._register(self._registration)
                     reregistered = True
                     continue
                 raise self._translate(err) from None

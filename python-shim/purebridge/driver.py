@@ -24,6 +24,7 @@ from cinder.zonemanager import utils as fczm_utils
 
 from purebridge import client as pb_client
 from purebridge import convert
+from purebridge import credentials
 from purebridge import data_path
 from purebridge import options
 from purebridge.v1 import volume_driver_pb2 as pb
@@ -98,9 +99,21 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
                 for device in devices]
 
     def _make_client(self):
-        return self._client_factory(
-            self.configuration.safe_get("purebridge_endpoint"),
-            self.configuration.safe_get("purebridge_timeout"))
+        endpoint = self.configuration.safe_get("purebridge_endpoint")
+        timeout = self.configuration.safe_get("purebridge_timeout")
+        ca_file = self.configuration.safe_get("purebridge_tls_ca_file")
+        if not ca_file:
+            return self._client_factory(endpoint, timeout)
+        try:
+            factory = credentials.tls_channel_factory(
+                ca_file,
+                self.configuration.safe_get("purebridge_tls_cert_file"),
+                self.configuration.safe_get("purebridge_tls_key_file"),
+                options=pb_client.CHANNEL_OPTIONS)
+        except ValueError as e:
+            raise exception.InvalidInput(reason=str(e))
+        return self._client_factory(endpoint, timeout,
+                                    channel_factory=factory)
 
     def do_setup(self, context):
         if self._client is None:

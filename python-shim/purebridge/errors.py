@@ -19,6 +19,8 @@ from cinder.i18n import _
 LOG = logging.getLogger(__name__)
 
 BACKEND_NOT_REGISTERED = "BACKEND_NOT_REGISTERED"
+# The service no longer honours the session credential (it restarted): register again.
+CREDENTIAL_UNKNOWN = "CREDENTIAL_UNKNOWN"
 
 # FAILED_PRECONDITION reasons with a more precise Cinder exception than
 # VolumeBackendAPIException. Tokens ending in _BUSY / _IN_USE are matched by prefix too.

@@ -86,6 +86,20 @@ PUREBRIDGE_OPTS = [
                  min=1.0,
                  help="Deadline of each call to the purebridge service, in "
                       "seconds."),
+    cfg.StrOpt("purebridge_tls_ca_file",
+               default=None,
+               help="CA bundle that signed the purebridge service's "
+                    "certificate. Set it to reach a host:port endpoint over "
+                    "TLS (the service refuses plaintext off loopback)."),
+    cfg.StrOpt("purebridge_tls_cert_file",
+               default=None,
+               help="This host's client certificate (PEM), for a service "
+                    "that requires client certificates. Needs "
+                    "purebridge_tls_key_file."),
+    cfg.StrOpt("purebridge_tls_key_file",
+               default=None,
+               secret=True,
+               help="Private key of purebridge_tls_cert_file (PEM)."),
 ]
 
 # Cinder's generic options the driver reads (registered by cinder.volume.driver and

@@ -21,6 +21,10 @@ import io.purebridge.server.grpc.RpcMetricsInterceptor;
 import io.purebridge.server.grpc.StatusMapper;
 import io.purebridge.server.grpc.VolumeDataGrpcService;
 import io.purebridge.server.grpc.VolumeDriverGrpcService;
+import io.purebridge.server.security.BackendCredentials;
+import io.purebridge.server.security.CallAdmission;
+import io.purebridge.server.security.CallAuthenticator;
+import io.purebridge.v1.VolumeDataServiceGrpc;
 import io.purebridge.v1.VolumeDriverServiceGrpc;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,6 +47,8 @@ public final class PurebridgeServer {
     private final VolumeDriverGrpcService volumeDriver;
     private final RpcMetricsInterceptor metricsInterceptor;
     private final List<BindableService> dataServices;
+    private final CallAuthenticator authenticator;
+    private final CallAdmission admission;
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<Server> servers = new ArrayList<>();
     private final List<Listener> started = new ArrayList<>();
@@ -82,6 +88,14 @@ public final class PurebridgeServer {
 
     public PurebridgeServer(List<Listener> listeners, VolumeDriverGrpcService volumeDriver,
             RpcMetricsInterceptor metricsInterceptor, List<BindableService> dataServices) {
+        this(listeners, volumeDriver, metricsInterceptor, dataServices, CallAdmission.defaults());
+    }
+
+    /**
+     * @param admission the bounded call executor and in-flight limit every listener shares
+     */
+    public PurebridgeServer(List<Listener> listeners, VolumeDriverGrpcService volumeDriver,
+            RpcMetricsInterceptor metricsInterceptor, List<BindableService> dataServices, CallAdmission admission) {
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
         }
@@ -89,6 +103,8 @@ public final class PurebridgeServer {
         this.volumeDriver = Objects.requireNonNull(volumeDriver, "volumeDriver");
         this.metricsInterceptor = Objects.requireNonNull(metricsInterceptor, "metricsInterceptor");
         this.dataServices = List.copyOf(dataServices);
+        this.authenticator = new CallAuthenticator(volumeDriver.credentials());
+        this.admission = admission;
     }
 
     /** Binds every listener; on failure, stops those already started and rethrows. */
@@ -99,9 +115,20 @@ public final class PurebridgeServer {
             for (Listener listener : listeners) {
                 ServerBuilder<?> builder = listener.prepare();
                 started.add(listener);
-                builder.addService(ServerInterceptors.intercept(volumeDriver, metricsInterceptor));
+                // Bounded threads and admission for every service; a refused call never gets a thread.
+                builder.executor(admission.dispatcher())
+                        .callExecutor(admission)
+                        .addStreamTracerFactory(admission.tracerFactory())
+                        .intercept(admission);
+                // The backend's calls need its credential (RegisterBackend issues it).
+                builder.addService(ServerInterceptors.intercept(volumeDriver, authenticator, metricsInterceptor));
                 for (BindableService service : dataServices) {
-                    builder.addService(ServerInterceptors.intercept(service, new ApiTokenInterceptor(), metricsInterceptor));
+                    boolean backendData = service.bindService().getServiceDescriptor().getName()
+                            .equals(VolumeDataServiceGrpc.SERVICE_NAME);
+                    builder.addService(backendData
+                            ? ServerInterceptors.intercept(service, authenticator, new ApiTokenInterceptor(),
+                                    metricsInterceptor)
+                            : ServerInterceptors.intercept(service, new ApiTokenInterceptor(), metricsInterceptor));
                 }
                 builder                        .addService(health.getHealthService())
                         .addService(ProtoReflectionServiceV1.newInstance())
@@ -160,8 +187,19 @@ public final class PurebridgeServer {
             }
         }
         started.forEach(Listener::close);
+        admission.close();
         servers.clear();
         started.clear();
+    }
+
+    /** The backend credentials RegisterBackend issues and every backend call must carry. */
+    public BackendCredentials credentials() {
+        return volumeDriver.credentials();
+    }
+
+    /** The call admission every listener shares (for tests and metrics). */
+    public CallAdmission admission() {
+        return admission;
     }
 
     /** Blocks until every server has terminated (after {@link #stop}). */

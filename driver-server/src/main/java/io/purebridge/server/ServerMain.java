@@ -8,6 +8,9 @@ import io.purebridge.server.config.ServiceConfig;
 import io.purebridge.server.config.ServiceConfigLoader;
 import io.purebridge.server.rest.RestFrontEnd;
 import io.purebridge.server.rest.RestFrontEndOptions;
+import io.purebridge.server.logging.MaskingServiceProvider;
+import io.purebridge.server.security.FileModes;
+import io.purebridge.server.security.ShutdownSignals;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -66,6 +71,11 @@ public final class ServerMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Before anything logs: every log line, ours and Jetty's and Netty's at any level, goes
+        // through the masking provider (tokens, session tokens and credentials never printed).
+        if (System.getProperty(MaskingServiceProvider.PROPERTY) == null) {
+            System.setProperty(MaskingServiceProvider.PROPERTY, MaskingServiceProvider.class.getName());
+        }
         System.exit(new ServerMain().commandLine().execute(args));
     }
 
@@ -94,12 +104,26 @@ public final class ServerMain implements Callable<Integer> {
             logger().debug("purebridge: start failure", e);
             return EXIT_CANNOT_START;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // The logger may already be shut down in a hook; stderr is always there.
-            System.err.println("purebridge: shutting down");
-            service.close();
-            System.err.println("purebridge: stopped");
-        }, "purebridge-shutdown"));
+        AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable shutdown = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                awaitQuietly(stopped); // the hook must not let the JVM halt mid-close
+                return;
+            }
+            try {
+                // The logger may already be shut down in a hook; stderr is always there.
+                System.err.println("purebridge: shutting down");
+                service.close();
+                System.err.println("purebridge: stopped");
+            } finally {
+                stopped.countDown();
+            }
+        };
+        // SIGTERM and SIGINT are the documented clean shutdown: stop serving, close the arrays,
+        // and exit 0 from main (the JVM's own handler would exit 143 from a shutdown hook).
+        ShutdownSignals.onTermination(shutdown);
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "purebridge-shutdown"));
         // Before the "serving on" line, so a script waiting for it already has every endpoint.
         restEndpointLines(service).forEach(out::println);
         out.println("purebridge serving on " + String.join(" ", service.server().addresses()));
@@ -109,17 +133,29 @@ public final class ServerMain implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (stopping.get()) {
+            awaitQuietly(stopped); // the arrays are closed before main returns 0
+        }
         return 0;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(SHUTDOWN_GRACE_SECONDS * 2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Builds the engine and the listeners from {@code config} and starts serving. */
     public static Running start(ServiceConfig config) throws IOException {
-        Files.createDirectories(config.dataDir());
+        // Volume data, CHAP secrets and the REST key live here: owner only (0700, files 0600).
+        FileModes.secure(config.dataDir());
         EngineFactory.Engine engine = EngineFactory.create(config);
         MetricRegistry metrics = new MetricRegistry();
         List<Listener> listeners = new ArrayList<>();
         listeners.add(new UnixSocketListener(config.listenSocket()));
-        config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address)));
+        config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address, config.tls())));
         PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), engine.simulatedArrays(),
                 metrics);
         try {
@@ -138,6 +174,8 @@ public final class ServerMain implements Callable<Integer> {
             closeQuietly(engine);
             throw e;
         }
+        // What opening the arrays and the REST front end just created, with whatever umask.
+        FileModes.secureQuietly(config.dataDir());
         return new Running(server, engine, metrics, rest);
     }
 

@@ -13,6 +13,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.purebridge.server.config.HostPort;
 import io.purebridge.server.config.ServiceConfig;
+import io.purebridge.server.testing.Credentials;
 import io.purebridge.server.testing.ErrorDetails;
 import io.purebridge.server.testing.Requests;
 import io.purebridge.v1.CreateVolumeRequest;
@@ -79,6 +80,8 @@ class EngineWiringTest {
     void registerCreateStatsDelete() {
         RegisterBackendResponse registered = register(TOKEN);
         assertThat(registered.getArrayName()).isEqualTo("pure-primary");
+        assertThat(registered.getSessionCredential()).startsWith("pbc1.");
+        stub = Credentials.with(stub, registered.getSessionCredential());
         assertThat(dir.resolve(EngineFactory.ARRAYS_DIR).resolve("pure-primary")).isDirectory();
 
         Volume volume = Requests.volume("0e3f7c1a").toBuilder().clearProviderId()

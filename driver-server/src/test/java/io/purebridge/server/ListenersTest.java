@@ -15,6 +15,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.purebridge.server.config.HostPort;
+import io.purebridge.server.testing.Credentials;
 import io.purebridge.server.testing.FakeBackendRegistry;
 import io.purebridge.server.testing.Requests;
 import io.purebridge.v1.CreateVolumeRequest;
@@ -85,7 +86,8 @@ class ListenersTest {
         assertThat(health.check(HealthCheckRequest.newBuilder().setService(VolumeDriverServiceGrpc.SERVICE_NAME)
                 .build()).getStatus()).isEqualTo(ServingStatus.SERVING);
 
-        String providerId = VolumeDriverServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        String providerId = Credentials.with(VolumeDriverServiceGrpc.newBlockingStub(channel),
+                        server.credentials().issue(BACKEND, "sim://fake")).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .createVolume(CreateVolumeRequest.newBuilder().setBackendName(BACKEND)
                         .setVolume(Requests.volume("v1")).build())
                 .getModelUpdate().getProviderId();
@@ -147,7 +149,8 @@ class ListenersTest {
         assertThat(server.addresses()).containsExactly("unix:" + socket, "tcp 127.0.0.1:" + bound.port());
 
         channel = NettyChannelBuilder.forAddress(bound.host(), bound.port()).usePlaintext().build();
-        assertThat(VolumeDriverServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        assertThat(Credentials.with(VolumeDriverServiceGrpc.newBlockingStub(channel),
+                        server.credentials().issue(BACKEND, "sim://fake")).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .createVolume(CreateVolumeRequest.newBuilder().setBackendName(BACKEND)
                         .setVolume(Requests.volume("v9")).build())
                 .getModelUpdate().getProviderId()).isEqualTo("volume-name-v9-cinder");

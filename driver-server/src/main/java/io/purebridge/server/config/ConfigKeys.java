@@ -12,6 +12,9 @@ import java.util.Set;
  * listen_socket = /var/lib/purebridge/purebridge.sock   ; default: DATA_DIR/purebridge.sock
  * listen_tcp = 127.0.0.1:0                  ; empty (default): no TCP listener; port 0: any free port
  * eradication_delay_seconds = 86400         ; how long destroyed objects of simulated arrays stay recoverable
+ * tls_cert_file = /etc/purebridge/tls/server.pem     ; TLS on listen_tcp (needed off loopback)
+ * tls_key_file = /etc/purebridge/tls/server.key      ; its PKCS#8 PEM key, mode 0600
+ * tls_client_ca_file = /etc/purebridge/tls/clients-ca.pem  ; optional: require client certificates
  *
  * [arrays]
  * ; one simulated array per line: NAME = API_TOKEN (reached from cinder.conf as san_ip = sim://NAME)
@@ -53,7 +56,15 @@ public final class ConfigKeys {
         public static final String ERADICATION_DELAY_SECONDS = "eradication_delay_seconds";
         public static final long ERADICATION_DELAY_SECONDS_DEFAULT = 86_400L;
 
-        static final Set<String> ALL = Set.of(DATA_DIR, LISTEN_SOCKET, LISTEN_TCP, ERADICATION_DELAY_SECONDS);
+        /** PEM certificate chain of the TCP listener; with TLS_KEY_FILE turns TLS on. */
+        public static final String TLS_CERT_FILE = "tls_cert_file";
+        /** PEM (PKCS#8) private key of TLS_CERT_FILE. */
+        public static final String TLS_KEY_FILE = "tls_key_file";
+        /** PEM CAs whose client certificates the TCP listener requires; empty: none asked. */
+        public static final String TLS_CLIENT_CA_FILE = "tls_client_ca_file";
+
+        static final Set<String> ALL = Set.of(DATA_DIR, LISTEN_SOCKET, LISTEN_TCP, ERADICATION_DELAY_SECONDS,
+                TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE);
     }
 
     /** Keys of {@code [rest]}. */

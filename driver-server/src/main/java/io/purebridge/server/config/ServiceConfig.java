@@ -13,6 +13,7 @@ import java.util.TreeMap;
  *
  * @param arrays simulated arrays hosted by this service: name -> API token, in file order
  * @param rest the REST 2.x front end serving those arrays over HTTPS
+ * @param tls TLS of the TCP listener
  */
 public record ServiceConfig(
         Path dataDir,
@@ -20,14 +21,22 @@ public record ServiceConfig(
         Optional<HostPort> listenTcp,
         long eradicationDelaySeconds,
         Map<String, String> arrays,
-        RestConfig rest) {
+        RestConfig rest,
+        TlsConfig tls) {
     public ServiceConfig {
         Objects.requireNonNull(rest, "rest");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(listenSocket, "listenSocket");
         Objects.requireNonNull(listenTcp, "listenTcp");
         // Keeps the file's order, so arrays open and log in the order the operator wrote them.
         arrays = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
+    }
+
+    /** Without TLS on the TCP listener (which then serves loopback only). */
+    public ServiceConfig(Path dataDir, Path listenSocket, Optional<HostPort> listenTcp, long eradicationDelaySeconds,
+            Map<String, String> arrays, RestConfig rest) {
+        this(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, rest, TlsConfig.off());
     }
 
     /** With the REST front end's defaults. */
@@ -43,6 +52,6 @@ public record ServiceConfig(
         arrays.keySet().forEach(name -> redacted.put(name, "****"));
         return "ServiceConfig[dataDir=" + dataDir + ", listenSocket=" + listenSocket + ", listenTcp="
                 + listenTcp.map(HostPort::toString).orElse("off") + ", eradicationDelaySeconds="
-                + eradicationDelaySeconds + ", arrays=" + redacted + ", rest=" + rest + "]";
+                + eradicationDelaySeconds + ", arrays=" + redacted + ", rest=" + rest + ", tls=" + tls + "]";
     }
 }

@@ -47,7 +47,59 @@ public final class ServiceConfigLoader {
         Optional<HostPort> listenTcp = hostPort(server.get(ConfigKeys.Server.LISTEN_TCP));
         long eradicationDelay = nonNegativeLong(server.get(ConfigKeys.Server.ERADICATION_DELAY_SECONDS),
                 ConfigKeys.Server.ERADICATION_DELAY_SECONDS_DEFAULT);
-        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays, rest(rest, arrays));
+        TlsConfig tls = tls(server);
+        if (listenTcp.isPresent() && !tls.enabled() && !io.purebridge.server.TcpListener.isLoopback(
+                listenTcp.get().host())) {
+            Setting where = server.get(ConfigKeys.Server.LISTEN_TCP);
+            throw new ConfigException(where.origin() + " = '" + where.value() + "': refusing to listen off loopback"
+                    + " in plaintext (API tokens and volume data would cross the network in clear); set [server] "
+                    + ConfigKeys.Server.TLS_CERT_FILE + " and " + ConfigKeys.Server.TLS_KEY_FILE
+                    + ", or listen on 127.0.0.1");
+        }
+        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays, rest(rest, arrays), tls);
+    }
+
+    private static TlsConfig tls(Map<String, Setting> server) throws ConfigException {
+        Optional<Path> cert = readableFile(server.get(ConfigKeys.Server.TLS_CERT_FILE));
+        Optional<Path> key = readableFile(server.get(ConfigKeys.Server.TLS_KEY_FILE));
+        Optional<Path> clientCa = readableFile(server.get(ConfigKeys.Server.TLS_CLIENT_CA_FILE));
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException("[server] " + ConfigKeys.Server.TLS_CERT_FILE + " and "
+                    + ConfigKeys.Server.TLS_KEY_FILE + " must be set together");
+        }
+        if (clientCa.isPresent() && cert.isEmpty()) {
+            throw new ConfigException("[server] " + ConfigKeys.Server.TLS_CLIENT_CA_FILE + " needs "
+                    + ConfigKeys.Server.TLS_CERT_FILE + " and " + ConfigKeys.Server.TLS_KEY_FILE);
+        }
+        return new TlsConfig(cert, key, clientCa);
+    }
+
+    private static Optional<Path> readableFile(Setting setting) throws ConfigException {
+        if (setting == null || setting.value().isBlank()) {
+            return Optional.empty();
+        }
+        Path p = path(setting, Path.of("."));
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new ConfigException(setting.origin() + " = '" + setting.value() + "': not a readable file");
+        }
+        return Optional.of(p);
+    }
+
+    /**
+     * How an error names a key it refuses. A line without '=' reaches the parser as one key made of
+     * the whole line, and such a line may be "NAME TOKEN": only a key that looks like a key name is
+     * shown; anything else is described by its line shape, never printed.
+     */
+    static String shownKey(String key) {
+        long digits = key.chars().filter(Character::isDigit).count();
+        if (key.matches("[A-Za-z_.-][A-Za-z0-9_.-]{0,31}") && digits <= 2) {
+            return "key '" + key + "'";
+        }
+        if (key.chars().anyMatch(Character::isWhitespace)) {
+            return "a line without '=' (not shown: it may hold a token)";
+        }
+        return "a key of " + key.length() + " characters starting '" + key.substring(0, Math.min(3, key.length()))
+                + "' (not shown in full: it may be a token)";
     }
 
     /** A raw value and where it came from, for error messages. */
@@ -68,8 +120,8 @@ public final class ServiceConfigLoader {
             if (section == null) {
                 List<String> keys = keys(ini.getSection(null));
                 if (!keys.isEmpty()) {
-                    throw new ConfigException(file + ": key '" + keys.get(0)
-                            + "' is outside any section; put it under [server], [arrays] or [rest]");
+                    throw new ConfigException(file + ": " + shownKey(keys.get(0))
+                            + " is outside any section; put it under [server], [arrays] or [rest]");
                 }
             } else if (section.equals(ConfigKeys.SERVER)) {
                 readServer(file, ini.getSection(section), server);
@@ -88,7 +140,7 @@ public final class ServiceConfigLoader {
             throws ConfigException {
         for (String key : keys(section)) {
             if (!ConfigKeys.Server.ALL.contains(key)) {
-                throw new ConfigException(file + ": unknown key [server] " + key + "; known keys are "
+                throw new ConfigException(file + ": unknown [server] " + shownKey(key) + "; known keys are "
                         + new TreeSet<>(ConfigKeys.Server.ALL));
             }
             String origin = file + " [server] " + key;
@@ -99,14 +151,17 @@ public final class ServiceConfigLoader {
     private static void readArrays(Path file, SubnodeConfiguration section, Map<String, String> arrays)
             throws ConfigException {
         for (String name : keys(section)) {
-            String origin = file + " [arrays] " + name;
             if (!name.matches(ConfigKeys.ARRAY_NAME_PATTERN)) {
-                throw new ConfigException(origin + ": bad array name; use letters, digits and '-' (at most 63), "
-                        + "starting with a letter or digit");
+                // Never echo the line: "NAME TOKEN" without '=' parses as one long key.
+                throw new ConfigException(file + " [arrays]: " + shownKey(name) + " is not NAME = API_TOKEN with a"
+                        + " valid NAME (letters, digits and '-', at most 63, starting with a letter or digit)");
             }
-            String token = single(section, name, origin).trim();
+            String origin = file + " [arrays] " + name;
+            String token = single(section, name, file + " [arrays] " + shownKey(name)).trim();
             if (token.isEmpty()) {
-                throw new ConfigException(origin + ": the API token is empty; write NAME = API_TOKEN");
+                // The "name" of a line holding only a token is the token: describe, never echo.
+                throw new ConfigException(file + " [arrays]: " + shownKey(name) + " has no API token; write"
+                        + " NAME = API_TOKEN");
             }
             arrays.put(name, token);
         }
@@ -118,9 +173,9 @@ public final class ServiceConfigLoader {
         for (String escaped : keys(section)) {
             // commons-configuration escapes a '.' inside a key name as "..".
             String key = escaped.replace("..", ".");
-            String origin = file + " [rest] " + key;
+            String origin = file + " [rest] " + shownKey(key);
             if (!ConfigKeys.Rest.FIXED.contains(key) && !key.startsWith(ConfigKeys.Rest.PORT_PREFIX)) {
-                throw new ConfigException(file + ": unknown key [rest] " + key + "; known keys are "
+                throw new ConfigException(file + ": unknown [rest] " + shownKey(key) + "; known keys are "
                         + new TreeSet<>(ConfigKeys.Rest.FIXED) + " and " + ConfigKeys.Rest.PORT_PREFIX + "ARRAY_NAME");
             }
             rest.put(key, new Setting(single(section, escaped, origin), origin));
@@ -156,8 +211,8 @@ public final class ServiceConfigLoader {
             String name = e.getKey().substring(ConfigKeys.Rest.PORT_PREFIX.length());
             Setting setting = e.getValue();
             if (!arrays.containsKey(name)) {
-                throw new ConfigException(setting.origin() + ": no array '" + name
-                        + "' in [arrays]; write port.NAME with NAME from [arrays] " + new TreeSet<>(arrays.keySet()));
+                throw new ConfigException(setting.origin() + ": no such array in [arrays]; write port.NAME with"
+                        + " NAME from [arrays] " + new TreeSet<>(arrays.keySet()));
             }
             int port;
             try {

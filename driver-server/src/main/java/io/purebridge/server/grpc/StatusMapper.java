@@ -79,6 +79,10 @@ public final class StatusMapper {
             return withErrorInfo(code(engine.code()), engine.getMessage(), engine.reason());
         }
         if (failure instanceof StatusRuntimeException status) {
+            String description = status.getStatus().getDescription();
+            if (description != null && description.length() > MAX_MESSAGE) {
+                return status.getStatus().withDescription(capped(description)).asRuntimeException(status.getTrailers());
+            }
             return status;
         }
         if (failure instanceof StatusException status) {
@@ -90,10 +94,28 @@ public final class StatusMapper {
                 "internal error in purebridge service (error id " + id + "); see the service log", INTERNAL_ERROR);
     }
 
+    /** Longest status message sent, in characters; longer ones are cut (they often echo input). */
+    public static final int MAX_MESSAGE = 1024;
+
+    /**
+     * {@code message} cut to {@link #MAX_MESSAGE} characters. A message echoing a 100,000-character
+     * name would otherwise make the status trailers larger than the client accepts, and the client
+     * would see a reset stream instead of the code.
+     */
+    public static String capped(String message) {
+        if (message == null) {
+            return "";
+        }
+        if (message.length() <= MAX_MESSAGE) {
+            return message;
+        }
+        return message.substring(0, MAX_MESSAGE - 30) + "... (" + message.length() + " characters)";
+    }
+
     private static StatusRuntimeException withErrorInfo(Status.Code code, String message, String reason) {
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(code.value())
-                .setMessage(message == null ? "" : message)
+                .setMessage(capped(message))
                 .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()))
                 .build();
         return StatusProto.toStatusRuntimeException(status);

@@ -9,6 +9,8 @@ import io.purebridge.engine.cinder.ConnectionProperties;
 import io.purebridge.engine.cinder.HostConnector;
 import io.purebridge.server.mapping.RequestMapper;
 import io.purebridge.server.mapping.ResponseMapper;
+import io.purebridge.server.security.BackendCredentials;
+import io.purebridge.server.security.CallAuthenticator;
 import io.purebridge.v1.CreateClonedVolumeRequest;
 import io.purebridge.v1.CreateClonedVolumeResponse;
 import io.purebridge.v1.CreateSnapshotRequest;
@@ -66,16 +68,29 @@ import java.util.function.Supplier;
 public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.VolumeDriverServiceImplBase {
     private final BackendRegistry registry;
     private final StatusMapper statusMapper;
+    private final BackendCredentials credentials;
 
     public VolumeDriverGrpcService(BackendRegistry registry, StatusMapper statusMapper) {
+        this(registry, statusMapper, new BackendCredentials());
+    }
+
+    /** @param credentials issues each registered backend's call credential (checked by CallAuthenticator) */
+    public VolumeDriverGrpcService(BackendRegistry registry, StatusMapper statusMapper,
+            BackendCredentials credentials) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.statusMapper = Objects.requireNonNull(statusMapper, "statusMapper");
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+    }
+
+    /** The credentials this service issues at RegisterBackend. */
+    public BackendCredentials credentials() {
+        return credentials;
     }
 
     @Override
     public void registerBackend(RegisterBackendRequest request, StreamObserver<RegisterBackendResponse> out) {
-        respond("RegisterBackend", out,
-                () -> ResponseMapper.registered(registry.register(RequestMapper.backendConfig(request))));
+        respond("RegisterBackend", out, () -> credentials.register(request, CallAuthenticator.presented(),
+                () -> ResponseMapper.registered(registry.register(RequestMapper.backendConfig(request)))));
     }
 
     @Override

@@ -37,7 +37,7 @@ final class ContainerDefaultProtectionsHandler implements ResourceHandler {
     private Reply patch(RestCall call, ArrayContext ctx) {
         call.allowParams(PATCH_PARAMS);
         call.allowFields(PATCH_FIELDS);
-        JsonNode wanted = call.body().get("default_protections");
+        JsonNode wanted = Bodies.require(call).get("default_protections");
         if (wanted == null || !wanted.isArray()) {
             throw FaRestError.badRequest("default_protections",
                     "Invalid value for default_protections: give a list of protection group references.");

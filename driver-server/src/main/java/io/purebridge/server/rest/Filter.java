@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The subset of the FlashArray {@code filter} grammar clients use: {@code field op value} with
@@ -15,18 +14,32 @@ import java.util.regex.Pattern;
  * wildcards, numbers and booleans. WWNs compare without colons and case.
  */
 final class Filter {
+    /** Longest filter accepted, in characters; real clients send a few dozen. */
+    static final int MAX_LENGTH = 4096;
+    /** Deepest nesting of parentheses and {@code not} accepted. */
+    static final int MAX_DEPTH = 32;
+    /** Most tokens accepted; bounds the chain of and/or predicates built from them. */
+    static final int MAX_TOKENS = 512;
+
     private final String text;
     private final List<String> tokens;
     private int pos;
+    private int depth;
 
     private Filter(String text) {
         this.text = text;
         this.tokens = tokenize(text);
     }
 
-    /** Parses a filter; a syntax error is a 400 naming the filter. */
+    /** Parses a filter; a syntax error or an input past the limits is a 400 naming the filter. */
     static Predicate<JsonNode> parse(String text) {
+        if (text.length() > MAX_LENGTH) {
+            throw FaRestError.badRequest(null, "Invalid filter: longer than " + MAX_LENGTH + " characters.");
+        }
         Filter f = new Filter(text);
+        if (f.tokens.size() > MAX_TOKENS) {
+            throw f.error("more than " + MAX_TOKENS + " terms");
+        }
         Predicate<JsonNode> p = f.orExpr();
         if (f.pos != f.tokens.size()) {
             throw f.error("unexpected '" + f.tokens.get(f.pos) + "'");
@@ -35,7 +48,12 @@ final class Filter {
     }
 
     private FaRestError error(String what) {
-        return FaRestError.badRequest(null, "Invalid filter: " + what + " in \"" + text + "\".");
+        return FaRestError.badRequest(null, "Invalid filter: " + what + " in \"" + shown(text) + "\".");
+    }
+
+    /** The filter as quoted in an error: long ones are cut so the answer stays small. */
+    private static String shown(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private String peek() {
@@ -83,12 +101,17 @@ final class Filter {
 
     private Predicate<JsonNode> unary() {
         if (keyword("not")) {
-            return unary().negate();
+            enter();
+            Predicate<JsonNode> inner = unary().negate();
+            depth--;
+            return inner;
         }
         if ("(".equals(peek())) {
             pos++;
+            enter();
             Predicate<JsonNode> inner = orExpr();
             expect(")");
+            depth--;
             return inner;
         }
         if ("contains".equalsIgnoreCase(peek()) && pos + 1 < tokens.size() && "(".equals(tokens.get(pos + 1))) {
@@ -102,6 +125,12 @@ final class Filter {
                     && field.normalize(v.asText()).contains(field.normalize(needle)));
         }
         return comparison();
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH + " levels");
+        }
     }
 
     private Predicate<JsonNode> comparison() {
@@ -159,7 +188,7 @@ final class Filter {
             String a = field.normalize(actual.asText());
             String w = field.normalize(String.valueOf(want));
             if ((op.equals("=") || op.equals("!=")) && w.contains("*")) {
-                boolean m = glob(w).matcher(a).matches();
+                boolean m = Glob.compile(w).matches(a);
                 return op.equals("=") == m;
             }
             if (actual.isNumber()) {
@@ -182,20 +211,6 @@ final class Filter {
         };
     }
 
-    private static Pattern glob(String w) {
-        StringBuilder re = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : w.toCharArray()) {
-            if (c == '*') {
-                re.append(Pattern.quote(literal.toString())).append(".*");
-                literal.setLength(0);
-            } else {
-                literal.append(c);
-            }
-        }
-        re.append(Pattern.quote(literal.toString()));
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
-    }
 
     private Object literal(String t) {
         if (t.length() >= 2 && (t.charAt(0) == '\'' || t.charAt(0) == '"')) {
@@ -276,7 +291,7 @@ final class Filter {
             } else if (c == '\'' || c == '"') {
                 int end = s.indexOf(c, i + 1);
                 if (end < 0) {
-                    throw FaRestError.badRequest(null, "Invalid filter: unterminated string in \"" + s + "\".");
+                    throw FaRestError.badRequest(null, "Invalid filter: unterminated string in \"" + shown(s) + "\".");
                 }
                 out.add(s.substring(i, end + 1));
                 i = end + 1;
@@ -288,7 +303,7 @@ final class Filter {
                     out.add(s.substring(i, i + 2));
                     i += 2;
                 } else if (c == '!') {
-                    throw FaRestError.badRequest(null, "Invalid filter: '!' must be followed by '=' in \"" + s + "\".");
+                    throw FaRestError.badRequest(null, "Invalid filter: '!' must be followed by '=' in \"" + shown(s) + "\".");
                 } else {
                     out.add(String.valueOf(c));
                     i++;
@@ -299,7 +314,7 @@ final class Filter {
                     i++;
                 }
                 if (start == i) {
-                    throw FaRestError.badRequest(null, "Invalid filter: unexpected '" + c + "' in \"" + s + "\".");
+                    throw FaRestError.badRequest(null, "Invalid filter: unexpected '" + c + "' in \"" + shown(s) + "\".");
                 }
                 out.add(s.substring(start, i));
             }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.error.EngineException;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FlashArrayHttpHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(FlashArrayHttpHandler.class);
-    private static final int MAX_BODY = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -50,9 +48,16 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
     private final RestRoutes routes;
     private final Clock clock;
     private final long eradicationDelayMs;
+    private final RestLimits limits;
 
     FlashArrayHttpHandler(Map<String, Supplier<? extends FlashArray>> arrays, SessionStore sessions, RestRoutes routes,
             Clock clock, long eradicationDelayMs) {
+        this(arrays, sessions, routes, clock, eradicationDelayMs, RestLimits.defaults());
+    }
+
+    FlashArrayHttpHandler(Map<String, Supplier<? extends FlashArray>> arrays, SessionStore sessions, RestRoutes routes,
+            Clock clock, long eradicationDelayMs, RestLimits limits) {
+        this.limits = limits;
         this.arrays = Map.copyOf(arrays);
         this.sessions = sessions;
         this.routes = routes;
@@ -77,38 +82,105 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         String arrayName = connector.getName();
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
-        int status;
+        Exchange exchange = new Exchange(arrayName, method, path, requestId, response, callback);
+        Call call;
         try {
-            // Read the whole body before anything can fail: an unread body would leave the
-            // keep-alive connection unusable and the client's next request would fail.
-            String bodyText = readBodyText(request);
-            Reply reply = dispatch(arrayName, method, path, request, response, bodyText);
-            status = 200;
+            // Everything the headers decide (path, version, login, session, route) is decided
+            // before a byte of the body is read: an unauthenticated client never gets to make the
+            // service wait for, buffer or parse a body.
+            Object decided = route(arrayName, method, path, request, response);
+            if (decided instanceof Reply reply) {
+                closeIfBodyUnread(request, response);
+                exchange.reply(reply);
+                return true;
+            }
+            call = (Call) decided;
+            if (request.getLength() > limits.maxBodyBytes()) {
+                throw FaRestError.badRequest(null, "Invalid request body: larger than " + limits.maxBodyBytes()
+                        + " bytes.");
+            }
+        } catch (FaRestError e) {
+            closeIfBodyUnread(request, response);
+            exchange.fail(e);
+            return true;
+        } catch (RuntimeException e) {
+            exchange.crash(e);
+            return true;
+        }
+        // No thread waits for a slow body: the rest runs when the last chunk has arrived.
+        BodyReader.read(request, limits.maxBodyBytes(), limits.bodyDeadlineMillis(), body -> {
+            try {
+                exchange.reply(call.run(request, body));
+            } catch (FaRestError e) {
+                exchange.fail(e);
+            } catch (RuntimeException e) {
+                exchange.crash(e);
+            }
+        }, error -> {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            exchange.fail(error);
+        });
+        return true;
+    }
+
+    /** A request whose body will not be read ends its connection, so the body is not taken for the next request. */
+    private static void closeIfBodyUnread(Request request, Response response) {
+        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
+    /** One request's answer, written exactly once. */
+    private record Exchange(String arrayName, String method, String path, String requestId, Response response,
+            Callback callback) {
+        void reply(Reply reply) {
             if (reply.nextToken() != null) {
                 response.getHeaders().put("x-next-token", reply.nextToken());
             }
             write(response, callback, 200, reply.body());
-        } catch (FaRestError e) {
-            status = e.status();
+            LOG.debug("{}: {} {} -> 200", arrayName, method, path);
+        }
+
+        void fail(FaRestError e) {
             write(response, callback, e.status(), errorBody(e.context(), e.getMessage()));
-        } catch (RuntimeException e) {
-            status = 500;
+            LOG.debug("{}: {} {} -> {}", arrayName, method, path, e.status());
+        }
+
+        void crash(RuntimeException e) {
             LOG.error("{}: {} {} failed", arrayName, method, path, e);
             write(response, callback, 500, errorBody(null, "Internal error in the simulated array; see the "
                     + "service log (request " + requestId + ")."));
         }
-        LOG.debug("{}: {} {} -> {}", arrayName, method, path, status);
-        return true;
     }
 
-    private Reply dispatch(String arrayName, String method, String path, Request request, Response response,
-            String bodyText) {
+    /** An authenticated call to a resource, waiting for its body. */
+    private record Call(String arrayName, String method, String resource, ResourceHandler handler,
+            Supplier<? extends FlashArray> supplier, FlashArrayHttpHandler owner) {
+        Reply run(Request request, String bodyText) {
+            RestCall call = new RestCall(method, resource, parseQuery(request.getHttpURI().getQuery()),
+                    parseBody(bodyText));
+            FlashArray array;
+            try {
+                array = supplier.get();
+            } catch (EngineException e) {
+                throw new FaRestError(503, null, "The simulated array is not available: " + e.getMessage());
+            }
+            try {
+                return handler.handle(call, new ArrayContext(arrayName, array, owner.clock, owner.eradicationDelayMs));
+            } catch (EngineException e) {
+                throw EngineErrors.toRest(e, "Object", null);
+            }
+        }
+    }
+
+    /** A {@link Reply} when the headers alone answer the request, else the {@link Call} to run on its body. */
+    private Object route(String arrayName, String method, String path, Request request, Response response) {
         Supplier<? extends FlashArray> supplier = arrays.get(arrayName);
         if (supplier == null) {
             throw new FaRestError(404, null, "No array is served on this port.");
         }
         if (!path.startsWith("/api/")) {
-            throw new FaRestError(404, null, "Not found: " + path + ".");
+            throw new FaRestError(404, null, "Not found: " + shown(path) + ".");
         }
         String rest = path.substring("/api/".length());
         if (rest.equals("api_version")) {
@@ -121,7 +193,8 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         int slash = rest.indexOf('/');
         String version = slash < 0 ? rest : rest.substring(0, slash);
         if (!VERSIONS.contains(version)) {
-            throw new FaRestError(404, null, "REST version '" + version + "' is not supported; see /api/api_version.");
+            throw new FaRestError(404, null, "REST version '" + shown(version)
+                    + "' is not supported; see /api/api_version.");
         }
         String resource = slash < 0 ? "" : rest.substring(slash + 1);
         while (resource.endsWith("/")) {
@@ -149,19 +222,13 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         }
         String res = resource;
         ResourceHandler handler = routes.find(resource).orElseThrow(() ->
-                new FaRestError(404, null, "The resource /" + res + " is not supported by this simulated array."));
-        RestCall call = new RestCall(method, resource, parseQuery(request.getHttpURI().getQuery()), parseBody(bodyText));
-        FlashArray array;
-        try {
-            array = supplier.get();
-        } catch (EngineException e) {
-            throw new FaRestError(503, null, "The simulated array is not available: " + e.getMessage());
-        }
-        try {
-            return handler.handle(call, new ArrayContext(arrayName, array, clock, eradicationDelayMs));
-        } catch (EngineException e) {
-            throw EngineErrors.toRest(e, "Object", null);
-        }
+                new FaRestError(404, null, "The resource /" + shown(res) + " is not supported by this simulated array."));
+        return new Call(arrayName, method, resource, handler, supplier, this);
+    }
+
+    /** Client text quoted in an answer, cut so an answer never grows with the request. */
+    static String shown(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static void requireMethod(String method, String expected, String path) {
@@ -181,19 +248,19 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String key = decode("query parameter name", eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : pair.substring(eq + 1);
             if (out.containsKey(key)) {
-                throw FaRestError.badRequest(null, "Invalid parameter: " + key + " is given more than once.");
+                throw FaRestError.badRequest(null, "Invalid parameter: " + shown(key) + " is given more than once.");
             }
             List<String> values = new ArrayList<>();
             if (key.equals("filter") || key.equals("continuation_token")) {
-                values.add(decode(value));
+                values.add(decode(key, value));
             } else {
                 for (String v : value.split(",", -1)) {
-                    String d = decode(v);
+                    String d = decode(key, v);
                     if (d.isEmpty()) {
-                        throw FaRestError.badRequest(null, "Invalid parameter: " + key + " has an empty value.");
+                        throw FaRestError.badRequest(null, "Invalid parameter: " + shown(key) + " has an empty value.");
                     }
                     values.add(d);
                 }
@@ -203,31 +270,17 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         return out;
     }
 
-    private static String decode(String s) {
+    private static String decode(String field, String s) {
         try {
             return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw FaRestError.badRequest(null, "Invalid query string: bad percent-encoding.");
-        }
-    }
-
-    private static String readBodyText(Request request) {
-        if (request.getLength() > MAX_BODY) {
-            throw FaRestError.badRequest(null, "Request body too large.");
-        }
-        try {
-            return Content.Source.asString(request, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw FaRestError.badRequest(null, "Could not read the request body.");
+            throw FaRestError.badRequest(null, "Invalid parameter: " + shown(field) + " has bad percent-encoding.");
         }
     }
 
     private static ObjectNode parseBody(String text) {
         if (text == null || text.isBlank()) {
             return null;
-        }
-        if (text.length() > MAX_BODY) {
-            throw FaRestError.badRequest(null, "Request body too large.");
         }
         JsonNode node;
         try {
@@ -236,7 +289,7 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
             String at = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().split("\\(|\n", 2)[0].trim();
-            throw FaRestError.badRequest(null, "Invalid JSON in request body" + at + ": " + why + ".");
+            throw FaRestError.badRequest(null, "Invalid JSON in request body" + at + ": " + shown(why) + ".");
         }
         if (node != null && node.isArray()) {
             ObjectNode wrapped = JSON.createObjectNode();

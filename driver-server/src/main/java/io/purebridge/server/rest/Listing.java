@@ -24,6 +24,8 @@ final class Listing {
             Set.of("filter", "limit", "offset", "sort", "continuation_token", "total_item_count");
 
     private static final String TOKEN_PREFIX = "pb1:";
+    /** Largest page served; a larger limit gets this many, as the array does with its maximum. */
+    static final long MAX_LIMIT = 10_000;
 
     private Listing() {
     }
@@ -39,18 +41,22 @@ final class Listing {
         if (sort != null && !sort.isBlank()) {
             items.sort(comparator(sort));
         }
-        int offset = 0;
+        // Paging arithmetic in long with every bound clamped first: limit and offset may each be
+        // as large as Long.MAX_VALUE and their sum must neither wrap nor reach an int cast.
+        long offset = 0;
         String token = call.single("continuation_token");
         if (token != null) {
             offset = decode(token);
         }
         Long off = call.number("offset");
         if (off != null) {
-            offset = (int) Math.min(off, Integer.MAX_VALUE);
+            offset = off;
         }
         Long limit = call.number("limit");
-        int from = Math.min(offset, items.size());
-        int to = limit == null ? items.size() : (int) Math.min(items.size(), from + limit);
+        int size = items.size();
+        int from = (int) Math.min(offset, size);
+        long pageSize = limit == null ? size : Math.min(limit, MAX_LIMIT);
+        int to = (int) Math.min(size, from + Math.min(pageSize, size));
         boolean more = to < items.size();
         String next = more && sort == null ? encode(to) : null;
 

@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -74,6 +75,7 @@ public final class RestFrontEnd implements AutoCloseable {
         sessions = new SessionStore(apiTokens, clock, options.sessionIdleTimeout());
         Map<String, Integer> remembered = loadPorts(dir.resolve("ports.properties"));
 
+        RestLimits limits = options.limits();
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, 4 * arrays.size() + 4), 2);
         threads.setName("rest-frontend");
         Server s = new Server(threads);
@@ -83,24 +85,32 @@ public final class RestFrontEnd implements AutoCloseable {
         tls.setKeyStoreType("PKCS12");
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        http.setIdleTimeout(limits.idleTimeoutMillis());
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         // Clients reach arrays by IP address; the certificate lists them, SNI is not required.
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
 
+        // Bounds on what any client may hold: connections per address and in all, and how long a
+        // connection may sit idle (which also ends TLS handshakes that never finish).
+        PerClientConnectionLimit perClient = new PerClientConnectionLimit(limits.maxConnectionsPerClient(), threads);
         Map<String, ServerConnector> connectors = new TreeMap<>();
         for (String name : arrays.keySet()) {
             ServerConnector c = new ServerConnector(s, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
                     new HttpConnectionFactory(http));
             c.setName(name);
+            c.setIdleTimeout(limits.idleTimeoutMillis());
+            c.addBean(perClient);
             c.setHost(options.bindAddress());
             Integer fixed = options.fixedPorts().get(name);
             c.setPort(fixed != null ? fixed : remembered.getOrDefault(name, 0));
             s.addConnector(c);
             connectors.put(name, c);
         }
+        s.addBean(new ConnectionLimit(limits.maxConnections(), s));
+        s.setErrorHandler(new FlashArrayErrorHandler());
         Map<String, Supplier<? extends FlashArray>> copy = new LinkedHashMap<>(arrays);
-        s.setHandler(new FlashArrayHttpHandler(copy, sessions, routes, clock, options.eradicationDelayMs()));
+        s.setHandler(new FlashArrayHttpHandler(copy, sessions, routes, clock, options.eradicationDelayMs(), limits));
         try {
             s.start();
         } catch (Exception e) {

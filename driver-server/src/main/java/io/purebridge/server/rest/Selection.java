@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * {@code names}/{@code ids}/{@code destroyed} selection on a collection GET: every name asked for
@@ -34,11 +33,11 @@ final class Selection {
         String field = names.isEmpty() ? "id" : "name";
         Set<ObjectNode> picked = new LinkedHashSet<>();
         for (String wanted : names.isEmpty() ? ids : names) {
-            Pattern glob = wanted.contains("*") ? glob(wanted) : null;
+            Glob glob = wanted.contains("*") ? Glob.compile(wanted) : null;
             boolean found = false;
             for (ObjectNode o : all) {
                 String value = o.path(field).asText();
-                if (glob == null ? value.equals(wanted) : glob.matcher(value).matches()) {
+                if (glob == null ? value.equals(wanted) : glob.matches(value)) {
                     boolean isDestroyed = o.path("destroyed").asBoolean(false);
                     if (destroyed != null && isDestroyed != destroyed) {
                         if (glob == null) {
@@ -60,14 +59,4 @@ final class Selection {
         return out;
     }
 
-    private static Pattern glob(String w) {
-        StringBuilder re = new StringBuilder();
-        for (String part : w.split("\\*", -1)) {
-            if (re.length() > 0) {
-                re.append(".*");
-            }
-            re.append(Pattern.quote(part));
-        }
-        return Pattern.compile(w.startsWith("*") ? ".*" + re : re.toString());
-    }
 }

@@ -96,12 +96,12 @@ class ServiceConfigLoaderTest {
             [server]\\nlisten_tcp = 127.0.0.1:70000           | [server] listen_tcp = '127.0.0.1:70000': port 70000 is outside 0..65535
             [server]\\neradication_delay_seconds = soon       | [server] eradication_delay_seconds = 'soon': expected a whole number
             [server]\\neradication_delay_seconds = -1         | [server] eradication_delay_seconds = '-1': must be 0 or more
-            [server]\\nlisten_tpc = 127.0.0.1:0               | unknown key [server] listen_tpc
+            [server]\\nlisten_tpc = 127.0.0.1:0               | unknown [server] key 'listen_tpc'
             [servers]\\ndata_dir = /x                         | unknown section [servers]
             data_dir = /x                                     | key 'data_dir' is outside any section
-            [arrays]\\npure_primary = t                       | [arrays] pure_primary: bad array name
-            [arrays]\\npure-primary =                         | [arrays] pure-primary: the API token is empty
-            [arrays]\\npure-primary = a\\npure-primary = b    | [arrays] pure-primary: set more than once
+            [arrays]\\npure_primary = t                       | [arrays]: key 'pure_primary' is not NAME = API_TOKEN
+            [arrays]\\npure-primary =                         | [arrays]: key 'pure-primary' has no API token
+            [arrays]\\npure-primary = a\\npure-primary = b    | [arrays] key 'pure-primary': set more than once
             """)
     void badValuesNameTheFileAndKey(String text, String expected) throws Exception {
         Path file = ini(text.replace("\\n", "\n"));

@@ -14,6 +14,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.server.Listener;
 import io.purebridge.server.PurebridgeServer;
+import io.purebridge.server.testing.Credentials;
 import io.purebridge.server.testing.FakeBackendRegistry;
 import io.purebridge.server.testing.InProcessService;
 import io.purebridge.server.testing.Requests;
@@ -75,7 +76,8 @@ class RpcMetricsInterceptorTest {
                 new VolumeDriverGrpcService(registry, new StatusMapper()), interceptor).start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         try {
-            VolumeDriverServiceGrpc.newBlockingStub(channel).deleteVolume(DeleteVolumeRequest.newBuilder()
+            Credentials.with(VolumeDriverServiceGrpc.newBlockingStub(channel),
+                    server.credentials().issue(BACKEND, "sim://fake")).deleteVolume(DeleteVolumeRequest.newBuilder()
                     .setBackendName(BACKEND).setVolume(Requests.volume("v1")).build());
         } finally {
             channel.shutdownNow();

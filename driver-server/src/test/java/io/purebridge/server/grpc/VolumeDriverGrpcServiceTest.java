@@ -116,9 +116,10 @@ class VolumeDriverGrpcServiceTest {
                 List.of(Map.of("backend_id", "pure-sync", "type", "sync"),
                         Map.of("backend_id", "pure-dr", "type", "async")),
                 "pure-dr"));
-        assertThat(response).isEqualTo(RegisterBackendResponse.newBuilder()
+        assertThat(response.toBuilder().clearSessionCredential().build()).isEqualTo(RegisterBackendResponse.newBuilder()
                 .setArrayName("array-of-sim://pure-primary").setArrayId("id-puredriver-2")
                 .setActiveBackendId("pure-dr").build());
+        assertThat(response.getSessionCredential()).startsWith("pbc1.").hasSizeGreaterThan(40);
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.purebridge.server.testing;
 
 import com.codahale.metrics.MetricRegistry;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.purebridge.server.security.BackendCredentials;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.purebridge.server.Listener;
@@ -30,7 +33,11 @@ public final class InProcessService implements AutoCloseable {
         server = new PurebridgeServer(
                 List.of(Listener.of(InProcessServerBuilder.forName(name).directExecutor(), "in-process:" + name)),
                 registry, metrics).start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        // The backend's calls carry its credential, as the shim's do after RegisterBackend.
+        Metadata credential = new Metadata();
+        credential.put(BackendCredentials.HEADER, server.credentials().issue(BACKEND, "sim://fake"));
+        channel = InProcessChannelBuilder.forName(name).directExecutor()
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(credential)).build();
         stub = VolumeDriverServiceGrpc.newBlockingStub(channel);
     }
 

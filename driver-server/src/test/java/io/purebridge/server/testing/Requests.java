@@ -14,7 +14,8 @@ public final class Requests {
                 .setId(id)
                 .setNameId("name-" + id)
                 .setName("volume-name-" + id)
-                .setProviderId("provider-" + id)
+                // As the backend names it: volume.name + "-cinder" (provider_ids are checked).
+                .setProviderId("volume-name-" + id + "-cinder")
                 .setSizeGib(7)
                 .putVolumeTypeExtraSpecs("replication_enabled", "<is> True")
                 .putVolumeTypeExtraSpecs("replication_type", "<in> sync")
@@ -26,7 +27,7 @@ public final class Requests {
         return Snapshot.newBuilder()
                 .setId(id)
                 .setName("snapshot-" + id)
-                .setProviderId("snap-provider-" + id)
+                .setProviderId(volume.getName() + "-cinder.snapshot-" + id)
                 .setVolume(volume)
                 .setVolumeSizeGib(volume.getSizeGib())
                 .build();

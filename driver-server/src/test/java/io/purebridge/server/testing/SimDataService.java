@@ -1,7 +1,11 @@
 package io.purebridge.server.testing;
 
 import com.codahale.metrics.MetricRegistry;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.purebridge.server.security.BackendCredentials;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.purebridge.engine.cinder.ArrayBackendRegistry;
@@ -33,14 +37,18 @@ public final class SimDataService implements AutoCloseable {
     public final SimulatedArrayHost host;
     public final ArrayBackendRegistry registry;
     public final PurebridgeServer server;
-    /** In-process channel; null when serving a unix socket. */
+    /** In-process channel (carrying {@link #credential}); null when serving a unix socket. */
     public final ManagedChannel channel;
+    /** The backend's call credential, as RegisterBackend would have issued it. */
+    public final String credential;
 
     private SimDataService(Path dataDir, Listener listener, String inProcessName) throws IOException {
         host = new SimulatedArrayHost(dataDir, List.of(SimulatedArrayConfig.of(ARRAY, TOKEN)), Clock.systemUTC());
         registry = new ArrayBackendRegistry(host);
         server = new PurebridgeServer(List.of(listener), registry, host, new MetricRegistry()).start();
-        channel = inProcessName == null ? null : InProcessChannelBuilder.forName(inProcessName).build();
+        credential = server.credentials().issue(BACKEND, "sim://" + ARRAY);
+        channel = inProcessName == null ? null : InProcessChannelBuilder.forName(inProcessName)
+                .intercept(withCredential()).build();
     }
 
     public static SimDataService inProcess(Path dataDir) throws IOException {
@@ -50,6 +58,13 @@ public final class SimDataService implements AutoCloseable {
 
     public static SimDataService unixSocket(Path dataDir, Path socket) throws IOException {
         return new SimDataService(dataDir, new UnixSocketListener(socket), null);
+    }
+
+    /** Attaches {@link #credential} to every call of a channel. */
+    public ClientInterceptor withCredential() {
+        Metadata headers = new Metadata();
+        headers.put(BackendCredentials.HEADER, credential);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
     public SimulatedFlashArray array() {

@@ -1,6 +1,7 @@
 package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayNames;
+import io.purebridge.engine.error.EngineException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,14 @@ public final class PurityNames {
             // volume.name = template % name_id; recover the template's prefix from the pair.
             String prefix = base.endsWith(volume.nameId()) && base.length() > volume.nameId().length()
                     ? base.substring(0, base.length() - volume.nameId().length()) : DEFAULT_TEMPLATE_PREFIX;
+            if (prefix.length() > MAX_BASE_NAME - 2) {
+                // A template prefix that alone passes the limit leaves no room for the id: the
+                // name cannot be made to fit, and the array is not asked to try.
+                throw EngineException.invalidArgument("VOLUME_NAME_TOO_LONG", "volume.name '"
+                        + base.substring(0, 64) + "...' cannot be shortened to a FlashArray volume name: its"
+                        + " volume_name_template prefix alone is " + prefix.length() + " characters (at most "
+                        + (MAX_BASE_NAME - 2) + ").");
+            }
             String idPart = base.substring(prefix.length());
             int keep = MAX_BASE_NAME - (prefix.length() + 2);
             base = prefix + idPart.substring(Math.max(0, idPart.length() - keep));

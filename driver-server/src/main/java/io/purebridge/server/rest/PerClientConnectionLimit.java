@@ -1,0 +1,67 @@
+package io.purebridge.server.rest;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Caps the connections one remote address holds open, over every connector it is added to (one
+ * instance is shared by all arrays' ports). A connection past the cap is closed as soon as it is
+ * accepted, before its TLS handshake, so a host opening hundreds of idle connections cannot use up
+ * what other clients need. Only network connections count: the HTTP connection a TLS connection
+ * carries is the same client.
+ */
+final class PerClientConnectionLimit implements Connection.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(PerClientConnectionLimit.class);
+
+    private final int maxPerClient;
+    private final Executor executor;
+    private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
+
+    /** @param executor closes refused connections (an end point closed while it opens stays open) */
+    PerClientConnectionLimit(int maxPerClient, Executor executor) {
+        this.maxPerClient = maxPerClient;
+        this.executor = executor;
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        if (connection.getEndPoint() instanceof SslConnection.SslEndPoint) {
+            return;
+        }
+        SocketAddress remote = connection.getEndPoint().getRemoteSocketAddress();
+        if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+            return;
+        }
+        InetAddress address = inet.getAddress();
+        int now = open.merge(address, 1, Integer::sum);
+        counted.put(connection, address);
+        if (now > maxPerClient) {
+            LOG.warn("rest-frontend: {} holds {} connections (limit {}); closing the newest", address.getHostAddress(),
+                    now - 1, maxPerClient);
+            executor.execute(() -> connection.getEndPoint().close());
+        }
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        InetAddress address = counted.remove(connection);
+        if (address == null) {
+            return;
+        }
+        open.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /** Connections {@code address} holds now. */
+    int openBy(InetAddress address) {
+        return open.getOrDefault(address, 0);
+    }
+}
