@@ -4,6 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -16,6 +17,7 @@ import io.purebridge.server.grpc.ApiTokenInterceptor;
 import io.purebridge.server.grpc.ArrayAdminGrpcService;
 import io.purebridge.server.grpc.ArrayOpener;
 import io.purebridge.server.grpc.ReplicationAdminGrpcService;
+import io.purebridge.server.grpc.RequestIdInterceptor;
 import io.purebridge.server.grpc.RpcMetricsInterceptor;
 import io.purebridge.server.grpc.StatusMapper;
 import io.purebridge.server.grpc.VolumeDataGrpcService;
@@ -43,8 +45,10 @@ public final class PurebridgeServer {
     private final RpcMetricsInterceptor metricsInterceptor;
     private final List<BindableService> dataServices;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final RequestIdInterceptor requestIds = new RequestIdInterceptor();
     private final List<Server> servers = new ArrayList<>();
     private final List<Listener> started = new ArrayList<>();
+    private final List<ServerInterceptor> observers = new ArrayList<>();
 
     public PurebridgeServer(List<Listener> listeners, BackendRegistry registry, MetricRegistry metrics) {
         this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics),
@@ -88,6 +92,15 @@ public final class PurebridgeServer {
         this.dataServices = List.copyOf(dataServices);
     }
 
+    /**
+     * Adds interceptors that watch the VolumeDriverService's calls (e.g. the metrics endpoint's
+     * backend stats); before {@link #start}.
+     */
+    public synchronized PurebridgeServer observeVolumeDriver(ServerInterceptor... interceptors) {
+        observers.addAll(List.of(interceptors));
+        return this;
+    }
+
     /** Binds every listener; on failure, stops those already started and rethrows. */
     public synchronized PurebridgeServer start() throws IOException {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
@@ -96,9 +109,14 @@ public final class PurebridgeServer {
             for (Listener listener : listeners) {
                 ServerBuilder<?> builder = listener.prepare();
                 started.add(listener);
-                builder.addService(ServerInterceptors.intercept(volumeDriver, metricsInterceptor));
+                // The last interceptor runs first: the request id is set before anything logs.
+                List<ServerInterceptor> driverChain = new ArrayList<>(observers);
+                driverChain.add(metricsInterceptor);
+                driverChain.add(requestIds);
+                builder.addService(ServerInterceptors.intercept(volumeDriver, driverChain));
                 for (BindableService service : dataServices) {
-                    builder.addService(ServerInterceptors.intercept(service, new ApiTokenInterceptor(), metricsInterceptor));
+                    builder.addService(ServerInterceptors.intercept(service, new ApiTokenInterceptor(), metricsInterceptor,
+                            requestIds));
                 }
                 builder                        .addService(health.getHealthService())
                         .addService(ProtoReflectionServiceV1.newInstance())

@@ -13,6 +13,7 @@ import java.util.TreeMap;
  *
  * @param arrays simulated arrays hosted by this service: name -> API token, in file order
  * @param rest the REST 2.x front end serving those arrays over HTTPS
+ * @param metrics the OpenMetrics endpoint
  */
 public record ServiceConfig(
         Path dataDir,
@@ -20,14 +21,22 @@ public record ServiceConfig(
         Optional<HostPort> listenTcp,
         long eradicationDelaySeconds,
         Map<String, String> arrays,
-        RestConfig rest) {
+        RestConfig rest,
+        MetricsConfig metrics) {
     public ServiceConfig {
         Objects.requireNonNull(rest, "rest");
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(listenSocket, "listenSocket");
         Objects.requireNonNull(listenTcp, "listenTcp");
         // Keeps the file's order, so arrays open and log in the order the operator wrote them.
         arrays = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
+    }
+
+    /** Without the metrics endpoint. */
+    public ServiceConfig(Path dataDir, Path listenSocket, Optional<HostPort> listenTcp, long eradicationDelaySeconds,
+            Map<String, String> arrays, RestConfig rest) {
+        this(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, rest, MetricsConfig.disabled());
     }
 
     /** With the REST front end's defaults. */
@@ -43,6 +52,6 @@ public record ServiceConfig(
         arrays.keySet().forEach(name -> redacted.put(name, "****"));
         return "ServiceConfig[dataDir=" + dataDir + ", listenSocket=" + listenSocket + ", listenTcp="
                 + listenTcp.map(HostPort::toString).orElse("off") + ", eradicationDelaySeconds="
-                + eradicationDelaySeconds + ", arrays=" + redacted + ", rest=" + rest + "]";
+                + eradicationDelaySeconds + ", arrays=" + redacted + ", rest=" + rest + ", metrics=" + metrics + "]";
     }
 }

@@ -10,6 +10,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.purebridge.server.metrics.LatencyBuckets;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metric names (dropwizard, in the registry given):
  * <ul>
- *   <li>{@code purebridge.rpc.<Method>.latency}: timer of the whole call, nanoseconds recorded;
+ *   <li>{@code purebridge.rpc.<Method>.latency}: timer of the whole call, nanoseconds recorded, with
+ *       Prometheus histogram buckets ({@link LatencyBuckets});
  *   <li>{@code purebridge.rpc.<Method>.errors}: counter of calls closed with a non-OK status;
  *   <li>{@code purebridge.rpc.<Method>.errors.<CODE>}: the same, per gRPC status code.
  * </ul>
@@ -103,7 +105,7 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
 
         void closed(Status status) {
             long elapsed = nanoTime.getAsLong() - startNanos;
-            metrics.timer(latencyName(method)).update(elapsed, TimeUnit.NANOSECONDS);
+            metrics.timer(latencyName(method), LatencyBuckets::newTimer).update(elapsed, TimeUnit.NANOSECONDS);
             if (!status.isOk()) {
                 metrics.counter(errorsName(method)).inc();
                 metrics.counter(errorsName(method, status.getCode())).inc();
