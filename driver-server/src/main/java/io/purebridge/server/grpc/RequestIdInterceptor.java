@@ -22,7 +22,8 @@ import org.slf4j.MDC;
  * One request id per call, end to end: Cinder's {@code context.request_id} arrives as the
  * {@code x-openstack-request-id} metadata (the shim sends it; other clients get a fresh
  * {@code req-<uuid>}), is put in the logging MDC under {@value #MDC_KEY} while the call's code
- * runs, so every service log line of the call carries it, is echoed in the response headers, and
+ * runs, so every service log line of the call carries it, is echoed in the response headers (the
+ * trailers of a call that fails before answering), and
  * is added to a failed call's error details as a {@code google.rpc.RequestInfo}.
  *
  * <p>Install it outermost, so the other interceptors' log lines carry the id too.
@@ -35,8 +36,9 @@ public final class RequestIdInterceptor implements ServerInterceptor {
 
     /** What a request id may hold (oslo's req-<uuid> and the like); anything else is replaced, not logged. */
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
-    private static final Metadata.Key<com.google.rpc.Status> DETAILS =
-            ProtoUtils.keyForProto(com.google.rpc.Status.getDefaultInstance());
+    /** Where gRPC carries rich error details (StatusProto reads it on the client). */
+    private static final Metadata.Key<com.google.rpc.Status> DETAILS = Metadata.Key.of("grpc-status-details-bin",
+            ProtoUtils.metadataMarshaller(com.google.rpc.Status.getDefaultInstance()));
 
     private final Supplier<String> newIds;
 
@@ -60,14 +62,21 @@ public final class RequestIdInterceptor implements ServerInterceptor {
         String sent = headers.get(HEADER);
         String id = sent != null && SAFE.matcher(sent).matches() ? sent : newIds.get();
         ServerCall<Q, R> tagging = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            private volatile boolean headersSent;
+
             @Override
             public void sendHeaders(Metadata responseHeaders) {
                 responseHeaders.put(HEADER, id);
+                headersSent = true;
                 super.sendHeaders(responseHeaders);
             }
 
             @Override
             public void close(Status status, Metadata trailers) {
+                if (!headersSent) {
+                    // A call that fails before answering has only trailers.
+                    trailers.put(HEADER, id);
+                }
                 if (!status.isOk()) {
                     withRequestInfo(status, trailers, id);
                 }

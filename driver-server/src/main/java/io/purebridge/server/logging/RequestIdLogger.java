@@ -2,22 +2,20 @@ package io.purebridge.server.logging;
 
 import java.util.Objects;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
-import org.slf4j.spi.MDCAdapter;
 
 /** A logger that prefixes {@code [<request id>] } to each message while the MDC holds one. */
 final class RequestIdLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
 
     private final transient Logger delegate;
-    private final transient MDCAdapter mdc;
 
-    RequestIdLogger(Logger delegate, MDCAdapter mdc) {
+    RequestIdLogger(Logger delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.mdc = Objects.requireNonNull(mdc, "mdc");
         this.name = delegate.getName();
     }
 
@@ -55,7 +53,7 @@ final class RequestIdLogger extends LegacyAbstractLogger {
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
             Throwable throwable) {
         String message = MessageFormatter.basicArrayFormat(pattern, arguments);
-        String id = mdc.get(RequestIdServiceProvider.MDC_KEY);
+        String id = MDC.get(RequestIdServiceProvider.MDC_KEY);
         if (id != null) {
             message = "[" + id + "] " + message;
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
+import org.slf4j.helpers.BasicMDCAdapter;
 import org.slf4j.simple.SimpleServiceProvider;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
@@ -17,13 +18,16 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * unchanged. slf4j-simple's settings (simplelogger.properties, -Dorg.slf4j.simpleLogger.*) apply.
  *
  * <p>Selected with {@code -Dslf4j.provider=io.purebridge.server.logging.RequestIdServiceProvider},
- * which {@code ServerMain.main} sets; it is not registered as a service, so libraries and tests
- * that put the jar on their classpath keep plain slf4j-simple.
+ * which {@code ServerMain.main} sets (and driver-server's tests, through surefire); it is not
+ * registered as a service, so other programs that put the jar on their classpath keep plain
+ * slf4j-simple.
  */
 public final class RequestIdServiceProvider implements SLF4JServiceProvider {
     public static final String MDC_KEY = "request_id";
 
     private final SimpleServiceProvider simple = new SimpleServiceProvider();
+    // slf4j-simple's own MDC adapter drops everything (NOP); this one keeps a map per thread.
+    private final MDCAdapter mdc = new BasicMDCAdapter();
     private volatile ILoggerFactory factory;
 
     @Override
@@ -38,7 +42,7 @@ public final class RequestIdServiceProvider implements SLF4JServiceProvider {
 
     @Override
     public MDCAdapter getMDCAdapter() {
-        return simple.getMDCAdapter();
+        return mdc;
     }
 
     @Override
@@ -50,8 +54,7 @@ public final class RequestIdServiceProvider implements SLF4JServiceProvider {
     public void initialize() {
         simple.initialize();
         ILoggerFactory inner = simple.getLoggerFactory();
-        MDCAdapter mdc = simple.getMDCAdapter();
         Map<String, Logger> loggers = new ConcurrentHashMap<>();
-        factory = name -> loggers.computeIfAbsent(name, n -> new RequestIdLogger(inner.getLogger(n), mdc));
+        factory = name -> loggers.computeIfAbsent(name, n -> new RequestIdLogger(inner.getLogger(n)));
     }
 }
