@@ -250,4 +250,28 @@ class MetricsEndpointScenarioTest {
         assertThat(openMetrics.body()).endsWith("# EOF\n").contains("# TYPE purebridge_rpc_duration_seconds histogram");
         assertThat(text.body()).contains("# TYPE purebridge_pg_target_transferred_bytes_total counter");
     }
+
+    @Test
+    void theSampleAlertsAndDashboardUseOnlyMetricsTheEndpointExports() throws Exception {
+        primary.createVolume(POD + "::v4", 1L << 20);
+        primary.createVolume("v5", 1L << 20);
+        primary.addProtectionGroupMembers(PG, List.of("v5"));
+        primary.createProtectionGroupSnapshot(PG, true, false);
+        driver("req-metrics-4").getVolumeStats(GetVolumeStatsRequest.newBuilder().setBackendName("puredriver-1")
+                .build());
+        catchThrowableOfType(StatusRuntimeException.class, () -> driver("req-metrics-5").getVolumeStats(
+                GetVolumeStatsRequest.newBuilder().setBackendName("not-registered").build()));
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?m)^# TYPE (\\S+) ").matcher(scrape().body());
+        while (type.find()) {
+            exported.add(MonitoringSamples.family(type.group(1)));
+        }
+
+        java.util.Set<String> alerts = MonitoringSamples.families(MonitoringSamples.ALERTS);
+        java.util.Set<String> dashboard = MonitoringSamples.families(MonitoringSamples.DASHBOARD);
+
+        assertThat(alerts).hasSizeGreaterThan(8);
+        assertThat(dashboard).hasSizeGreaterThan(15);
+        assertThat(exported).containsAll(alerts).containsAll(dashboard);
+    }
 }
