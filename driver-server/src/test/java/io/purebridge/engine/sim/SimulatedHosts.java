@@ -16,6 +16,12 @@ public final class SimulatedHosts {
         return new SimulatedArrayHost(dir, configs, clock, Duration.ZERO, resyncBlocksPerTick);
     }
 
+    /** With the service's background heartbeat (once a second) and a slow resync. */
+    public static SimulatedArrayHost withHeartbeat(Path dir, Collection<SimulatedArrayConfig> configs, Clock clock,
+            int resyncBlocksPerTick) {
+        return new SimulatedArrayHost(dir, configs, clock, Duration.ofMinutes(1), resyncBlocksPerTick);
+    }
+
     public static int blockBytes() {
         return BlockStore.BLOCK_SIZE;
     }
