@@ -2,8 +2,6 @@ package io.purebridge.server.grpc;
 
 import com.google.protobuf.Any;
 import com.google.rpc.RequestInfo;
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -31,7 +29,6 @@ import org.slf4j.MDC;
 public final class RequestIdInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> HEADER =
             Metadata.Key.of("x-openstack-request-id", Metadata.ASCII_STRING_MARSHALLER);
-    public static final Context.Key<String> REQUEST_ID = Context.key("purebridge-request-id");
     public static final String MDC_KEY = "request_id";
 
     /** What a request id may hold (oslo's req-<uuid> and the like); anything else is replaced, not logged. */
@@ -53,7 +50,7 @@ public final class RequestIdInterceptor implements ServerInterceptor {
 
     /** The request id of the call the current thread serves, or null outside a call. */
     public static String current() {
-        return REQUEST_ID.get();
+        return MDC.get(MDC_KEY);
     }
 
     @Override
@@ -83,12 +80,11 @@ public final class RequestIdInterceptor implements ServerInterceptor {
                 super.close(status, trailers);
             }
         };
-        Context context = Context.current().withValue(REQUEST_ID, id);
         ServerCall.Listener<Q> listener;
         String previous = MDC.get(MDC_KEY);
         MDC.put(MDC_KEY, id);
         try {
-            listener = Contexts.interceptCall(context, tagging, headers, next);
+            listener = next.startCall(tagging, headers);
         } finally {
             restore(previous);
         }
