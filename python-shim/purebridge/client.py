@@ -15,6 +15,7 @@ import grpc
 from oslo_log import log as logging
 
 from purebridge import errors
+from purebridge import request_ids
 from purebridge.v1 import volume_driver_pb2_grpc
 
 LOG = logging.getLogger(__name__)
@@ -106,7 +107,13 @@ class PureBridgeClient(object):
         subject (volume_id, volume_name, snapshot_id, snapshot_name, existing_ref) names the
         Cinder object the call is about, for the exception's fields.
         """
-        return self.run(rpc, lambda: self._invoke(rpc, request), **subject)
+        # Read in the caller's (green) thread: the pool's threads have no current context.
+        request_id = request_ids.current()
+        if request_id:
+            LOG.debug("purebridge: %(rpc)s request %(request_id)s",
+                      {"rpc": rpc, "request_id": request_id})
+        return self.run(rpc, lambda: self._invoke(rpc, request, request_id),
+                        **subject)
 
     def channel(self):
         """The channel to the service, for stubs of its other services."""
@@ -168,6 +175,7 @@ class PureBridgeClient(object):
             self._sleep(delay)
             delay *= 2
 
-    def _invoke(self, rpc, request):
+    def _invoke(self, rpc, request, request_id=None):
         method = getattr(self._get_stub(), rpc)
-        return method(request, timeout=self.timeout)
+        return method(request, timeout=self.timeout,
+                      metadata=request_ids.metadata(request_id))

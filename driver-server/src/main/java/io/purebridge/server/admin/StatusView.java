@@ -8,6 +8,7 @@ import io.purebridge.v1.PodMemberStatus;
 import io.purebridge.v1.PodStatus;
 import io.purebridge.v1.ProtectionGroupStatus;
 import io.purebridge.v1.ProtectionGroupTargetStatus;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -89,7 +90,8 @@ final class StatusView {
 
     static String text(StatusSnapshot s, StatusSnapshot previous, String endpoint) {
         StringBuilder out = new StringBuilder();
-        out.append("purebridge status  ").append(s.at()).append("  (").append(endpoint).append(")\n");
+        out.append("purebridge status  ").append(s.at().truncatedTo(ChronoUnit.MILLIS)).append("  (")
+                .append(endpoint).append(")\n");
         out.append("mediator ").append(s.network().getMediatorReachable() ? "reachable" : "UNREACHABLE")
                 .append("; links:");
         for (String[] link : links(s)) {
