@@ -15,7 +15,6 @@ import grpc
 from oslo_log import log as logging
 
 from purebridge import errors
-from purebridge import request_ids
 from purebridge.v1 import volume_driver_pb2_grpc
 
 LOG = logging.getLogger(__name__)
@@ -107,13 +106,7 @@ class PureBridgeClient(object):
         subject (volume_id, volume_name, snapshot_id, snapshot_name, existing_ref) names the
         Cinder object the call is about, for the exception's fields.
         """
-        # Read in the caller's (green) thread: the pool's threads have no current context.
-        request_id = request_ids.current()
-        if request_id:
-            LOG.debug("purebridge: %(rpc)s request %(request_id)s",
-                      {"rpc": rpc, "request_id": request_id})
-        return self.run(rpc, lambda: self._invoke(rpc, request, request_id),
-                        **subject)
+        return self.run(rpc, lambda: self._invoke(rpc, request), **subject)
 
     def channel(self):
         """The channel to the service, for stubs of its other services."""
@@ -175,7 +168,6 @@ class PureBridgeClient(object):
             self._sleep(delay)
             delay *= 2
 
-    def _invoke(self, rpc, request, request_id=None):
+    def _invoke(self, rpc, request):
         method = getattr(self._get_stub(), rpc)
-        return method(request, timeout=self.timeout,
-                      metadata=request_ids.metadata(request_id))
+        return method(request, timeout=self.timeout)
