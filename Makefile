@@ -12,7 +12,7 @@ RUN_CONFIG ?= config-samples/purebridge-server.ini
 
 include python.mk
 
-.PHONY: help build java-test test run bench clean
+.PHONY: help build java-test test run bench clean promtool
 
 help:
 	@echo "make run    - build and start the service with simulated arrays pure-primary, pure-sync, pure-dr"
@@ -27,8 +27,16 @@ $(SERVER_JAR): $(shell find proto replication-engine driver-server -name '*.java
 
 build: $(SERVER_JAR)
 
-java-test:
+java-test: promtool
 	$(MVN) verify
+
+# promtool (Debian's prometheus package) loads and unit-tests the alert rules in
+# config-samples/prometheus; without it MonitoringSamplesTest skips those checks.
+promtool:
+	@command -v promtool >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends prometheus >/dev/null; }; } || \
+	  echo "promtool is not installed: the alert rule checks will be skipped"
 
 test: java-test venv python-stubs
 	$(MAKE) --no-print-directory python-test

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Java benchmarks: sim data throughput vs a plain file, snapshot time, RSS at scale (issue 3);
-# replication latency, bytes and lag (issue 4); REST front end latency next to in-process (issue 5).
+# replication latency, bytes and lag (issue 4); REST front end latency next to in-process (issue 5);
+# what metrics and request ids cost (issue 18).
 # Builds the reactor up to benchmarks/ (no tests, nothing installed), then runs
 # io.purebridge.bench.DataBench with the module's classpath. Extra arguments go to DataBench,
 # e.g. bench/java-bench.sh --mib 128 --skip-scale. Takes about 3-5 minutes on 2 cores.
@@ -24,3 +25,8 @@ echo
 # -> RestFrontEnd (p50/p99 per operation and the ratio).
 java ${BENCH_JAVA_OPTS:--Xmx2g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" \
   io.purebridge.bench.RestLatencyBench 1000 200
+echo
+# Issue 18: what the metrics endpoint and request ids cost the data path (budget: 2% of throughput).
+java ${BENCH_JAVA_OPTS:--Xmx2g} -Dslf4j.provider=io.purebridge.server.logging.RequestIdServiceProvider \
+  -Dslf4j.internal.verbosity=WARN -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" \
+  io.purebridge.bench.MetricsOverheadBench 9 1500

@@ -4,6 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -17,6 +18,7 @@ import io.purebridge.server.grpc.ArrayAdminGrpcService;
 import io.purebridge.server.grpc.ArrayOpener;
 import io.purebridge.server.grpc.DrTestGrpcService;
 import io.purebridge.server.grpc.ReplicationAdminGrpcService;
+import io.purebridge.server.grpc.RequestIdInterceptor;
 import io.purebridge.server.grpc.RpcMetricsInterceptor;
 import io.purebridge.server.grpc.StatusMapper;
 import io.purebridge.server.grpc.VolumeDataGrpcService;
@@ -50,8 +52,10 @@ public final class PurebridgeServer {
     private final CallAuthenticator authenticator;
     private final CallAdmission admission;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final RequestIdInterceptor requestIds = new RequestIdInterceptor();
     private final List<Server> servers = new ArrayList<>();
     private final List<Listener> started = new ArrayList<>();
+    private final List<ServerInterceptor> observers = new ArrayList<>();
 
     public PurebridgeServer(List<Listener> listeners, BackendRegistry registry, MetricRegistry metrics) {
         this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics),
@@ -107,6 +111,15 @@ public final class PurebridgeServer {
         this.admission = admission;
     }
 
+    /**
+     * Adds interceptors that watch the VolumeDriverService's calls (e.g. the metrics endpoint's
+     * backend stats); before {@link #start}.
+     */
+    public synchronized PurebridgeServer observeVolumeDriver(ServerInterceptor... interceptors) {
+        observers.addAll(List.of(interceptors));
+        return this;
+    }
+
     /** Binds every listener; on failure, stops those already started and rethrows. */
     public synchronized PurebridgeServer start() throws IOException {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
@@ -120,15 +133,22 @@ public final class PurebridgeServer {
                         .callExecutor(admission)
                         .addStreamTracerFactory(admission.tracerFactory())
                         .intercept(admission);
-                // The backend's calls need its credential (RegisterBackend issues it).
-                builder.addService(ServerInterceptors.intercept(volumeDriver, authenticator, metricsInterceptor));
+                // The last interceptor runs first: the request id is set before anything logs, and
+                // calls refused for want of the backend's credential (RegisterBackend issues it) are
+                // counted by the metrics.
+                List<ServerInterceptor> driverChain = new ArrayList<>(observers);
+                driverChain.add(authenticator);
+                driverChain.add(metricsInterceptor);
+                driverChain.add(requestIds);
+                builder.addService(ServerInterceptors.intercept(volumeDriver, driverChain));
                 for (BindableService service : dataServices) {
                     boolean backendData = service.bindService().getServiceDescriptor().getName()
                             .equals(VolumeDataServiceGrpc.SERVICE_NAME);
                     builder.addService(backendData
                             ? ServerInterceptors.intercept(service, authenticator, new ApiTokenInterceptor(),
-                                    metricsInterceptor)
-                            : ServerInterceptors.intercept(service, new ApiTokenInterceptor(), metricsInterceptor));
+                                    metricsInterceptor, requestIds)
+                            : ServerInterceptors.intercept(service, new ApiTokenInterceptor(), metricsInterceptor,
+                                    requestIds));
                 }
                 builder                        .addService(health.getHealthService())
                         .addService(ProtoReflectionServiceV1.newInstance())

@@ -1,14 +1,20 @@
 package io.purebridge.server;
 
 import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.purebridge.engine.array.FlashArray;
 import io.purebridge.server.config.ConfigException;
 import io.purebridge.server.config.ConfigOverrides;
+import io.purebridge.server.config.MetricsConfig;
 import io.purebridge.server.config.RestConfig;
 import io.purebridge.server.config.ServiceConfig;
 import io.purebridge.server.config.ServiceConfigLoader;
+import io.purebridge.server.logging.ServiceLogProvider;
+import io.purebridge.server.metrics.ArraysCollector;
+import io.purebridge.server.metrics.BackendStatsRecorder;
+import io.purebridge.server.metrics.MetricsEndpoint;
 import io.purebridge.server.rest.RestFrontEnd;
 import io.purebridge.server.rest.RestFrontEndOptions;
-import io.purebridge.server.logging.MaskingServiceProvider;
 import io.purebridge.server.security.FileModes;
 import io.purebridge.server.security.ShutdownSignals;
 import java.io.IOException;
@@ -18,11 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,9 +80,9 @@ public final class ServerMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         // Before anything logs: every log line, ours and Jetty's and Netty's at any level, goes
-        // through the masking provider (tokens, session tokens and credentials never printed).
-        if (System.getProperty(MaskingServiceProvider.PROPERTY) == null) {
-            System.setProperty(MaskingServiceProvider.PROPERTY, MaskingServiceProvider.class.getName());
+        // through the service's provider (secrets masked, the call's request id at the head).
+        if (System.getProperty(ServiceLogProvider.PROPERTY) == null) {
+            System.setProperty(ServiceLogProvider.PROPERTY, ServiceLogProvider.class.getName());
         }
         System.exit(new ServerMain().commandLine().execute(args));
     }
@@ -126,6 +134,8 @@ public final class ServerMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "purebridge-shutdown"));
         // Before the "serving on" line, so a script waiting for it already has every endpoint.
         restEndpointLines(service).forEach(out::println);
+        service.metricsEndpoint().ifPresent(m -> out.println("purebridge metrics on http://"
+                + HostPortText.of(serviceConfig.metrics().bindAddress(), m.port()) + "/metrics"));
         out.println("purebridge serving on " + String.join(" ", service.server().addresses()));
         out.flush();
         try {
@@ -158,9 +168,21 @@ public final class ServerMain implements Callable<Integer> {
         config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address, config.tls())));
         PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), engine.simulatedArrays(),
                 metrics);
+        BackendStatsRecorder backendStats = new BackendStatsRecorder(Clock.systemUTC());
+        if (config.metrics().enabled()) {
+            server.observeVolumeDriver(backendStats);
+        }
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
+            closeQuietly(engine);
+            throw e;
+        }
+        Optional<MetricsEndpoint> metricsEndpoint;
+        try {
+            metricsEndpoint = startMetrics(config, engine, metrics, backendStats);
+        } catch (IOException | RuntimeException e) {
+            server.stop(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
             closeQuietly(engine);
             throw e;
         }
@@ -171,12 +193,33 @@ public final class ServerMain implements Callable<Integer> {
             rest = startRest(config, engine);
         } catch (IOException | RuntimeException e) {
             server.stop(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+            metricsEndpoint.ifPresent(MetricsEndpoint::close);
             closeQuietly(engine);
             throw e;
         }
         // What opening the arrays and the REST front end just created, with whatever umask.
         FileModes.secureQuietly(config.dataDir());
-        return new Running(server, engine, metrics, rest);
+        return new Running(server, engine, metrics, rest, metricsEndpoint);
+    }
+
+    /** The OpenMetrics endpoint when [metrics] enabled: RPCs, hosted arrays, replication, backends. */
+    private static Optional<MetricsEndpoint> startMetrics(ServiceConfig config, EngineFactory.Engine engine,
+            MetricRegistry metrics, BackendStatsRecorder backendStats) throws IOException {
+        MetricsConfig settings = config.metrics();
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        Map<String, FlashArray> arrays = new LinkedHashMap<>();
+        config.arrays().forEach((name, token) -> arrays.put(name, engine.simulatedArrays().open(name, token)));
+        List<MultiCollector> collectors = new ArrayList<>(
+                MetricsEndpoint.simulatedArrayCollectors(new ArraysCollector(() -> arrays),
+                        engine.simulatedArrays().replication()));
+        collectors.add(backendStats);
+        MetricsEndpoint endpoint = MetricsEndpoint.start(MetricsEndpoint.registry(metrics, collectors),
+                settings.bindAddress(), settings.port());
+        logger().info("purebridge: metrics on http://{}/metrics", HostPortText.of(settings.bindAddress(),
+                endpoint.port()));
+        return Optional.of(endpoint);
     }
 
     /** One line per array served by the REST front end, by array name. */
@@ -204,16 +247,29 @@ public final class ServerMain implements Callable<Integer> {
 
     /** A started service; {@link #close} stops the listeners, the REST front end and then the engine. */
     public record Running(PurebridgeServer server, EngineFactory.Engine engine, MetricRegistry metrics,
-            Optional<RestFrontEnd> rest) implements AutoCloseable {
+            Optional<RestFrontEnd> rest, Optional<MetricsEndpoint> metricsEndpoint) implements AutoCloseable {
         public Running(PurebridgeServer server, EngineFactory.Engine engine, MetricRegistry metrics) {
             this(server, engine, metrics, Optional.empty());
+        }
+
+        public Running(PurebridgeServer server, EngineFactory.Engine engine, MetricRegistry metrics,
+                Optional<RestFrontEnd> rest) {
+            this(server, engine, metrics, rest, Optional.empty());
         }
 
         @Override
         public void close() {
             server.stop(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+            metricsEndpoint.ifPresent(MetricsEndpoint::close);
             rest.ifPresent(RestFrontEnd::close);
             closeQuietly(engine);
+        }
+    }
+
+    /** host:port, with an IPv6 host in brackets. */
+    private static final class HostPortText {
+        static String of(String host, int port) {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
     }
 

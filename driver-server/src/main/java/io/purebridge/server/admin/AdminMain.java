@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
         subcommands = {AdminMain.Write.class, AdminMain.Read.class, AdminMain.Checksum.class, AdminMain.Space.class,
             ReplicationCommands.Link.class, ReplicationCommands.Array.class, ReplicationCommands.Mediator.class,
             ReplicationCommands.Tick.class, ReplicationCommands.Replicate.class, ReplicationCommands.Pod.class,
-            ReplicationCommands.Pg.class, DrTestCommands.class})
+            ReplicationCommands.Pg.class, DrTestCommands.class, StatusCommand.class})
 public final class AdminMain implements Callable<Integer> {
     static final int EXIT_SERVICE_ERROR = 1;
     static final int EXIT_USAGE = 2;
@@ -83,7 +83,7 @@ public final class AdminMain implements Callable<Integer> {
     @Override
     public Integer call() {
         stderr.println("purebridge-admin: name a command: write, read, checksum, space, link, array, mediator, tick,"
-                + " replicate, pod, pg or dr-test (--help for usage)");
+                + " replicate, pod, pg, dr-test or status (--help for usage)");
         return EXIT_USAGE;
     }
 

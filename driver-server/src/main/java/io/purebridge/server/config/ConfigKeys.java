@@ -24,6 +24,11 @@ import java.util.Set;
  * enabled = true                ; serve every simulated array as a FlashArray REST 2.x endpoint (HTTPS)
  * bind_address = 127.0.0.1      ; address the REST ports listen on
  * port.pure-primary = 8443      ; optional fixed port per array; default: a free port, kept across restarts
+ *
+ * [metrics]
+ * enabled = false               ; serve OpenMetrics/Prometheus text at http://BIND_ADDRESS:PORT/metrics
+ * bind_address = 127.0.0.1      ; loopback by default
+ * port = 9464                   ; 0: any free port
  * </pre>
  *
  * Unknown sections and keys are rejected so a typo never passes silently.
@@ -35,6 +40,7 @@ public final class ConfigKeys {
     public static final String SERVER = "server";
     public static final String ARRAYS = "arrays";
     public static final String REST = "rest";
+    public static final String METRICS = "metrics";
 
     /** Keys of {@code [server]}. */
     public static final class Server {
@@ -82,6 +88,23 @@ public final class ConfigKeys {
         public static final String PORT_PREFIX = "port.";
 
         static final Set<String> FIXED = Set.of(ENABLED, BIND_ADDRESS);
+    }
+
+    /** Keys of {@code [metrics]}. */
+    public static final class Metrics {
+        private Metrics() {
+        }
+
+        public static final String ENABLED = "enabled";
+        public static final boolean ENABLED_DEFAULT = false;
+
+        public static final String BIND_ADDRESS = "bind_address";
+        public static final String BIND_ADDRESS_DEFAULT = "127.0.0.1";
+
+        public static final String PORT = "port";
+        public static final int PORT_DEFAULT = 9464;
+
+        static final Set<String> ALL = Set.of(ENABLED, BIND_ADDRESS, PORT);
     }
 
     /** A simulated array's name: what FlashArray allows (letters, digits, '-'; starts with a letter or digit). */

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  * @param arrays simulated arrays hosted by this service: name -> API token, in file order
  * @param rest the REST 2.x front end serving those arrays over HTTPS
  * @param tls TLS of the TCP listener
+ * @param metrics the OpenMetrics endpoint
  */
 public record ServiceConfig(
         Path dataDir,
@@ -22,10 +23,12 @@ public record ServiceConfig(
         long eradicationDelaySeconds,
         Map<String, String> arrays,
         RestConfig rest,
-        TlsConfig tls) {
+        TlsConfig tls,
+        MetricsConfig metrics) {
     public ServiceConfig {
         Objects.requireNonNull(rest, "rest");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(listenSocket, "listenSocket");
         Objects.requireNonNull(listenTcp, "listenTcp");
@@ -33,10 +36,23 @@ public record ServiceConfig(
         arrays = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
     }
 
-    /** Without TLS on the TCP listener (which then serves loopback only). */
+    /** Without TLS on the TCP listener (which then serves loopback only) and without the metrics endpoint. */
     public ServiceConfig(Path dataDir, Path listenSocket, Optional<HostPort> listenTcp, long eradicationDelaySeconds,
             Map<String, String> arrays, RestConfig rest) {
-        this(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, rest, TlsConfig.off());
+        this(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, rest, TlsConfig.off(),
+                MetricsConfig.disabled());
+    }
+
+    /** With TLS as given, without the metrics endpoint. */
+    public ServiceConfig(Path dataDir, Path listenSocket, Optional<HostPort> listenTcp, long eradicationDelaySeconds,
+            Map<String, String> arrays, RestConfig rest, TlsConfig tls) {
+        this(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, rest, tls, MetricsConfig.disabled());
+    }
+
+    /** With the metrics endpoint as given, without TLS. */
+    public ServiceConfig(Path dataDir, Path listenSocket, Optional<HostPort> listenTcp, long eradicationDelaySeconds,
+            Map<String, String> arrays, RestConfig rest, MetricsConfig metrics) {
+        this(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, rest, TlsConfig.off(), metrics);
     }
 
     /** With the REST front end's defaults. */
@@ -52,6 +68,7 @@ public record ServiceConfig(
         arrays.keySet().forEach(name -> redacted.put(name, "****"));
         return "ServiceConfig[dataDir=" + dataDir + ", listenSocket=" + listenSocket + ", listenTcp="
                 + listenTcp.map(HostPort::toString).orElse("off") + ", eradicationDelaySeconds="
-                + eradicationDelaySeconds + ", arrays=" + redacted + ", rest=" + rest + ", tls=" + tls + "]";
+                + eradicationDelaySeconds + ", arrays=" + redacted + ", rest=" + rest + ", tls=" + tls + ", metrics="
+                + metrics + "]";
     }
 }

@@ -32,8 +32,9 @@ public final class ServiceConfigLoader {
         Map<String, Setting> server = new LinkedHashMap<>();
         Map<String, String> arrays = new LinkedHashMap<>();
         Map<String, Setting> rest = new LinkedHashMap<>();
+        Map<String, Setting> metrics = new LinkedHashMap<>();
         if (file != null) {
-            read(file, server, arrays, rest);
+            read(file, server, arrays, rest, metrics);
         }
         overrides.dataDir().ifPresent(v -> server.put(ConfigKeys.Server.DATA_DIR, new Setting(v, "--data-dir")));
         overrides.listenSocket().ifPresent(v ->
@@ -56,7 +57,8 @@ public final class ServiceConfigLoader {
                     + ConfigKeys.Server.TLS_CERT_FILE + " and " + ConfigKeys.Server.TLS_KEY_FILE
                     + ", or listen on 127.0.0.1");
         }
-        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays, rest(rest, arrays), tls);
+        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays, rest(rest, arrays), tls,
+                metrics(metrics));
     }
 
     private static TlsConfig tls(Map<String, Setting> server) throws ConfigException {
@@ -107,7 +109,7 @@ public final class ServiceConfigLoader {
     }
 
     private static void read(Path file, Map<String, Setting> server, Map<String, String> arrays,
-            Map<String, Setting> rest) throws ConfigException {
+            Map<String, Setting> rest, Map<String, Setting> metrics) throws ConfigException {
         INIConfiguration ini = new INIConfiguration();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             ini.read(reader);
@@ -121,7 +123,7 @@ public final class ServiceConfigLoader {
                 List<String> keys = keys(ini.getSection(null));
                 if (!keys.isEmpty()) {
                     throw new ConfigException(file + ": " + shownKey(keys.get(0))
-                            + " is outside any section; put it under [server], [arrays] or [rest]");
+                            + " is outside any section; put it under [server], [arrays], [rest] or [metrics]");
                 }
             } else if (section.equals(ConfigKeys.SERVER)) {
                 readServer(file, ini.getSection(section), server);
@@ -129,9 +131,11 @@ public final class ServiceConfigLoader {
                 readArrays(file, ini.getSection(section), arrays);
             } else if (section.equals(ConfigKeys.REST)) {
                 readRest(file, ini.getSection(section), rest);
+            } else if (section.equals(ConfigKeys.METRICS)) {
+                readMetrics(file, ini.getSection(section), metrics);
             } else {
                 throw new ConfigException(file + ": unknown section [" + section
-                        + "]; expected [server], [arrays] or [rest]");
+                        + "]; expected [server], [arrays], [rest] or [metrics]");
             }
         }
     }
@@ -180,6 +184,60 @@ public final class ServiceConfigLoader {
             }
             rest.put(key, new Setting(single(section, escaped, origin), origin));
         }
+    }
+
+    private static void readMetrics(Path file, SubnodeConfiguration section, Map<String, Setting> metrics)
+            throws ConfigException {
+        for (String key : keys(section)) {
+            if (!ConfigKeys.Metrics.ALL.contains(key)) {
+                throw new ConfigException(file + ": unknown [metrics] " + shownKey(key) + "; known keys are "
+                        + new TreeSet<>(ConfigKeys.Metrics.ALL));
+            }
+            String origin = file + " [metrics] " + shownKey(key);
+            metrics.put(key, new Setting(single(section, key, origin), origin));
+        }
+    }
+
+    private static MetricsConfig metrics(Map<String, Setting> metrics) throws ConfigException {
+        boolean enabled = bool(metrics.get(ConfigKeys.Metrics.ENABLED), ConfigKeys.Metrics.ENABLED_DEFAULT);
+        String bindAddress = bindAddress(metrics.get(ConfigKeys.Metrics.BIND_ADDRESS),
+                ConfigKeys.Metrics.BIND_ADDRESS_DEFAULT);
+        int port = ConfigKeys.Metrics.PORT_DEFAULT;
+        Setting portSetting = metrics.get(ConfigKeys.Metrics.PORT);
+        if (portSetting != null && !portSetting.value().isBlank()) {
+            try {
+                port = Integer.parseInt(portSetting.value().trim());
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 0 || port > 65535) {
+                throw new ConfigException(portSetting.origin() + " = '" + portSetting.value()
+                        + "': expected a TCP port within 0..65535 such as 9464 (0: any free port)");
+            }
+        }
+        return new MetricsConfig(enabled, bindAddress, port);
+    }
+
+    private static boolean bool(Setting setting, boolean fallback) throws ConfigException {
+        if (setting == null || setting.value().isBlank()) {
+            return fallback;
+        }
+        String v = setting.value().trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("yes") || v.equals("1")) {
+            return true;
+        }
+        if (v.equals("false") || v.equals("no") || v.equals("0")) {
+            return false;
+        }
+        throw new ConfigException(setting.origin() + " = '" + setting.value() + "': expected true or false");
+    }
+
+    private static String bindAddress(Setting setting, String fallback) {
+        String address = setting == null || setting.value().isBlank() ? fallback : setting.value().trim();
+        if (address.startsWith("[") && address.endsWith("]")) {
+            address = address.substring(1, address.length() - 1);
+        }
+        return address;
     }
 
     private static RestConfig rest(Map<String, Setting> rest, Map<String, String> arrays) throws ConfigException {

@@ -276,7 +276,8 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
                     .setInSync(m.inSync())
                     .setProgress(m.progress())
                     .setFrozenAtEpochMillis(m.frozenAtEpochMillis())
-                    .setDirtyBlocks(m.dirtyBlocks()));
+                    .setDirtyBlocks(m.dirtyBlocks())
+                    .setDirtyBytes(m.dirtyBytes()));
         }
         return out.build();
     }

@@ -24,6 +24,10 @@ public record PodStatus(
      */
     public record Member(String arrayName, String status, boolean inSync, double progress,
             long frozenAtEpochMillis, long dirtyBlocks) {
+        /** Bytes still to resync to this array (whole blocks). */
+        public long dirtyBytes() {
+            return dirtyBlocks * BlockStore.BLOCK_SIZE;
+        }
     }
 
     public Member member(String arrayName) {
