@@ -82,7 +82,7 @@ final class HostAttachments {
                         options.backendName(), connector.host(), volumeName);
                 return keepZones();
             }
-            boolean hostEmpty = disconnectHost(host.get().name(), volumeName);
+            boolean hostEmpty = disconnectHost(host.get().name(), volumeName, options.protocol() == StorageProtocol.FC);
             if (options.protocol() == StorageProtocol.FC) {
                 if (!hostEmpty) {
                     return keepZones();
@@ -100,7 +100,7 @@ final class HostAttachments {
     /** Force detach: every host loses the volume; driver-made hosts left empty are deleted. */
     void disconnectAll(String volumeName) {
         for (ConnectionRecord connection : array.listConnections(null, volumeName)) {
-            disconnectHost(connection.hostName(), volumeName);
+            disconnectHost(connection.hostName(), volumeName, false);
         }
     }
 
@@ -113,8 +113,14 @@ final class HostAttachments {
         };
     }
 
-    /** Returns true when the host has no connections left (and was deleted if the driver made it). */
-    private boolean disconnectHost(String hostName, String volumeName) {
+    /**
+     * Disconnects, then deletes the host if the driver made it and it has no connections left. The
+     * delete goes first and the array's answer tells whether connections remain (it refuses to
+     * delete a connected host), so a driver-made host costs no listing. Returns true when the host
+     * has no connections left; that is only worked out when {@code needEmpty} (FC zoning) or for
+     * driver-made hosts, else false.
+     */
+    private boolean disconnectHost(String hostName, String volumeName, boolean needEmpty) {
         try {
             array.disconnect(hostName, volumeName);
         } catch (EngineException e) {
@@ -126,19 +132,22 @@ final class HostAttachments {
             // Remote (pod or replica) host names are not ours to clean up.
             return false;
         }
-        boolean empty = array.listConnections(hostName, null).isEmpty();
-        if (empty && PurityNames.isGeneratedHost(hostName)) {
-            try {
-                array.deleteHost(hostName);
-                LOG.info("{}: deleted host {} with no connections left", options.backendName(), hostName);
-            } catch (EngineException e) {
-                // Gone already, or a new connection arrived meanwhile: both are fine.
-                if (e.code() != ErrorCode.NOT_FOUND && e.code() != ErrorCode.FAILED_PRECONDITION) {
-                    throw e;
-                }
-            }
+        if (!PurityNames.isGeneratedHost(hostName)) {
+            return needEmpty && array.listConnections(hostName, null).isEmpty();
         }
-        return empty;
+        try {
+            array.deleteHost(hostName);
+            LOG.info("{}: deleted host {} with no connections left", options.backendName(), hostName);
+            return true;
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return true; // gone already
+            }
+            if (e.code() == ErrorCode.FAILED_PRECONDITION) {
+                return false; // it still has connections (other volumes, or one that arrived meanwhile)
+            }
+            throw e;
+        }
     }
 
     private Optional<ConnectionProperties> keepZones() {
@@ -242,18 +251,19 @@ final class HostAttachments {
 
     // --- connection info -------------------------------------------------------------------
 
+    /** Read on every attach (never cached), so a port that went away is never handed out. */
     private List<PortRecord> targetPorts() {
-        List<PortRecord> ports = array.listPorts();
         List<PortRecord> matching = switch (options.protocol()) {
-            case ISCSI -> ports.stream()
+            case ISCSI -> array.listPorts(PortService.ISCSI).stream()
                     .filter(p -> p.service() == PortService.ISCSI && p.iqn() != null && p.portal() != null).toList();
             // NVMe-FC ports carry an nqn as well as a wwn: they are not FC SCSI targets.
-            case FC -> ports.stream()
+            case FC -> array.listPorts(PortService.FC).stream()
                     .filter(p -> p.service() == PortService.FC && p.wwn() != null && p.nqn() == null).toList();
             case NVME_ROCE, NVME_TCP -> {
                 PortService wanted = options.nvmeTransport() == NvmeTransport.TCP ? PortService.NVME_TCP
                         : PortService.NVME_ROCE;
-                yield ports.stream().filter(p -> p.service() == wanted && p.nqn() != null && p.portal() != null).toList();
+                yield array.listPorts(wanted).stream()
+                        .filter(p -> p.service() == wanted && p.nqn() != null && p.portal() != null).toList();
             }
         };
         if (matching.isEmpty()) {

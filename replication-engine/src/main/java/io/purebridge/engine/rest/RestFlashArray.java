@@ -348,13 +348,29 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
 
     @Override
     public List<PortRecord> listPorts() {
+        return readPorts(null);
+    }
+
+    /**
+     * Read on every call, never cached: a port that went away since the last attach must not be
+     * handed to a host. Only NVMe needs the network interfaces (RoCE or TCP), so iSCSI and FC take
+     * two requests (ready controllers, ports) instead of three.
+     */
+    @Override
+    public List<PortRecord> listPorts(PortService service) {
+        return readPorts(service);
+    }
+
+    private List<PortRecord> readPorts(PortService wanted) {
+        boolean nvme = wanted == null || wanted == PortService.NVME_ROCE || wanted == PortService.NVME_TCP;
         Set<String> ready = new HashSet<>();
         for (JsonNode c : session.list("controllers", RestQuery.of().add("filter", "status='ready'"),
                 "list ready controllers")) {
             ready.add(c.path("name").asText().toUpperCase(Locale.ROOT));
         }
         Map<String, Set<String>> services = new HashMap<>();
-        for (JsonNode nic : session.list("network-interfaces", RestQuery.of(), "list network interfaces")) {
+        for (JsonNode nic : nvme ? session.list("network-interfaces", RestQuery.of(), "list network interfaces")
+                : List.<JsonNode>of()) {
             Set<String> s = new HashSet<>();
             nic.path("services").forEach(n -> s.add(n.asText()));
             services.put(nic.path("name").asText().toUpperCase(Locale.ROOT), s);
@@ -382,7 +398,9 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
             } else {
                 continue;
             }
-            out.add(new PortRecord(name, iqn, wwn, nqn, portal, service));
+            if (wanted == null || service == wanted) {
+                out.add(new PortRecord(name, iqn, wwn, nqn, portal, service));
+            }
         }
         return out;
     }
@@ -524,16 +542,7 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
     @Override
     public ProtectionGroupRecord setReplicationSchedule(String groupName, ReplicationSchedule schedule) {
         ObjectNode body = obj();
-        ObjectNode rs = body.putObject("replication_schedule");
-        rs.put("enabled", schedule.enabled());
-        rs.put("frequency", schedule.frequencyMs());
-        if (schedule.blackoutStartMs() == schedule.blackoutEndMs()) {
-            rs.put("blackout", "");
-        } else {
-            ObjectNode b = rs.putObject("blackout");
-            b.put("start", schedule.blackoutStartMs());
-            b.put("end", schedule.blackoutEndMs());
-        }
+        body.set("replication_schedule", scheduleJson(schedule));
         return group(single(session.call("PATCH", "protection-groups", RestQuery.of().add("names", groupName), body,
                 "set the replication schedule of protection group '" + groupName + "'"), groupName));
     }
@@ -552,6 +561,51 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
         }
         return group(single(session.call("PATCH", "protection-groups", RestQuery.of().add("names", groupName), body,
                 "set the retention of protection group '" + groupName + "'"), groupName));
+    }
+
+    // One request each: the callers of these do not read the group back (see ReplicationArray).
+
+    @Override
+    public void updateProtectionGroup(String groupName, RetentionPolicy targetRetention, ReplicationSchedule schedule) {
+        ObjectNode body = obj();
+        if (targetRetention != null) {
+            body.set("target_retention", retentionJson(targetRetention));
+        }
+        if (schedule != null) {
+            body.set("replication_schedule", scheduleJson(schedule));
+        }
+        if (!body.isEmpty()) {
+            session.call("PATCH", "protection-groups", RestQuery.of().add("names", groupName), body,
+                    "update protection group '" + groupName + "'");
+        }
+    }
+
+    @Override
+    public void putProtectionGroupTargets(String groupName, List<String> arrayNames) {
+        session.call("POST", "protection-groups/targets", RestQuery.of().add("group_names", groupName)
+                .add("member_names", arrayNames), null, "add targets " + arrayNames + " to protection group '"
+                + groupName + "'");
+    }
+
+    @Override
+    public void setProtectionGroupAllowed(String remoteGroupName, boolean allowed) {
+        session.call("PATCH", "protection-groups/targets", RestQuery.of().add("group_names", remoteGroupName),
+                obj().put("allowed", allowed), (allowed ? "allow" : "disallow") + " protection group '"
+                        + remoteGroupName + "'");
+    }
+
+    @Override
+    public void putProtectionGroupMembers(String groupName, List<String> volumeNames) {
+        session.call("POST", "protection-groups/volumes", RestQuery.of().add("group_names", groupName)
+                .add("member_names", volumeNames), null, "add volumes " + volumeNames + " to protection group '"
+                + groupName + "'");
+    }
+
+    @Override
+    public void dropProtectionGroupMembers(String groupName, List<String> volumeNames) {
+        session.call("DELETE", "protection-groups/volumes", RestQuery.of().add("group_names", groupName)
+                .add("member_names", volumeNames), null, "remove volumes " + volumeNames
+                + " from protection group '" + groupName + "'");
     }
 
     @Override
@@ -740,6 +794,20 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
         }
         return new RetentionPolicy(r.path("all_for_sec").asLong(0), r.path("per_day").asInt(0),
                 Math.max(0, r.path("days").asInt(0)));
+    }
+
+    private static ObjectNode scheduleJson(ReplicationSchedule schedule) {
+        ObjectNode rs = obj();
+        rs.put("enabled", schedule.enabled());
+        rs.put("frequency", schedule.frequencyMs());
+        if (schedule.blackoutStartMs() == schedule.blackoutEndMs()) {
+            rs.put("blackout", "");
+        } else {
+            ObjectNode b = rs.putObject("blackout");
+            b.put("start", schedule.blackoutStartMs());
+            b.put("end", schedule.blackoutEndMs());
+        }
+        return rs;
     }
 
     private static ObjectNode retentionJson(RetentionPolicy p) {
