@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -300,8 +301,10 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public ConnectionProperties initializeConnection(CinderVolume volume, HostConnector connector) {
         String name = PurityNames.arrayVolumeName(volume);
-        VolumeRecord record = liveVolume(name, volume.id());
-        ConnectionProperties props = attachments.attach(record, connector);
+        // Read the volume while the attach reads ports and host (see HostAttachments.attach).
+        CompletableFuture<VolumeRecord> pending = HostAttachments.readAsync(() -> liveVolume(name, volume.id()));
+        ConnectionProperties props = attachments.attach(pending, connector);
+        VolumeRecord record = HostAttachments.join(pending);
         if (PurityNames.podOf(name) != null) {
             // Uniform access: the host sees the pod volume through every uniform sync target too
             // (same serial on both arrays, so multipath makes one device of it).

@@ -43,6 +43,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The array SPI over FlashArray REST 2.x (a real array, or a simulated one behind the service's
@@ -54,6 +58,12 @@ import java.util.Set;
 public final class RestFlashArray implements FlashArray, ReplicationArray, PerformanceHistory, VolumeQos, VolumeGroups,
         VolumeTags, AutoCloseable {
     private static final long DEFAULT_ERADICATION_DELAY_MS = 86_400_000L;
+    /** Reads sent alongside the caller's own (daemon threads, created as needed, idle ones reaped). */
+    private static final ExecutorService READS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rest-read");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final RestSession session;
     private final Clock clock;
@@ -363,20 +373,25 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
 
     private List<PortRecord> readPorts(PortService wanted) {
         boolean nvme = wanted == null || wanted == PortService.NVME_ROCE || wanted == PortService.NVME_TCP;
+        // The reads do not depend on each other: sent together, they cost one round trip of wall time.
+        CompletableFuture<List<JsonNode>> ports = CompletableFuture.supplyAsync(
+                () -> session.list("ports", RestQuery.of(), "list ports"), READS);
+        CompletableFuture<List<JsonNode>> nics = nvme ? CompletableFuture.supplyAsync(
+                () -> session.list("network-interfaces", RestQuery.of(), "list network interfaces"), READS)
+                : CompletableFuture.completedFuture(List.of());
         Set<String> ready = new HashSet<>();
         for (JsonNode c : session.list("controllers", RestQuery.of().add("filter", "status='ready'"),
                 "list ready controllers")) {
             ready.add(c.path("name").asText().toUpperCase(Locale.ROOT));
         }
         Map<String, Set<String>> services = new HashMap<>();
-        for (JsonNode nic : nvme ? session.list("network-interfaces", RestQuery.of(), "list network interfaces")
-                : List.<JsonNode>of()) {
+        for (JsonNode nic : join(nics)) {
             Set<String> s = new HashSet<>();
             nic.path("services").forEach(n -> s.add(n.asText()));
             services.put(nic.path("name").asText().toUpperCase(Locale.ROOT), s);
         }
         List<PortRecord> out = new ArrayList<>();
-        for (JsonNode p : session.list("ports", RestQuery.of(), "list ports")) {
+        for (JsonNode p : join(ports)) {
             String name = p.path("name").asText();
             int dot = name.indexOf('.');
             String controller = (dot < 0 ? name : name.substring(0, dot)).toUpperCase(Locale.ROOT);
@@ -930,6 +945,21 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
         } catch (EngineException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** The value, or the read's own exception (an EngineException is not wrapped). */
+    private static <T> T join(CompletableFuture<T> pending) {
+        try {
+            return pending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw e;
         }
