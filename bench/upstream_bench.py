@@ -496,6 +496,9 @@ def report(rounds, args, took_s):
     for op, label in (("setup", "replication setup"), ("stats", "stats")):
         w("| %s, HTTPS requests | 0 | %d | %d | |" % (
             label, len(last["rest"]["requests"].get(op, [])), len(last["upstream"]["requests"].get(op, []))))
+    if args.async_volumes:
+        w("| async-replicated create, HTTPS requests each | 0 | %.1f | %.1f | |" % tuple(
+            len(last[k]["requests"].get("async", [])) / float(args.async_volumes) for k in ("rest", "upstream")))
     w("")
     w("Requests per operation, last round (purebridge REST, then upstream):")
     w("")
