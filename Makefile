@@ -12,12 +12,13 @@ RUN_CONFIG ?= config-samples/purebridge-server.ini
 
 include python.mk
 
-.PHONY: help build java-test test run bench clean promtool
+.PHONY: help build java-test test run bench bench-upstream clean promtool
 
 help:
 	@echo "make run    - build and start the service with simulated arrays pure-primary, pure-sync, pure-dr"
 	@echo "make test   - build and run every test (Java, then the shim against a real service)"
 	@echo "make bench  - measure per-layer latency and throughput; prints ratios"
+	@echo "make bench-upstream - purebridge (sim:// and REST) next to Cinder's own Pure driver; writes docs/benchmarks.md"
 	@echo "make clean  - remove build output, the virtualenv and run data"
 
 # Java: proto stubs, engine, service, shaded jar. Unit tests run in java-test.
@@ -49,6 +50,13 @@ bench: build venv python-stubs
 	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/concurrency.py --jar "$(SERVER_JAR)"
 	MVN="$(MVN)" bench/java-bench.sh
 	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/failover_bench.py --jar "$(SERVER_JAR)"
+	$(MAKE) --no-print-directory bench-upstream
+
+# Same arrays, one run, 3 rounds: per-op p50/p99, HTTPS requests per op, setup, stats, async creates.
+BENCH_UPSTREAM_ARGS ?= --rounds 3 --count 100 --async-volumes 1000
+bench-upstream: build venv python-stubs
+	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/upstream_bench.py --jar "$(SERVER_JAR)" \
+		$(BENCH_UPSTREAM_ARGS) --doc docs/benchmarks.md
 
 clean:
 	$(MVN) clean || true

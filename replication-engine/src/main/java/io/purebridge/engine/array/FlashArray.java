@@ -100,4 +100,9 @@ public interface FlashArray {
 
     /** Target ports of ready controllers. */
     List<PortRecord> listPorts();
+
+    /** Target ports of ready controllers that serve {@code service}; arrays may read less for it. */
+    default List<PortRecord> listPorts(PortService service) {
+        return listPorts().stream().filter(p -> p.service() == service).toList();
+    }
 }

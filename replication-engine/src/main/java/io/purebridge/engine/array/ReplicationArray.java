@@ -108,6 +108,44 @@ public interface ReplicationArray {
     /** Removes a local group, its snapshots and its remote copies' registration (not their snapshots). */
     void destroyProtectionGroup(String groupName);
 
+    // --- the same changes for callers that do not read the group back ------------------------
+    // Each record-returning call above reads the group back; over REST that is three more requests
+    // (the group, its targets, its members). These send the change alone: one request on REST.
+
+    /** {@link #setRetention} (target only) and {@link #setReplicationSchedule} together; null skips one. */
+    default void updateProtectionGroup(String groupName, RetentionPolicy targetRetention,
+            ReplicationSchedule schedule) {
+        if (targetRetention != null) {
+            setRetention(groupName, null, targetRetention);
+        }
+        if (schedule != null) {
+            setReplicationSchedule(groupName, schedule);
+        }
+    }
+
+    /** {@link #addProtectionGroupTargets} without reading the group back. */
+    default void putProtectionGroupTargets(String groupName, List<String> arrayNames) {
+        addProtectionGroupTargets(groupName, arrayNames);
+    }
+
+    /** {@link #allowProtectionGroup} without reading the group back. */
+    default void setProtectionGroupAllowed(String remoteGroupName, boolean allowed) {
+        allowProtectionGroup(remoteGroupName, allowed);
+    }
+
+    /** {@link #addProtectionGroupMembers} without reading the group back. */
+    default void putProtectionGroupMembers(String groupName, List<String> volumeNames) {
+        addProtectionGroupMembers(groupName, volumeNames);
+    }
+
+    /**
+     * {@link #removeProtectionGroupMembers} without reading the group back. NOT_FOUND when the group
+     * does not exist or does not hold one of the volumes.
+     */
+    default void dropProtectionGroupMembers(String groupName, List<String> volumeNames) {
+        removeProtectionGroupMembers(groupName, volumeNames);
+    }
+
     // --- array connections ---------------------------------------------------------------------
 
     List<ArrayConnectionRecord> listArrayConnections();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -115,19 +116,17 @@ public final class ArrayCinderBackend implements CinderBackend {
         long bytes = sizeBytes(volume.sizeGib(), "size");
         ReplicationMode mode = replicationFor(volume);
         String name = placementName(volume, mode);
-        Optional<VolumeRecord> existing = array.findVolume(name);
-        if (existing.isPresent()) {
-            existingForCreate(existing.get(), bytes, null);
-            return joinGroups(name, mode);
-        }
+        // Create first, read only when the array says the name is taken (as upstream: one request).
         try {
             array.createVolume(name, bytes);
         } catch (EngineException e) {
             if (e.code() != ErrorCode.ALREADY_EXISTS) {
                 throw e;
             }
-            // Lost a race with an identical request: answer as if we had created it.
-            return existingForCreate(array.findVolume(name).orElseThrow(() -> e), bytes, null);
+            // The same request again (a retry, or a race with an identical one) answers as if it had
+            // created the volume; a destroyed volume or a different one under the name fails.
+            existingForCreate(array.findVolume(name).orElseThrow(() -> e), bytes, null);
+            return joinGroups(name, mode);
         }
         LOG.info("{}: created volume {} ({} GiB)", backendName(), name, volume.sizeGib());
         return joinGroups(name, mode);
@@ -136,25 +135,32 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public void deleteVolume(CinderVolume volume) {
         String name = PurityNames.arrayVolumeName(volume);
-        Optional<VolumeRecord> found = array.findVolume(name);
-        if (found.isEmpty()) {
-            LOG.info("{}: volume {} is already gone", backendName(), name);
-            return;
-        }
-        if (!found.get().destroyed()) {
-            leaveGroups(name);
-            attachments.disconnectAll(name);
+        // Change first and read the array's answer: a detached volume of a plain type costs one
+        // request (upstream lists its connections twice, then destroys).
+        if (PurityNames.podOf(name) != null) {
             for (HostAttachments uniform : uniformAttachments) {
-                if (PurityNames.podOf(name) != null) {
-                    uniform.disconnectAll(name);
-                }
+                uniform.disconnectAll(name);
             }
+        }
+        leaveReplicationGroup(name, ReplicationMode.fromExtraSpecs(volume.extraSpecs()));
+        try {
             try {
                 array.destroyVolume(name);
             } catch (EngineException e) {
-                if (e.code() != ErrorCode.NOT_FOUND && !isDestroyed(e)) {
+                if (!hasConnections(e)) {
                     throw e;
                 }
+                // The array does not destroy a connected volume: disconnect every host, then again.
+                attachments.disconnectAll(name);
+                array.destroyVolume(name);
+            }
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                LOG.info("{}: volume {} is already gone", backendName(), name);
+                return;
+            }
+            if (!isDestroyed(e)) {
+                throw e;
             }
         }
         if (options.eradicateOnDelete()) {
@@ -173,16 +179,21 @@ public final class ArrayCinderBackend implements CinderBackend {
     public void extendVolume(CinderVolume volume, long newSizeGib) {
         long bytes = sizeBytes(newSizeGib, "new_size");
         String name = PurityNames.arrayVolumeName(volume);
-        VolumeRecord record = liveVolume(name, volume.id());
-        if (bytes < record.provisionedBytes()) {
-            throw EngineException.outOfRange("SHRINK_NOT_SUPPORTED", "Volume " + volume.id() + " (" + name
-                    + ") is " + gib(record.provisionedBytes()) + " GiB; it cannot shrink to " + newSizeGib
-                    + " GiB. Choose a size of at least its current size.");
+        // One request; the array refuses a shrink without truncate and a missing or destroyed volume.
+        try {
+            array.resizeVolume(name, bytes, false);
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.NOT_FOUND || isDestroyed(e)) {
+                throw volumeNotFound(name, volume.id());
+            }
+            if (e.code() == ErrorCode.OUT_OF_RANGE && e.reason().startsWith("SHRINK")) {
+                String current = array.findVolume(name).map(v -> gib(v.provisionedBytes()) + " GiB").orElse("larger");
+                throw EngineException.outOfRange("SHRINK_NOT_SUPPORTED", "Volume " + volume.id() + " (" + name
+                        + ") is " + current + "; it cannot shrink to " + newSizeGib
+                        + " GiB. Choose a size of at least its current size.");
+            }
+            throw e;
         }
-        if (bytes == record.provisionedBytes()) {
-            return;
-        }
-        array.resizeVolume(name, bytes, false);
         LOG.info("{}: extended volume {} to {} GiB", backendName(), name, newSizeGib);
     }
 
@@ -190,12 +201,31 @@ public final class ArrayCinderBackend implements CinderBackend {
     public VolumeModelUpdate createVolumeFromSnapshot(CinderVolume volume, CinderSnapshot snapshot) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
         ReplicationMode mode = replicationFor(volume);
-        String source = snapshotName(snapshot);
-        SnapshotRecord snap = array.findSnapshot(source).filter(s -> !s.destroyed())
-                .orElseThrow(() -> EngineException.notFound("SNAPSHOT_NOT_FOUND", "Snapshot " + snapshot.id()
-                        + " (" + source + ") does not exist on array " + arrayInfo.name() + "."));
-        copyAndGrow(volume, placementName(volume, mode), source, snap.provisionedBytes(), bytes);
-        return joinGroups(placementName(volume, mode), mode);
+        // Copy first: one request (two to grow); the name it had before a retype moved its volume
+        // is tried only when the array has no such snapshot.
+        String source = PurityNames.arraySnapshotName(snapshot);
+        String moved = movedSnapshotName(snapshot);
+        String name = placementName(volume, mode);
+        try {
+            copyAndGrow(volume, name, source, bytes);
+        } catch (EngineException e) {
+            if (!sourceMissing(e)) {
+                throw e;
+            }
+            try {
+                if (moved == null) {
+                    throw e;
+                }
+                copyAndGrow(volume, name, moved, bytes);
+            } catch (EngineException again) {
+                if (!sourceMissing(again)) {
+                    throw again;
+                }
+                throw EngineException.notFound("SNAPSHOT_NOT_FOUND", "Snapshot " + snapshot.id() + " (" + source
+                        + ") does not exist on array " + arrayInfo.name() + ".");
+            }
+        }
+        return joinGroups(name, mode);
     }
 
     @Override
@@ -203,8 +233,14 @@ public final class ArrayCinderBackend implements CinderBackend {
         long bytes = sizeBytes(volume.sizeGib(), "size");
         ReplicationMode mode = replicationFor(volume);
         String source = PurityNames.arrayVolumeName(sourceVolume);
-        VolumeRecord src = liveVolume(source, sourceVolume.id());
-        copyAndGrow(volume, placementName(volume, mode), source, src.provisionedBytes(), bytes);
+        try {
+            copyAndGrow(volume, placementName(volume, mode), source, bytes);
+        } catch (EngineException e) {
+            if (sourceMissing(e)) {
+                throw volumeNotFound(source, sourceVolume.id());
+            }
+            throw e;
+        }
         return joinGroups(placementName(volume, mode), mode);
     }
 
@@ -233,19 +269,19 @@ public final class ArrayCinderBackend implements CinderBackend {
         String name = PurityNames.arraySnapshotName(snapshot);
         int dot = name.lastIndexOf('.');
         String volumeName = name.substring(0, dot);
-        Optional<SnapshotRecord> existing = array.findSnapshot(name);
-        if (existing.isPresent()) {
-            requireSnapshotNotDestroyed(existing.get(), snapshot);
-            return snapshotModel(name);
-        }
-        liveVolume(volumeName, snapshot.volume().id());
+        // One request (as upstream); the array's refusal says what is wrong.
         try {
             array.createSnapshot(volumeName, name.substring(dot + 1));
         } catch (EngineException e) {
-            if (e.code() != ErrorCode.ALREADY_EXISTS) {
-                throw e;
+            if (e.code() == ErrorCode.ALREADY_EXISTS) {
+                // A retry finds its snapshot; a destroyed one under the name fails.
+                requireSnapshotNotDestroyed(array.findSnapshot(name).orElseThrow(() -> e), snapshot);
+                return snapshotModel(name);
             }
-            requireSnapshotNotDestroyed(array.findSnapshot(name).orElseThrow(() -> e), snapshot);
+            if (e.code() == ErrorCode.NOT_FOUND || isDestroyed(e)) {
+                throw volumeNotFound(volumeName, snapshot.volume().id());
+            }
+            throw e;
         }
         LOG.info("{}: created snapshot {}", backendName(), name);
         return snapshotModel(name);
@@ -253,20 +289,16 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     @Override
     public void deleteSnapshot(CinderSnapshot snapshot) {
-        String name = snapshotName(snapshot);
-        Optional<SnapshotRecord> found = array.findSnapshot(name);
-        if (found.isEmpty()) {
-            LOG.info("{}: snapshot {} is already gone", backendName(), name);
-            return;
-        }
-        if (!found.get().destroyed()) {
-            try {
-                array.destroySnapshot(name);
-            } catch (EngineException e) {
-                if (e.code() != ErrorCode.NOT_FOUND && !isDestroyed(e)) {
-                    throw e;
-                }
+        String name = PurityNames.arraySnapshotName(snapshot);
+        // Destroy first (one request, as upstream); a missing snapshot may have moved with its
+        // volume (retype into or out of the pod), else it is already gone.
+        if (!destroySnapshotIfThere(name)) {
+            String moved = movedSnapshotName(snapshot);
+            if (moved == null || !destroySnapshotIfThere(moved)) {
+                LOG.info("{}: snapshot {} is already gone", backendName(), name);
+                return;
             }
+            name = moved;
         }
         if (options.eradicateOnDelete()) {
             try {
@@ -285,8 +317,10 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public ConnectionProperties initializeConnection(CinderVolume volume, HostConnector connector) {
         String name = PurityNames.arrayVolumeName(volume);
-        VolumeRecord record = liveVolume(name, volume.id());
-        ConnectionProperties props = attachments.attach(record, connector);
+        // Read the volume while the attach reads ports and host (see HostAttachments.attach).
+        CompletableFuture<VolumeRecord> pending = HostAttachments.readAsync(() -> liveVolume(name, volume.id()));
+        ConnectionProperties props = attachments.attach(pending, connector);
+        VolumeRecord record = HostAttachments.join(pending);
         if (PurityNames.podOf(name) != null) {
             // Uniform access: the host sees the pod volume through every uniform sync target too
             // (same serial on both arrays, so multipath makes one device of it).
@@ -548,19 +582,12 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private VolumeModelUpdate copyAndGrow(CinderVolume volume, String name, String source, long sourceBytes,
-            long bytes) {
-        if (bytes < sourceBytes) {
-            throw EngineException.outOfRange("SIZE_SMALLER_THAN_SOURCE", "Volume " + volume.id() + " asks for "
-                    + volume.sizeGib() + " GiB but its source " + source + " is " + gib(sourceBytes)
-                    + " GiB; ask for at least the source's size.");
-        }
-        Optional<VolumeRecord> existing = array.findVolume(name);
-        if (existing.isPresent()) {
-            VolumeModelUpdate model = existingForCreate(existing.get(), bytes, source);
-            growIfNeeded(name, existing.get().provisionedBytes(), bytes);
-            return model;
-        }
+    /**
+     * Copies first and reads only on a refusal: one request when the sizes match (two when the new
+     * volume is larger). A source larger than the request (Cinder's API does not send that) is
+     * found from the copy, which is then removed again.
+     */
+    private VolumeModelUpdate copyAndGrow(CinderVolume volume, String name, String source, long bytes) {
         VolumeRecord copy;
         try {
             copy = array.copyVolume(source, name, false);
@@ -568,10 +595,22 @@ public final class ArrayCinderBackend implements CinderBackend {
             if (e.code() != ErrorCode.ALREADY_EXISTS) {
                 throw e;
             }
-            VolumeRecord raced = array.findVolume(name).orElseThrow(() -> e);
-            VolumeModelUpdate model = existingForCreate(raced, bytes, source);
-            growIfNeeded(name, raced.provisionedBytes(), bytes);
+            // The same request again finds its (possibly not yet grown) copy.
+            VolumeRecord existing = array.findVolume(name).orElseThrow(() -> e);
+            VolumeModelUpdate model = existingForCreate(existing, bytes, source);
+            growIfNeeded(name, existing.provisionedBytes(), bytes);
             return model;
+        }
+        if (copy.provisionedBytes() > bytes) {
+            try {
+                array.destroyVolume(name);
+                array.eradicateVolume(name);
+            } catch (EngineException cleanup) {
+                LOG.warn("{}: cleanup of {} failed: {}", backendName(), name, cleanup.getMessage());
+            }
+            throw EngineException.outOfRange("SIZE_SMALLER_THAN_SOURCE", "Volume " + volume.id() + " asks for "
+                    + volume.sizeGib() + " GiB but its source " + source + " is " + gib(copy.provisionedBytes())
+                    + " GiB; ask for at least the source's size.");
         }
         growIfNeeded(name, copy.provisionedBytes(), bytes);
         LOG.info("{}: created volume {} from {} ({} GiB)", backendName(), name, source, volume.sizeGib());
@@ -635,8 +674,49 @@ public final class ArrayCinderBackend implements CinderBackend {
         if (snapshot.providerId().isEmpty() || array.findSnapshot(name).isPresent()) {
             return name;
         }
+        String moved = movedSnapshotName(snapshot);
+        return moved != null && array.findSnapshot(moved).isPresent() ? moved : name;
+    }
+
+    /** Where a snapshot is after its volume moved (null when provider_id is unset or names agree). */
+    private static String movedSnapshotName(CinderSnapshot snapshot) {
+        if (snapshot.providerId().isEmpty()) {
+            return null;
+        }
         String moved = PurityNames.arrayVolumeName(snapshot.volume()) + "." + snapshot.name();
-        return array.findSnapshot(moved).isPresent() ? moved : name;
+        return moved.equals(PurityNames.arraySnapshotName(snapshot)) ? null : moved;
+    }
+
+    /** Destroys the snapshot; true if it is (now or already) destroyed, false if there is none. */
+    private boolean destroySnapshotIfThere(String name) {
+        try {
+            array.destroySnapshot(name);
+            return true;
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return false;
+            }
+            if (isDestroyed(e)) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    /** A copy's source is missing or destroyed. */
+    private static boolean sourceMissing(EngineException e) {
+        return e.code() == ErrorCode.NOT_FOUND || isDestroyed(e);
+    }
+
+    private EngineException volumeNotFound(String name, String cinderId) {
+        return EngineException.notFound("VOLUME_NOT_FOUND", "Volume " + cinderId + " (" + name
+                + ") does not exist on array " + arrayInfo.name() + ".");
+    }
+
+    /** The array's refusal to destroy a connected volume (simulated: VOLUME_CONNECTED; REST: HAS_CONNECTIONS). */
+    private static boolean hasConnections(EngineException e) {
+        return e.code() == ErrorCode.FAILED_PRECONDITION
+                && ("VOLUME_CONNECTED".equals(e.reason()) || "HAS_CONNECTIONS".equals(e.reason()));
     }
 
     @Override
@@ -649,9 +729,7 @@ public final class ArrayCinderBackend implements CinderBackend {
     }
 
     private VolumeRecord liveVolume(String name, String cinderId) {
-        return array.findVolume(name).filter(v -> !v.destroyed())
-                .orElseThrow(() -> EngineException.notFound("VOLUME_NOT_FOUND", "Volume " + cinderId + " (" + name
-                        + ") does not exist on array " + arrayInfo.name() + "."));
+        return array.findVolume(name).filter(v -> !v.destroyed()).orElseThrow(() -> volumeNotFound(name, cinderId));
     }
 
     /**
@@ -706,7 +784,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         String group = groupFor(mode);
         if (group != null) {
             try {
-                replication.addProtectionGroupMembers(group, List.of(name));
+                replication.putProtectionGroupMembers(group, List.of(name));
             } catch (EngineException e) {
                 LOG.warn("{}: cannot add {} to protection group {}, destroying it: {}", backendName(), name, group,
                         e.getMessage());
@@ -732,6 +810,24 @@ public final class ArrayCinderBackend implements CinderBackend {
             case TRISYNC -> options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null;
             default -> null;
         };
+    }
+
+    /**
+     * On delete: takes the volume out of the group its type put it in, asking the array to remove
+     * it rather than reading the group first (one request; none for types that join no group).
+     */
+    private void leaveReplicationGroup(String name, ReplicationMode mode) {
+        String group = replication == null ? null : groupFor(mode);
+        if (group == null) {
+            return;
+        }
+        try {
+            replication.dropProtectionGroupMembers(group, List.of(name));
+        } catch (EngineException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+        }
     }
 
     /** Removes the volume from the backend's replication groups (nothing when it is in none). */

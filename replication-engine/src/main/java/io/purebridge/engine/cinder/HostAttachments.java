@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -35,6 +39,11 @@ final class HostAttachments {
     private final Supplier<String> uuidHex;
     private final Supplier<String> chapSecrets;
     private final KeyedLocks locks = new KeyedLocks(64);
+    private static final ExecutorService READS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "attach-read");
+        t.setDaemon(true);
+        return t;
+    });
 
     HostAttachments(BackendOptions options, FlashArray array, Supplier<String> uuidHex, Supplier<String> chapSecrets) {
         this.options = options;
@@ -44,14 +53,30 @@ final class HostAttachments {
     }
 
     ConnectionProperties attach(VolumeRecord volume, HostConnector connector) {
+        return attach(CompletableFuture.completedFuture(volume), connector);
+    }
+
+    /**
+     * The reads an attach needs do not depend on each other: the volume (being read by the caller),
+     * the target ports (read here on another thread) and the host (read on this one) go to the
+     * array together, so on the REST path they cost one round trip of wall time instead of four.
+     * Nothing is created before all three are in: no host on an array that cannot serve the
+     * protocol, and none for a volume that does not exist.
+     */
+    ConnectionProperties attach(CompletableFuture<VolumeRecord> pendingVolume, HostConnector connector) {
         requireInitiators(connector);
-        // Targets first: no point creating a host on an array that cannot serve the protocol.
-        List<PortRecord> ports = targetPorts();
+        CompletableFuture<List<PortRecord>> pendingPorts = readAsync(this::targetPorts);
         ReentrantLock lock = locks.lockFor(connector.host());
         lock.lock();
         try {
+            Optional<HostRecord> found = findHost(connector);
+            VolumeRecord volume = join(pendingVolume);
+            List<PortRecord> ports = join(pendingPorts);
             for (int attempt = 1; ; attempt++) {
-                HostRecord host = findHost(connector).orElseGet(() -> createHost(connector));
+                if (attempt > 1) {
+                    found = findHost(connector);
+                }
+                HostRecord host = found.orElseGet(() -> createHost(connector));
                 if (usesChap()) {
                     host = ensureChap(host, connector);
                 }
@@ -82,7 +107,7 @@ final class HostAttachments {
                         options.backendName(), connector.host(), volumeName);
                 return keepZones();
             }
-            boolean hostEmpty = disconnectHost(host.get().name(), volumeName);
+            boolean hostEmpty = disconnectHost(host.get().name(), volumeName, options.protocol() == StorageProtocol.FC);
             if (options.protocol() == StorageProtocol.FC) {
                 if (!hostEmpty) {
                     return keepZones();
@@ -100,7 +125,7 @@ final class HostAttachments {
     /** Force detach: every host loses the volume; driver-made hosts left empty are deleted. */
     void disconnectAll(String volumeName) {
         for (ConnectionRecord connection : array.listConnections(null, volumeName)) {
-            disconnectHost(connection.hostName(), volumeName);
+            disconnectHost(connection.hostName(), volumeName, false);
         }
     }
 
@@ -113,8 +138,14 @@ final class HostAttachments {
         };
     }
 
-    /** Returns true when the host has no connections left (and was deleted if the driver made it). */
-    private boolean disconnectHost(String hostName, String volumeName) {
+    /**
+     * Disconnects, then deletes the host if the driver made it and it has no connections left. The
+     * delete goes first and the array's answer tells whether connections remain (it refuses to
+     * delete a connected host), so a driver-made host costs no listing. Returns true when the host
+     * has no connections left; that is only worked out when {@code needEmpty} (FC zoning) or for
+     * driver-made hosts, else false.
+     */
+    private boolean disconnectHost(String hostName, String volumeName, boolean needEmpty) {
         try {
             array.disconnect(hostName, volumeName);
         } catch (EngineException e) {
@@ -126,19 +157,22 @@ final class HostAttachments {
             // Remote (pod or replica) host names are not ours to clean up.
             return false;
         }
-        boolean empty = array.listConnections(hostName, null).isEmpty();
-        if (empty && PurityNames.isGeneratedHost(hostName)) {
-            try {
-                array.deleteHost(hostName);
-                LOG.info("{}: deleted host {} with no connections left", options.backendName(), hostName);
-            } catch (EngineException e) {
-                // Gone already, or a new connection arrived meanwhile: both are fine.
-                if (e.code() != ErrorCode.NOT_FOUND && e.code() != ErrorCode.FAILED_PRECONDITION) {
-                    throw e;
-                }
-            }
+        if (!PurityNames.isGeneratedHost(hostName)) {
+            return needEmpty && array.listConnections(hostName, null).isEmpty();
         }
-        return empty;
+        try {
+            array.deleteHost(hostName);
+            LOG.info("{}: deleted host {} with no connections left", options.backendName(), hostName);
+            return true;
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return true; // gone already
+            }
+            if (e.code() == ErrorCode.FAILED_PRECONDITION) {
+                return false; // it still has connections (other volumes, or one that arrived meanwhile)
+            }
+            throw e;
+        }
     }
 
     private Optional<ConnectionProperties> keepZones() {
@@ -208,6 +242,26 @@ final class HostAttachments {
         };
     }
 
+    /** Runs an array read on a pool thread (daemon threads, created as needed, idle ones reaped). */
+    static <T> CompletableFuture<T> readAsync(Supplier<T> read) {
+        return CompletableFuture.supplyAsync(read, READS);
+    }
+
+    /** The value, or the read's own exception (an EngineException is not wrapped). */
+    static <T> T join(CompletableFuture<T> pending) {
+        try {
+            return pending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
     private boolean usesChap() {
         return options.protocol() == StorageProtocol.ISCSI && options.useChapAuth();
     }
@@ -242,18 +296,19 @@ final class HostAttachments {
 
     // --- connection info -------------------------------------------------------------------
 
+    /** Read on every attach (never cached), so a port that went away is never handed out. */
     private List<PortRecord> targetPorts() {
-        List<PortRecord> ports = array.listPorts();
         List<PortRecord> matching = switch (options.protocol()) {
-            case ISCSI -> ports.stream()
+            case ISCSI -> array.listPorts(PortService.ISCSI).stream()
                     .filter(p -> p.service() == PortService.ISCSI && p.iqn() != null && p.portal() != null).toList();
             // NVMe-FC ports carry an nqn as well as a wwn: they are not FC SCSI targets.
-            case FC -> ports.stream()
+            case FC -> array.listPorts(PortService.FC).stream()
                     .filter(p -> p.service() == PortService.FC && p.wwn() != null && p.nqn() == null).toList();
             case NVME_ROCE, NVME_TCP -> {
                 PortService wanted = options.nvmeTransport() == NvmeTransport.TCP ? PortService.NVME_TCP
                         : PortService.NVME_ROCE;
-                yield ports.stream().filter(p -> p.service() == wanted && p.nqn() != null && p.portal() != null).toList();
+                yield array.listPorts(wanted).stream()
+                        .filter(p -> p.service() == wanted && p.nqn() != null && p.portal() != null).toList();
             }
         };
         if (matching.isEmpty()) {

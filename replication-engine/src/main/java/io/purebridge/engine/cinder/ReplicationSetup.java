@@ -2,6 +2,7 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.ArrayNames;
+import io.purebridge.engine.array.PodRecord;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.array.ReplicationSchedule;
 import io.purebridge.engine.array.RetentionPolicy;
@@ -33,12 +34,20 @@ final class ReplicationSetup {
         List<Target> async = targets.stream().filter(t -> t.device().type() == ReplicationType.ASYNC).toList();
         String pod = options.replicationPodName();
         if (!sync.isEmpty()) {
-            if (primary.findPod(pod).isEmpty()) {
-                ignoreExists(() -> primary.createPod(pod));
+            // One read shows both whether the pod exists and which arrays it spans.
+            PodRecord record = primary.findPod(pod).orElse(null);
+            if (record == null) {
+                try {
+                    record = primary.createPod(pod);
+                } catch (EngineException e) {
+                    if (e.code() != ErrorCode.ALREADY_EXISTS) {
+                        throw e;
+                    }
+                    record = primary.findPod(pod).orElseThrow(() -> e);
+                }
             }
             for (Target t : sync) {
-                boolean member = primary.findPod(pod).orElseThrow().arrays().stream()
-                        .anyMatch(a -> a.arrayName().equals(t.info().name()));
+                boolean member = record.arrays().stream().anyMatch(a -> a.arrayName().equals(t.info().name()));
                 if (!member) {
                     ignoreExists(() -> primary.stretchPod(pod, t.info().name()));
                 }
@@ -64,21 +73,21 @@ final class ReplicationSetup {
 
     private static void setUpGroup(BackendOptions options, String primaryName, ReplicationArray primary, String group,
             List<Target> targets) {
-        if (primary.findProtectionGroup(group).isEmpty()) {
-            ignoreExists(() -> primary.createProtectionGroup(group));
-        }
-        primary.setRetention(group, null, new RetentionPolicy(options.replicaRetentionShortTermSeconds(),
-                options.replicaRetentionLongTermPerDay(), options.replicaRetentionLongTermDays()));
+        // Create first ("already exists" is the usual answer after a restart), then one request per
+        // change, none reading the group back: upstream sends two PATCHes where one carries both.
+        ignoreExists(() -> primary.createProtectionGroup(group));
         long frequencyMs = options.replicaIntervalSeconds() * 1000L;
-        primary.setReplicationSchedule(group, ReplicationSchedule.every(frequencyMs, false));
+        primary.updateProtectionGroup(group, new RetentionPolicy(options.replicaRetentionShortTermSeconds(),
+                options.replicaRetentionLongTermPerDay(), options.replicaRetentionLongTermDays()),
+                ReplicationSchedule.every(frequencyMs, false));
         if (!targets.isEmpty()) {
-            primary.addProtectionGroupTargets(group, targets.stream().map(t -> t.info().name()).toList());
+            primary.putProtectionGroupTargets(group, targets.stream().map(t -> t.info().name()).toList());
         }
         String remote = remoteGroupName(primaryName, group);
         for (Target t : targets) {
-            t.replication().allowProtectionGroup(remote, true);
+            t.replication().setProtectionGroupAllowed(remote, true);
         }
-        primary.setReplicationSchedule(group, ReplicationSchedule.every(frequencyMs, true));
+        primary.updateProtectionGroup(group, null, ReplicationSchedule.every(frequencyMs, true));
     }
 
     private static void ignoreExists(Runnable call) {

@@ -43,6 +43,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The array SPI over FlashArray REST 2.x (a real array, or a simulated one behind the service's
@@ -54,6 +58,12 @@ import java.util.Set;
 public final class RestFlashArray implements FlashArray, ReplicationArray, PerformanceHistory, VolumeQos, VolumeGroups,
         VolumeTags, AutoCloseable {
     private static final long DEFAULT_ERADICATION_DELAY_MS = 86_400_000L;
+    /** Reads sent alongside the caller's own (daemon threads, created as needed, idle ones reaped). */
+    private static final ExecutorService READS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rest-read");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final RestSession session;
     private final Clock clock;
@@ -348,19 +358,40 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
 
     @Override
     public List<PortRecord> listPorts() {
+        return readPorts(null);
+    }
+
+    /**
+     * Read on every call, never cached: a port that went away since the last attach must not be
+     * handed to a host. Only NVMe needs the network interfaces (RoCE or TCP), so iSCSI and FC take
+     * two requests (ready controllers, ports) instead of three.
+     */
+    @Override
+    public List<PortRecord> listPorts(PortService service) {
+        return readPorts(service);
+    }
+
+    private List<PortRecord> readPorts(PortService wanted) {
+        boolean nvme = wanted == null || wanted == PortService.NVME_ROCE || wanted == PortService.NVME_TCP;
+        // The reads do not depend on each other: sent together, they cost one round trip of wall time.
+        CompletableFuture<List<JsonNode>> ports = CompletableFuture.supplyAsync(
+                () -> session.list("ports", RestQuery.of(), "list ports"), READS);
+        CompletableFuture<List<JsonNode>> nics = nvme ? CompletableFuture.supplyAsync(
+                () -> session.list("network-interfaces", RestQuery.of(), "list network interfaces"), READS)
+                : CompletableFuture.completedFuture(List.of());
         Set<String> ready = new HashSet<>();
         for (JsonNode c : session.list("controllers", RestQuery.of().add("filter", "status='ready'"),
                 "list ready controllers")) {
             ready.add(c.path("name").asText().toUpperCase(Locale.ROOT));
         }
         Map<String, Set<String>> services = new HashMap<>();
-        for (JsonNode nic : session.list("network-interfaces", RestQuery.of(), "list network interfaces")) {
+        for (JsonNode nic : join(nics)) {
             Set<String> s = new HashSet<>();
             nic.path("services").forEach(n -> s.add(n.asText()));
             services.put(nic.path("name").asText().toUpperCase(Locale.ROOT), s);
         }
         List<PortRecord> out = new ArrayList<>();
-        for (JsonNode p : session.list("ports", RestQuery.of(), "list ports")) {
+        for (JsonNode p : join(ports)) {
             String name = p.path("name").asText();
             int dot = name.indexOf('.');
             String controller = (dot < 0 ? name : name.substring(0, dot)).toUpperCase(Locale.ROOT);
@@ -382,7 +413,9 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
             } else {
                 continue;
             }
-            out.add(new PortRecord(name, iqn, wwn, nqn, portal, service));
+            if (wanted == null || service == wanted) {
+                out.add(new PortRecord(name, iqn, wwn, nqn, portal, service));
+            }
         }
         return out;
     }
@@ -524,16 +557,7 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
     @Override
     public ProtectionGroupRecord setReplicationSchedule(String groupName, ReplicationSchedule schedule) {
         ObjectNode body = obj();
-        ObjectNode rs = body.putObject("replication_schedule");
-        rs.put("enabled", schedule.enabled());
-        rs.put("frequency", schedule.frequencyMs());
-        if (schedule.blackoutStartMs() == schedule.blackoutEndMs()) {
-            rs.put("blackout", "");
-        } else {
-            ObjectNode b = rs.putObject("blackout");
-            b.put("start", schedule.blackoutStartMs());
-            b.put("end", schedule.blackoutEndMs());
-        }
+        body.set("replication_schedule", scheduleJson(schedule));
         return group(single(session.call("PATCH", "protection-groups", RestQuery.of().add("names", groupName), body,
                 "set the replication schedule of protection group '" + groupName + "'"), groupName));
     }
@@ -552,6 +576,51 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
         }
         return group(single(session.call("PATCH", "protection-groups", RestQuery.of().add("names", groupName), body,
                 "set the retention of protection group '" + groupName + "'"), groupName));
+    }
+
+    // One request each: the callers of these do not read the group back (see ReplicationArray).
+
+    @Override
+    public void updateProtectionGroup(String groupName, RetentionPolicy targetRetention, ReplicationSchedule schedule) {
+        ObjectNode body = obj();
+        if (targetRetention != null) {
+            body.set("target_retention", retentionJson(targetRetention));
+        }
+        if (schedule != null) {
+            body.set("replication_schedule", scheduleJson(schedule));
+        }
+        if (!body.isEmpty()) {
+            session.call("PATCH", "protection-groups", RestQuery.of().add("names", groupName), body,
+                    "update protection group '" + groupName + "'");
+        }
+    }
+
+    @Override
+    public void putProtectionGroupTargets(String groupName, List<String> arrayNames) {
+        session.call("POST", "protection-groups/targets", RestQuery.of().add("group_names", groupName)
+                .add("member_names", arrayNames), null, "add targets " + arrayNames + " to protection group '"
+                + groupName + "'");
+    }
+
+    @Override
+    public void setProtectionGroupAllowed(String remoteGroupName, boolean allowed) {
+        session.call("PATCH", "protection-groups/targets", RestQuery.of().add("group_names", remoteGroupName),
+                obj().put("allowed", allowed), (allowed ? "allow" : "disallow") + " protection group '"
+                        + remoteGroupName + "'");
+    }
+
+    @Override
+    public void putProtectionGroupMembers(String groupName, List<String> volumeNames) {
+        session.call("POST", "protection-groups/volumes", RestQuery.of().add("group_names", groupName)
+                .add("member_names", volumeNames), null, "add volumes " + volumeNames + " to protection group '"
+                + groupName + "'");
+    }
+
+    @Override
+    public void dropProtectionGroupMembers(String groupName, List<String> volumeNames) {
+        session.call("DELETE", "protection-groups/volumes", RestQuery.of().add("group_names", groupName)
+                .add("member_names", volumeNames), null, "remove volumes " + volumeNames
+                + " from protection group '" + groupName + "'");
     }
 
     @Override
@@ -742,6 +811,20 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
                 Math.max(0, r.path("days").asInt(0)));
     }
 
+    private static ObjectNode scheduleJson(ReplicationSchedule schedule) {
+        ObjectNode rs = obj();
+        rs.put("enabled", schedule.enabled());
+        rs.put("frequency", schedule.frequencyMs());
+        if (schedule.blackoutStartMs() == schedule.blackoutEndMs()) {
+            rs.put("blackout", "");
+        } else {
+            ObjectNode b = rs.putObject("blackout");
+            b.put("start", schedule.blackoutStartMs());
+            b.put("end", schedule.blackoutEndMs());
+        }
+        return rs;
+    }
+
     private static ObjectNode retentionJson(RetentionPolicy p) {
         return obj().put("all_for_sec", p.allForSec()).put("per_day", p.perDay()).put("days", p.days());
     }
@@ -862,6 +945,21 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
         } catch (EngineException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** The value, or the read's own exception (an EngineException is not wrapped). */
+    private static <T> T join(CompletableFuture<T> pending) {
+        try {
+            return pending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw e;
         }
