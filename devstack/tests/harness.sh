@@ -180,6 +180,7 @@ function stop_process {
 # The awk program of iniset and iniset_multiline: in [section], the first KEY line becomes the
 # lines of `values` (newline-separated) and other KEY lines go if `all`; the section or the key
 # is added when missing, before the blank lines that end the section.
+# shellcheck disable=SC2016
 _HARNESS_INI_AWK='
     function emit(   n, i, v) {
         n = split(values, v, "\n")
