@@ -74,8 +74,22 @@ function ini_get {
         in_section && index($0, key " = ") == 1 { print substr($0, length(key) + 4) }' "$1"
 }
 
-function calls {
-    cat "$RUN/calls.log"
+# logged PATTERN / not_logged PATTERN: whether a stand-in call matching PATTERN was recorded.
+function logged {
+    grep -q -- "$1" "$RUN/calls.log"
+}
+
+function not_logged {
+    ! logged "$1"
+}
+
+# in_file FILE PATTERN / not_in_file FILE PATTERN: whether FILE has a line matching PATTERN.
+function in_file {
+    grep -q -- "$2" "$1"
+}
+
+function not_in_file {
+    ! in_file "$@"
 }
 
 # --- simulated arrays, the default ------------------------------------------------------------
@@ -103,8 +117,10 @@ check "tri-sync is enabled with a sync and an async target" \
     test "$(ini_get "$CONF" puredriver-1 pure_trisync_enabled)" == True
 
 mapfile -t DEVICES < <(ini_get "$CONF" puredriver-1 replication_device)
-if [[ ${#DEVICES[@]} -eq 2 && "${DEVICES[0]}" == backend_id:pure-sync,san_ip:sim://pure-sync,api_token:*,type:sync &&
-      "${DEVICES[1]}" == backend_id:pure-dr,san_ip:sim://pure-dr,api_token:*,type:async ]]; then
+SYNC_DEVICE="backend_id:pure-sync,san_ip:sim://pure-sync,api_token:*,type:sync"
+DR_DEVICE="backend_id:pure-dr,san_ip:sim://pure-dr,api_token:*,type:async"
+# shellcheck disable=SC2053
+if [[ ${#DEVICES[@]} -eq 2 && "${DEVICES[0]}" == $SYNC_DEVICE && "${DEVICES[1]}" == $DR_DEVICE ]]; then
     pass "two replication_device lines: pure-sync (sync) and pure-dr (async)"
 else
     fail "two replication_device lines: pure-sync (sync) and pure-dr (async)" "${DEVICES[@]}"
@@ -146,20 +162,19 @@ fi
 
 check "pre-install asks for Java 17 and Maven" \
     grep -qx "install_package openjdk-17-jdk-headless maven" "$RUN/calls.log"
-check "install puts the shim into Cinder's venv and generates its gRPC stubs" \
-    bash -c "grep -q '^setup_develop $REPO_DIR/python-shim\$' '$RUN/calls.log' &&
-             grep -q '^python -m grpc_tools.protoc .*volume_driver.proto' '$RUN/calls.log'"
-check "install does not rebuild the jar when OFFLINE and it exists" \
-    bash -c "! grep -q mvn '$RUN/calls.log'"
+check "install puts the shim into Cinder's venv" logged "^setup_develop $REPO_DIR/python-shim\$"
+check "install generates the shim's gRPC stubs" logged "^python -m grpc_tools.protoc .*volume_driver.proto"
+check "install does not rebuild the jar when OFFLINE and it exists" not_logged mvn
 mapfile -t STARTS < <(grep '^run_process ' "$RUN/calls.log")
-if [[ ${#STARTS[@]} -eq 1 &&
-      "${STARTS[0]}" == "run_process purebridge /"*" -jar $RUN/service.jar --config $SERVICE_CONF" ]]; then
+START="run_process purebridge /*\ -jar\ $RUN/service.jar\ --config\ $SERVICE_CONF"
+# shellcheck disable=SC2053
+if [[ ${#STARTS[@]} -eq 1 && "${STARTS[0]}" == $START ]]; then
     pass "post-config runs one service: an absolute java, the jar and the service config"
 else
     fail "post-config runs one service: an absolute java, the jar and the service config" "${STARTS[@]}"
 fi
 check "the backend is configured before the service starts" \
-    bash -c "grep -n 'pure_api_token\|^run_process' '$RUN/calls.log' | head -n 1 | grep -q pure_api_token"
+    test "$(grep -m 1 -o 'pure_api_token\|^run_process' "$RUN/calls.log")" == pure_api_token
 
 if harness -- extra extra; then
     pass "extra phase runs twice"
@@ -191,9 +206,9 @@ harness ENABLED_SERVICES=keystone,c-api,c-sch,c-vol,tempest -- stack extra test-
 check "with Keystone, extra creates TriSync through the openstack CLI" \
     grep -qx "openstack volume type create --property volume_backend_name=puredriver-1 --property replication_enabled=<is> True --property replication_type=<in> trisync TriSync" \
     "$RUN/calls.log"
-check "test-config tells tempest the backend and what it supports" \
-    bash -c "grep -qx 'backend_names = puredriver-1' '$RUN/etc/tempest/tempest.conf' &&
-             grep -qx 'manage_snapshot = True' '$RUN/etc/tempest/tempest.conf'"
+check "test-config tells tempest the backend" in_file "$RUN/etc/tempest/tempest.conf" "^backend_names = puredriver-1$"
+check "test-config tells tempest what the backend supports" \
+    in_file "$RUN/etc/tempest/tempest.conf" "^manage_snapshot = True$"
 
 # --- operator choices ---------------------------------------------------------------------------
 
@@ -202,18 +217,16 @@ harness PUREBRIDGE_SYNC_ARRAY= PUREBRIDGE_ERADICATE_ON_DELETE=True -- stack extr
 mapfile -t DEVICES < <(ini_get "$RUN/etc/cinder/cinder.conf" puredriver-1 replication_device)
 check "without a sync array: one async replication_device line" \
     test "${#DEVICES[@]}" -eq 1 -a "${DEVICES[0]##*,}" == type:async
-check "without a sync array: no tri-sync and no SyncReplicated or TriSync type" \
-    bash -c "test -z \"\$(grep -c pure_trisync_enabled '$RUN/etc/cinder/cinder.conf' | grep -v '^0')\" &&
-             ! grep -q 'type-create \(SyncReplicated\|TriSync\)' '$RUN/calls.log' &&
-             grep -q 'type-create AsyncReplicated' '$RUN/calls.log'"
+check "without a sync array: no tri-sync" not_in_file "$RUN/etc/cinder/cinder.conf" pure_trisync_enabled
+check "without a sync array: no SyncReplicated or TriSync type" not_logged "type-create \(SyncReplicated\|TriSync\)"
+check "without a sync array: the AsyncReplicated type" logged "type-create AsyncReplicated"
 check "PUREBRIDGE_ERADICATE_ON_DELETE reaches the backend section" \
     test "$(ini_get "$RUN/etc/cinder/cinder.conf" puredriver-1 pure_eradicate_on_delete)" == True
 
 new_run trisync-off
 harness PUREBRIDGE_TRISYNC_ENABLED=False -- stack extra
-check "PUREBRIDGE_TRISYNC_ENABLED=False: no tri-sync option and no TriSync type" \
-    bash -c "! grep -q pure_trisync_enabled '$RUN/etc/cinder/cinder.conf' &&
-             ! grep -q 'type-create TriSync' '$RUN/calls.log'"
+check "PUREBRIDGE_TRISYNC_ENABLED=False: no tri-sync option" not_in_file "$RUN/etc/cinder/cinder.conf" pure_trisync_enabled
+check "PUREBRIDGE_TRISYNC_ENABLED=False: no TriSync type" not_logged "type-create TriSync"
 
 new_run real
 harness PUREBRIDGE_SAN_IP=10.0.0.5 PUREBRIDGE_API_TOKEN=real-token \
@@ -247,8 +260,9 @@ fi
 
 new_run lvm-only
 harness CINDER_ENABLED_BACKENDS=lvm:lvmdriver-1 -- stack extra
-check "a backend list without purebridge: no purebridge section and no types" \
-    bash -c "! grep -q 'puredriver' '$RUN/etc/cinder/cinder.conf' && ! grep -q type-create.*Replicated '$RUN/calls.log'"
+check "a backend list without purebridge: no purebridge section" not_in_file "$RUN/etc/cinder/cinder.conf" puredriver
+check "a backend list without purebridge: no replicated types" not_logged "type-create .*Replicated"
+check "a backend list without purebridge: the service is not started" not_logged "^run_process"
 
 echo "devstack plugin: $PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]
