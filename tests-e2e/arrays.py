@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import ssl
+import urllib.error
 import urllib.request
 
 import grpc
@@ -59,6 +60,16 @@ class RestArray(object):
             self.session = response.headers["x-auth-token"]
 
     def items(self, resource, query=""):
+        try:
+            return self._items(resource, query)
+        except urllib.error.HTTPError as exc:
+            if exc.code != 401:
+                raise
+            # The service restarted and forgot the session: log in again, as a client would.
+            self.session = None
+            return self._items(resource, query)
+
+    def _items(self, resource, query):
         if self.session is None:
             self._login()
         items = []

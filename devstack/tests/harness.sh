@@ -294,6 +294,7 @@ function harness_configure_cinder {
     iniset "$CINDER_CONF" DEFAULT osapi_volume_workers 1
     iniset "$CINDER_CONF" DEFAULT api_paste_config "${HARNESS_CINDER_ETC:-/etc/cinder}/api-paste.ini"
     iniset "$CINDER_CONF" DEFAULT rootwrap_config "${HARNESS_CINDER_ETC:-/etc/cinder}/rootwrap.conf"
+    iniset "$CINDER_CONF" DEFAULT resource_query_filters_file "${HARNESS_CINDER_ETC:-/etc/cinder}/resource_filters.json"
     iniset "$CINDER_CONF" database connection "sqlite:///$state/cinder.sqlite?timeout=30"
     iniset "$CINDER_CONF" oslo_concurrency lock_path "$HARNESS_DIR/lock"
     iniset "$CINDER_CONF" coordination backend_url "file://$HARNESS_DIR/lock"
