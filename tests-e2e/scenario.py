@@ -539,9 +539,9 @@ class Suite(object):
         for volume_type, (status, replication) in expected.items():
             row = rows[ids[volume_type]]
             if row["Status"] != status or (replication and
-                                           row["Replication Status"] != replication):
+                                           row["Replication_Status"] != replication):
                 wrong.append("%s: %s/%s, want %s/%s" % (volume_type, row["Status"],
-                                                        row["Replication Status"], status,
+                                                        row["Replication_Status"], status,
                                                         replication or "any"))
         assert not wrong, "after failover to pure-dr: " + "; ".join(wrong)
         for volume_type in ("AsyncReplicated", "TriSync"):
