@@ -4,13 +4,15 @@
 #                        started by the DevStack plugin, cinder-api/-scheduler/-volume, the cinder CLI
 #                        E2E_STEPS=lifecycle,failover picks scenario steps (setup and clean-up always
 #                        run); E2E_ARGS=--keep keeps the logs of a passing run too
-#   make devstack-check  shellcheck and bashate on devstack/, then the plugin's harness tests
+#   make devstack-check  shellcheck and bashate on devstack/ and the samples' script, the plugin's
+#                        harness tests, the cinder.conf samples read as cinder-volume reads them
 #   make e2e-deps        Debian's rabbitmq-server and shellcheck, when missing (apt-get, as root)
 
 E2E_STEPS     ?=
 E2E_ARGS      ?=
 DEVSTACK_SH   := devstack/plugin.sh devstack/settings devstack/override-defaults \
-                 devstack/lib/purebridge devstack/tests/harness.sh devstack/tests/test_plugin.sh
+                 devstack/lib/purebridge devstack/tests/harness.sh devstack/tests/test_plugin.sh \
+                 config-samples/create-volume-types.sh
 
 .PHONY: e2e e2e-deps devstack-check
 
@@ -25,10 +27,11 @@ e2e-deps:
 	fi
 
 # bashate as DevStack runs it: long lines allowed, a missing shebang and `local x=$(...)` are errors.
-devstack-check: e2e-deps venv
+devstack-check: e2e-deps venv python-stubs
 	shellcheck -x $(DEVSTACK_SH)
 	$(PY_VENV)/bin/bashate -iE006 -eE005,E042 $(DEVSTACK_SH)
 	devstack/tests/test_plugin.sh $(abspath $(PY))
+	PYTHONWARNINGS=ignore $(PY) tests-e2e/check_samples.py
 
 e2e: devstack-check python-stubs $(SERVER_JAR)
 	PYTHONWARNINGS=ignore $(PY) tests-e2e/run_e2e.py --jar $(abspath $(SERVER_JAR)) \

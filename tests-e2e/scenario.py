@@ -215,14 +215,27 @@ class Suite(object):
 
     def step_volume_types(self):
         self.harness("extra")
+        # config-samples/create-volume-types.sh: leaves the plugin's types alone, makes a new one.
+        script = os.path.join(self.repo, "config-samples", "create-volume-types.sh")
+        env = dict(self.cinder.env, PATH=self.bin + os.pathsep + os.environ["PATH"],
+                   PUREBRIDGE_CINDER_NOAUTH="1")
+        again = subprocess.run([script, BACKEND], env=env, capture_output=True, text=True,
+                               timeout=120)
+        assert again.returncode == 0 and again.stdout.count("exists; left as it is") == 4, \
+            "create-volume-types.sh again: rc=%d %s%s" % (again.returncode, again.stdout,
+                                                          again.stderr)
+        new = subprocess.run([script, BACKEND], env=dict(env, PUREBRIDGE_TYPES="e2e-script:async"),
+                             capture_output=True, text=True, timeout=120)
+        assert new.returncode == 0 and "e2e-script created" in new.stdout, new.stdout + new.stderr
         specs = {r["Name"]: r["extra_specs"] for r in self.cinder("extra-specs-list").rows()}
+        assert "'replication_type': '<in> async'" in specs.get("e2e-script", ""), specs
         for name, mode in TYPES:
             assert name in specs, "no volume type %s: %s" % (name, specs)
             assert "'volume_backend_name': '%s'" % BACKEND in specs[name], specs[name]
             if mode:
                 assert "'replication_type': '<in> %s'" % mode in specs[name], specs[name]
                 assert "'replication_enabled': '<is> True'" in specs[name], specs[name]
-        return ", ".join(name for name, _ in TYPES)
+        return ", ".join(name for name, _ in TYPES) + "; create-volume-types.sh idempotent"
 
     # -- helpers on volumes ----------------------------------------------------------------
 
