@@ -42,6 +42,7 @@ run: build
 
 bench: build venv python-stubs
 	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/shim_latency.py --jar "$(SERVER_JAR)"
+	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/concurrency.py --jar "$(SERVER_JAR)"
 	MVN="$(MVN)" bench/java-bench.sh
 
 clean:

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asynchronous protection groups between the simulated arrays: snapshots, schedule, retention and
- * transfers. A group and its snapshot records live in the source array's store ({@code g/NAME},
+ * transfers. A group and its snapshot records live in the source array's store ({@code pg/NAME},
  * {@code G/SNAPSHOT}); a group inside a pod lives on every pod array, so whichever serves the pod
  * goes on replicating. A transfer sends, per volume, only the blocks whose hash differs from the
  * target's newest copy of that volume, and of those only the chunks the target lacks; the target
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ProtectionGroups {
     private static final Logger LOG = LoggerFactory.getLogger(ProtectionGroups.class);
-    private static final String GROUP = "g/";
-    private static final String SNAP = "G/";
+    private static final String GROUP = MetaKeys.PROTECTION_GROUP.text();
+    private static final String SNAP = MetaKeys.PROTECTION_GROUP_SNAPSHOT.text();
     private static final int TRANSFERS_KEPT = 100;
 
     private final ReplicationFabric fabric;
