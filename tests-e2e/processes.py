@@ -5,7 +5,6 @@ its PID (its process group) when the suite ends.
 """
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -161,8 +160,3 @@ class RabbitMQ(object):
             except ProcessLookupError:
                 pass
 
-
-def copy_tree(src, dst):
-    if os.path.isdir(src):
-        shutil.copytree(src, dst, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("*.sst", "*.sock", "mnesia"))

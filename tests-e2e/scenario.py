@@ -90,6 +90,7 @@ class Suite(object):
         self.arrays = None
         self.services = {}
         self.originals = None  # type -> volume id, once lifecycle made them
+        self.failed_over = set()  # ids of volumes failover brought up on pure-dr
 
     # -- running steps ---------------------------------------------------------------------
 
@@ -557,6 +558,7 @@ class Suite(object):
                                                         row["Replication_Status"], status,
                                                         replication or "any"))
         assert not wrong, "after failover to pure-dr: " + "; ".join(wrong)
+        self.failed_over = {ids["AsyncReplicated"], ids["TriSync"]}
         for volume_type in ("AsyncReplicated", "TriSync"):
             got = self.arrays.checksum("pure-dr", arrays_mod.volume_name(ids[volume_type]),
                                        DATA_BYTES)
@@ -616,6 +618,12 @@ class Suite(object):
             stray = [s["name"] for s in array.items("volume-snapshots")
                      if not any(s["name"].startswith(p + ".") for p in group_snaps)]
             replicas += len(group_snaps)
+            copies = [v for v in volumes if any(v == arrays_mod.volume_name(i)
+                                                for i in self.failed_over)]
+            if name == "pure-dr" and copies:
+                problems.append("pure-dr keeps %d copies failover made, after failback and "
+                                "delete: %s" % (len(copies), copies))
+                volumes = [v for v in volumes if v not in copies]
             for kind, left in (("volumes", volumes), ("hosts", hosts),
                                ("connections", connections), ("snapshots", stray)):
                 if left:

@@ -13,7 +13,9 @@
 #   HARNESS_FAKE_SOCKET  (dry) the unix socket run_process creates, as the service would
 #   HARNESS_LIVE=1    run_process really starts the command (logs/SVC.log, pids/SVC.pid),
 #                     stop_process stops it, and the cinder/openstack CLIs are the real ones;
-#                     otherwise (dry) they are recorded in calls.log only
+#                     otherwise (dry) they are recorded in calls.log only. Package installs
+#                     (install_package, pip_install, setup_develop) are recorded only, live or
+#                     not: the project's venv already holds the driver.
 #   ENABLED_SERVICES  comma list, default c-api,c-sch,c-vol (no keystone: Cinder runs noauth)
 #   HARNESS_*         the [DEFAULT] values the lib/cinder stand-in writes (see harness_configure_cinder)
 # Any DevStack or plugin variable (PUREBRIDGE_*, CINDER_ENABLED_BACKENDS, ...) may be set too.
