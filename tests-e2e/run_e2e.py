@@ -20,6 +20,7 @@ import argparse
 import datetime
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -59,6 +60,8 @@ def main():
     if not os.path.isfile(args.jar):
         parser.error("no service jar at %s: run `make build`" % args.jar)
 
+    # A SIGTERM (make interrupted, a CI timeout) ends the run through the teardown below.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     workdir = tempfile.mkdtemp(prefix="purebridge-e2e-")
     suite = scenario.Suite(REPO, workdir, args.venv, os.path.abspath(args.jar))
     plan = scenario.SETUP_STEPS + [s for s in scenario.SCENARIO_STEPS if s in chosen] + \

@@ -558,7 +558,8 @@ class Suite(object):
                                                         row["Replication_Status"], status,
                                                         replication or "any"))
         assert not wrong, "after failover to pure-dr: " + "; ".join(wrong)
-        self.failed_over = {ids["AsyncReplicated"], ids["TriSync"]}
+        self.failed_over = {i for i, r in rows.items()
+                            if r["Replication_Status"] == "failed-over"}
         for volume_type in ("AsyncReplicated", "TriSync"):
             got = self.arrays.checksum("pure-dr", arrays_mod.volume_name(ids[volume_type]),
                                        DATA_BYTES)
