@@ -92,7 +92,7 @@ def main():
         except Exception as exc:  # noqa: BLE001 - reported per sample
             print("FAILED - %s: %s" % (name, exc))
             failed += 1
-    print("config samples: %d passed, %d failed" % (passed, failed))
+    print("config-samples: %d passed, %d failed" % (passed, failed))
     return 1 if failed or not paths else 0
 
 

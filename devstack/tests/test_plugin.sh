@@ -1,7 +1,7 @@
 #!/bin/bash
 #
 # Tests of the purebridge DevStack plugin, phase by phase, through the harness (dry: nothing is
-# started, every DevStack helper call is recorded). Ends with "N passed, N failed".
+# started, every DevStack helper call is recorded). Ends with "devstack-plugin: N passed, N failed".
 #
 #   devstack/tests/test_plugin.sh [PYTHON]
 # PYTHON: an interpreter with Cinder installed (the project's venv), to parse the cinder.conf the
@@ -264,5 +264,5 @@ check "a backend list without purebridge: no purebridge section" not_in_file "$R
 check "a backend list without purebridge: no replicated types" not_logged "type-create .*Replicated"
 check "a backend list without purebridge: the service is not started" not_logged "^run_process"
 
-echo "devstack plugin: $PASSED passed, $FAILED failed"
+echo "devstack-plugin: $PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]
