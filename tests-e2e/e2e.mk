@@ -34,5 +34,5 @@ devstack-check: e2e-deps venv python-stubs
 	PYTHONWARNINGS=ignore $(PY) tests-e2e/check_samples.py
 
 e2e: devstack-check python-stubs $(SERVER_JAR)
-	PYTHONWARNINGS=ignore $(PY) tests-e2e/run_e2e.py --jar $(abspath $(SERVER_JAR)) \
+	PYTHONWARNINGS=ignore $(PY) tests-e2e/run_e2e.py --jar $(abspath $(SERVER_JAR)) --venv $(abspath $(PY_VENV)) \
 		$(if $(E2E_STEPS),--steps $(E2E_STEPS)) $(E2E_ARGS)
