@@ -1,6 +1,7 @@
 # purebridge: two commands do all set-up on a fresh machine.
 #   make run   builds and starts the service with three simulated arrays, prints cinder.conf lines
-#   make test  builds everything, runs the Java and Python suites (installs what they need)
+#   make test  builds everything, runs the Java and Python suites and the end-to-end suite with real
+#              Cinder services (installs what they need, RabbitMQ included)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -11,12 +12,14 @@ RUN_DIR    ?= $(CURDIR)/var/run-data
 RUN_CONFIG ?= config-samples/purebridge-server.ini
 
 include python.mk
+include tests-e2e/e2e.mk
 
 .PHONY: help build java-test test run bench bench-upstream clean promtool
 
 help:
 	@echo "make run    - build and start the service with simulated arrays pure-primary, pure-sync, pure-dr"
-	@echo "make test   - build and run every test (Java, then the shim against a real service)"
+	@echo "make test   - build and run every test (Java, the shim against a real service, end to end)"
+	@echo "make e2e    - the DevStack plugin checks and the end-to-end suite with real Cinder services"
 	@echo "make bench  - measure per-layer latency and throughput; prints ratios"
 	@echo "make bench-upstream - purebridge (sim:// and REST) next to Cinder's own Pure driver; writes docs/benchmarks.md"
 	@echo "make clean  - remove build output, the virtualenv and run data"
@@ -41,6 +44,7 @@ promtool:
 
 test: java-test venv python-stubs
 	$(MAKE) --no-print-directory python-test
+	$(MAKE) --no-print-directory e2e
 
 run: build
 	@bin/purebridge-run "$(SERVER_JAR)" "$(RUN_CONFIG)" "$(RUN_DIR)"
