@@ -10,8 +10,6 @@ A registration (including the automatic one after a service restart) replaces th
 calls already in flight finish with the one they started with.
 """
 
-import threading
-
 import grpc
 
 HEADER = "x-purebridge-credential"
@@ -21,23 +19,22 @@ class SessionCredential(object):
     """Holds the current credential and attaches it to every call of a channel."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._value = ""
+        # One immutable tuple, replaced whole: the interceptor reads it on tpool's native threads
+        # while a green thread may be registering, and a lock here would be an eventlet lock
+        # shared across native threads (the deadlock docs/ARCHITECTURE.md describes).
+        self._metadata = ()
 
     def __repr__(self):
-        return "SessionCredential(%s)" % ("set" if self._value else "unset")
+        return "SessionCredential(%s)" % ("set" if self._metadata else "unset")
 
     def update(self, response):
         """Keeps the credential of a RegisterBackend response (if it carries one)."""
         value = getattr(response, "session_credential", "") or ""
         if value:
-            with self._lock:
-                self._value = value
+            self._metadata = ((HEADER, value),)
 
     def metadata(self):
-        with self._lock:
-            value = self._value
-        return ((HEADER, value),) if value else ()
+        return self._metadata
 
     def intercept(self, channel):
         """channel with the credential added to every call's metadata."""

@@ -193,7 +193,7 @@ public final class ServiceConfigLoader {
                 throw new ConfigException(file + ": unknown [metrics] " + shownKey(key) + "; known keys are "
                         + new TreeSet<>(ConfigKeys.Metrics.ALL));
             }
-            String origin = file + " [metrics] " + shownKey(key);
+            String origin = file + " [metrics] " + key; // a known key name, safe to print
             metrics.put(key, new Setting(single(section, key, origin), origin));
         }
     }

@@ -22,6 +22,7 @@ import io.purebridge.engine.cinder.RegisteredBackend;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.server.Listener;
 import io.purebridge.server.PurebridgeServer;
+import io.purebridge.server.testing.Credentials;
 import io.purebridge.v1.FailoverGroup;
 import io.purebridge.v1.FailoverResponse;
 import io.purebridge.v1.Volume;
@@ -73,7 +74,8 @@ class FailoverGrpcTest {
         server = new PurebridgeServer(List.of(Listener.of(InProcessServerBuilder.forName(name).directExecutor(),
                 "in-process:" + name)), new ScriptedRegistry(), new MetricRegistry()).start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = VolumeDriverServiceGrpc.newBlockingStub(channel);
+        stub = Credentials.with(VolumeDriverServiceGrpc.newBlockingStub(channel),
+                server.credentials().issue("puredriver-1", "sim://pure-primary"));
     }
 
     @AfterEach

@@ -21,6 +21,7 @@ import io.purebridge.engine.cinder.RegisteredBackend;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.server.Listener;
 import io.purebridge.server.PurebridgeServer;
+import io.purebridge.server.security.BackendCredentials;
 import io.purebridge.server.testing.ErrorDetails;
 import io.purebridge.v1.GetVolumeStatsRequest;
 import io.purebridge.v1.VolumeDriverServiceGrpc;
@@ -81,6 +82,8 @@ class RequestIdInterceptorTest {
             headers.put(RequestIdInterceptor.HEADER, requestId);
         }
         AtomicReference<Metadata> responseHeaders = new AtomicReference<>();
+        // With puredriver-9's credential the call passes authentication and reaches the registry.
+        headers.put(BackendCredentials.HEADER, server.credentials().issue("puredriver-9", "sim://pure-primary"));
         VolumeDriverServiceGrpc.VolumeDriverServiceBlockingStub stub = VolumeDriverServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers),
                         MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, trailers));

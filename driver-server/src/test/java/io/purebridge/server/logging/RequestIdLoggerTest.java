@@ -31,7 +31,7 @@ class RequestIdLoggerTest {
     @Test
     void linesOfACallCarryItsRequestIdAndOthersDoNot() {
         assertThat(LoggerFactory.getILoggerFactory().getLogger("x")).as("surefire selects the service's provider")
-                .isInstanceOf(RequestIdLogger.class);
+                .isInstanceOf(MaskingLogger.class);
         Logger log = LoggerFactory.getLogger("io.purebridge.test.Call");
         String output = logged(() -> {
             MDC.put(ServiceLogProvider.MDC_KEY, "req-4b1c2d3e-0000-4000-8000-000000000018");
@@ -64,6 +64,7 @@ class RequestIdLoggerTest {
             MDC.put(ServiceLogProvider.MDC_KEY, "req-provider");
             try {
                 log.info("braces {} kept in {}", "{}", "text");
+                log.info("x-auth-token: {}", "0b2a9c9e-6d3f-4c55-9a43-5f0d1c2e7a10");
             } finally {
                 MDC.remove(ServiceLogProvider.MDC_KEY);
             }
@@ -72,6 +73,8 @@ class RequestIdLoggerTest {
         assertThat(provider.getMDCAdapter().get("k")).as("a working MDC, not slf4j-simple's NOP one").isEqualTo("v");
 
         assertThat(provider.getLoggerFactory().getLogger("io.purebridge.test.Provider")).isSameAs(log);
-        assertThat(output.strip()).endsWith("Provider - [req-provider] braces {} kept in text");
+        String[] lines = output.strip().split("\n");
+        assertThat(lines[0]).endsWith("Provider - [req-provider] braces {} kept in text");
+        assertThat(lines[1]).as("secrets masked on the same lines").endsWith("Provider - [req-provider] x-auth-token: ****");
     }
 }

@@ -23,6 +23,7 @@ import io.purebridge.engine.sim.SimulatedHosts;
 import io.purebridge.server.Listener;
 import io.purebridge.server.PurebridgeServer;
 import io.purebridge.server.grpc.RequestIdInterceptor;
+import io.purebridge.server.security.BackendCredentials;
 import io.purebridge.v1.GetVolumeStatsRequest;
 import io.purebridge.v1.VolumeDriverServiceGrpc;
 import java.net.URI;
@@ -111,6 +112,7 @@ class MetricsEndpointScenarioTest {
     private VolumeDriverServiceGrpc.VolumeDriverServiceBlockingStub driver(String requestId) {
         Metadata headers = new Metadata();
         headers.put(RequestIdInterceptor.HEADER, requestId);
+        headers.put(BackendCredentials.HEADER, server.credentials().issue("puredriver-1", "sim://pure-primary"));
         return VolumeDriverServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
