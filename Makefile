@@ -38,6 +38,7 @@ run: build
 
 bench: build venv python-stubs
 	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/shim_latency.py --jar "$(SERVER_JAR)"
+	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/concurrency.py --jar "$(SERVER_JAR)"
 	MVN="$(MVN)" bench/java-bench.sh
 	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/failover_bench.py --jar "$(SERVER_JAR)"
 

@@ -1,21 +1,30 @@
 """gRPC client of the purebridge service, as cinder-volume must call it.
 
-- Every blocking call runs in eventlet's native thread pool: a direct call would freeze the
-  whole (monkey-patched) cinder-volume process while it waits.
-- Idempotent calls are retried with backoff when the service or array is UNAVAILABLE.
+- Blocking calls never run on eventlet's hub: under monkey-patching they run in eventlet's native
+  thread pool, otherwise in the caller's own thread (call_runner). grpcio's Python layer is kept
+  on native locks (native_grpc), so any number of green or native threads may call at once.
+- Each call has one deadline, purebridge_timeout from the moment the driver asked: time spent
+  waiting for a free pool thread, every attempt and every backoff count against it.
+- Idempotent calls are retried with backoff when the service or array is UNAVAILABLE, while the
+  deadline allows.
 - A service that restarted has forgotten the backend; the client registers it again with the
   request do_setup sent and retries the call once.
 - Errors leave this module as Cinder exceptions only (errors.ERROR_TABLE).
 """
 
+import threading
 import time
 
-from eventlet import tpool
 import grpc
 from oslo_log import log as logging
 
+from purebridge import call_runner
 from purebridge import errors
+from purebridge import native_grpc
 from purebridge.v1 import volume_driver_pb2_grpc
+
+# Before this module makes any channel: grpcio's locks must be native ones (see native_grpc).
+native_grpc.load()
 
 LOG = logging.getLogger(__name__)
 
@@ -48,9 +57,8 @@ def channel_target(endpoint):
     return endpoint
 
 
-def _run_work(rpc, work):
-    # Runs in a native thread (tpool): blocking here is fine. rpc is for executors that log it.
-    return work()
+class _QueuedPastDeadline(Exception):
+    """The call's deadline passed while it waited for a worker thread."""
 
 
 class _CallFailed(Exception):
@@ -62,18 +70,23 @@ class _CallFailed(Exception):
 class PureBridgeClient(object):
     """Calls VolumeDriverService RPCs by name for one backend."""
 
-    def __init__(self, endpoint, timeout, *, executor=tpool.execute,
-                 sleep=time.sleep, attempts=4, backoff=0.5,
+    def __init__(self, endpoint, timeout, *, runner=None, sleep=time.sleep,
+                 clock=time.monotonic, attempts=4, backoff=0.5,
                  channel_factory=None):
         self.endpoint = endpoint
         self.timeout = float(timeout)
-        self._execute = executor
+        # runner(fn, deadline) runs fn() off the hub; tests pass one that records threads.
+        self._run_blocking = runner or call_runner.default_runner()
         self._sleep = sleep
+        self._clock = clock
         self._attempts = max(1, int(attempts))
         self._backoff = backoff
         self._channel_factory = channel_factory or (
             lambda target: grpc.insecure_channel(target,
                                                  options=CHANNEL_OPTIONS))
+        # Guards channel creation against native callers (unpatched); green callers never
+        # yield while holding it.
+        self._channel_lock = threading.Lock()
         self._channel = None
         self._stub = None
         self._registration = None
@@ -84,16 +97,19 @@ class PureBridgeClient(object):
         return "PureBridgeClient(endpoint=%r)" % self.endpoint
 
     def _get_stub(self):
-        if self._stub is None:
-            self._channel = self._channel_factory(channel_target(self.endpoint))
-            self._stub = volume_driver_pb2_grpc.VolumeDriverServiceStub(
-                self._channel)
-        return self._stub
+        with self._channel_lock:
+            if self._stub is None:
+                self._channel = self._channel_factory(
+                    channel_target(self.endpoint))
+                self._stub = volume_driver_pb2_grpc.VolumeDriverServiceStub(
+                    self._channel)
+            return self._stub
 
     def close(self):
-        if self._channel is not None:
-            self._channel.close()
-        self._channel = self._stub = None
+        with self._channel_lock:
+            if self._channel is not None:
+                self._channel.close()
+            self._channel = self._stub = None
 
     def register_backend(self, request):
         """Registers the backend and keeps the request for re-registration."""
@@ -106,7 +122,9 @@ class PureBridgeClient(object):
         subject (volume_id, volume_name, snapshot_id, snapshot_name, existing_ref) names the
         Cinder object the call is about, for the exception's fields.
         """
-        return self.run(rpc, lambda: self._invoke(rpc, request), **subject)
+        method = getattr(self._get_stub(), rpc)
+        return self.run(rpc, lambda timeout: method(request, timeout=timeout),
+                        **subject)
 
     def channel(self):
         """The channel to the service, for stubs of its other services."""
@@ -114,11 +132,12 @@ class PureBridgeClient(object):
         return self._channel
 
     def run(self, rpc, work, **subject):
-        """Runs work() (one whole gRPC call, unary or streaming) as call() runs an RPC.
+        """Runs work(timeout) (one whole gRPC call, unary or streaming) as call() runs an RPC.
 
-        In eventlet's thread pool, retried when idempotent and UNAVAILABLE, repeated once after
-        registering the backend again when the service forgot it, errors as Cinder exceptions.
-        work must be safe to repeat.
+        Off the hub, within one purebridge_timeout, retried when idempotent and UNAVAILABLE,
+        repeated once after registering the backend again when the service forgot it, errors
+        as Cinder exceptions. work must be safe to repeat and pass timeout (the seconds left)
+        to its gRPC call.
         """
         reregistered = False
         while True:
@@ -151,15 +170,33 @@ class PureBridgeClient(object):
                                             self.timeout)
         return errors.to_cinder_exception(err)
 
+    def _attempt(self, rpc, work, deadline, subject):
+        """One attempt, off the hub; returns (response, None) or (None, CallError)."""
+        def blocking():
+            # On the worker thread: nothing but the gRPC call (no logging, no eventlet).
+            left = deadline - self._clock()
+            if left <= 0:
+                raise _QueuedPastDeadline()  # do not start what cannot finish in time
+            return work(left)
+        try:
+            return self._run_blocking(blocking, deadline), None
+        except grpc.RpcError as rpc_error:
+            return None, errors.parse_rpc_error(rpc, rpc_error, **subject)
+        except (_QueuedPastDeadline, call_runner.CallAbandoned):
+            return None, errors.CallError(
+                rpc=rpc, code=grpc.StatusCode.DEADLINE_EXCEEDED,
+                message="no answer within purebridge_timeout", **subject)
+
     def _run_with_retries(self, rpc, work, subject):
+        deadline = self._clock() + self.timeout
         attempts = 1 if rpc in NON_IDEMPOTENT_RPCS else self._attempts
         delay = self._backoff
         for attempt in range(1, attempts + 1):
-            try:
-                return self._execute(_run_work, rpc, work)
-            except grpc.RpcError as rpc_error:
-                err = errors.parse_rpc_error(rpc, rpc_error, **subject)
-            if err.code not in RETRYABLE_CODES or attempt == attempts:
+            response, err = self._attempt(rpc, work, deadline, subject)
+            if err is None:
+                return response
+            if (err.code not in RETRYABLE_CODES or attempt == attempts or
+                    self._clock() + delay >= deadline):
                 raise _CallFailed(err)
             LOG.debug("purebridge: %(rpc)s got %(code)s (attempt %(n)d of "
                       "%(max)d); retrying in %(delay).1f s.",
@@ -167,7 +204,3 @@ class PureBridgeClient(object):
                        "max": attempts, "delay": delay})
             self._sleep(delay)
             delay *= 2
-
-    def _invoke(self, rpc, request):
-        method = getattr(self._get_stub(), rpc)
-        return method(request, timeout=self.timeout)

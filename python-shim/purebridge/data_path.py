@@ -7,7 +7,7 @@ driver call by backend name and volume; a backend on a real array answers
 FAILED_PRECONDITION (NO_DATA_PATH), and the driver should then use Cinder's
 generic attach-based implementation.
 
-Every blocking gRPC call runs in eventlet's native thread pool (tpool), one
+Every blocking gRPC call runs off eventlet's hub (call_runner), one
 call per buffered range of at most BUFFER_BYTES, sent in CHUNK_BYTES
 messages: memory stays bounded whatever the volume size.
 
@@ -24,9 +24,9 @@ import io
 import os
 import tempfile
 
-from eventlet import tpool
 from oslo_log import log as logging
 
+from purebridge import call_runner
 from purebridge.v1 import volume_data_pb2
 from purebridge.v1 import volume_data_pb2_grpc
 from purebridge.v1 import volume_driver_pb2
@@ -74,13 +74,12 @@ class VolumeFile(io.RawIOBase):
     tolerate.
     """
 
-    def __init__(self, client, backend_name, volume, *, timeout=None):
+    def __init__(self, client, backend_name, volume):
         super().__init__()
         self._client = client
         self._backend_name = backend_name
         self._volume = volume_message(volume)
         self._volume_id = self._volume.id
-        self._timeout = timeout
         self._stub = volume_data_pb2_grpc.VolumeDataServiceStub(
             client.channel())
         self.size = self._volume.size_gib * GIB
@@ -183,8 +182,8 @@ class VolumeFile(io.RawIOBase):
 
         response = self._rpc(
             "WriteVolumeData",
-            lambda: self._stub.WriteVolumeData(requests(),
-                                               timeout=self._timeout))
+            lambda timeout: self._stub.WriteVolumeData(requests(),
+                                                       timeout=timeout))
         self.bytes_written += response.bytes_written
 
     def _read_range(self, offset, length):
@@ -192,17 +191,17 @@ class VolumeFile(io.RawIOBase):
             backend_name=self._backend_name, volume=self._volume,
             offset_bytes=offset, length_bytes=length)
 
-        def fetch():
+        def fetch(timeout):
             out = bytearray()
-            for chunk in self._stub.ReadVolumeData(request,
-                                                   timeout=self._timeout):
+            for chunk in self._stub.ReadVolumeData(request, timeout=timeout):
                 out += chunk.data
             return bytes(out)
         return self._rpc("ReadVolumeData", fetch)
 
     def _rpc(self, rpc, call):
-        """Runs one whole, self-contained call through the client: in tpool, retried, and
-        repeated once after a service restart made it forget the backend."""
+        """Runs one whole, self-contained call through the client: off the hub, within
+        purebridge_timeout, retried, and repeated once after a service restart made it forget
+        the backend."""
         return self._client.run(rpc, call, volume_id=self._volume_id)
 
 
@@ -249,7 +248,7 @@ def copy_image_to_volume(client, backend_name, volume, image_service,
                                      blocksize, size=_get(volume, "size"),
                                      run_as_root=False)
             with open(path, "rb") as source:
-                _copy(tpool.Proxy(source), target)
+                _copy(call_runner.blocking_io(source), target)
             target.flush()
             return target.bytes_written
         finally:
@@ -277,7 +276,7 @@ def copy_volume_to_image(client, backend_name, volume, image_service,
     os.close(fd)
     try:
         with open(path, "wb") as raw:
-            _copy(source, tpool.Proxy(raw))
+            _copy(source, call_runner.blocking_io(raw))
         image_utils.upload_volume(context, image_service, image_meta, path,
                                   volume_format="raw", run_as_root=False)
     finally:

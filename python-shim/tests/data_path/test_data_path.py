@@ -33,8 +33,7 @@ def _bytes(length, seed):
 
 @pytest.fixture(scope="module")
 def backend(data_service):
-    client = pb_client.PureBridgeClient(data_service.endpoint, 60,
-                                        executor=lambda f, *a: f(*a))
+    client = pb_client.PureBridgeClient(data_service.endpoint, 60)
     name = "puredriver-data"
     client.register_backend(pb.RegisterBackendRequest(
         backend_name=name, protocol=pb.STORAGE_PROTOCOL_ISCSI,
@@ -138,8 +137,7 @@ def test_volume_message_carries_extra_specs():
 def test_restarted_service_is_registered_again():
     workdir = tempfile.mkdtemp(prefix="pbd-")  # unix socket paths are short
     svc = Service(jar_or_skip(), workdir).start()
-    client = pb_client.PureBridgeClient(svc.endpoint, 60, backoff=0.2,
-                                        executor=lambda f, *a: f(*a))
+    client = pb_client.PureBridgeClient(svc.endpoint, 60, backoff=0.2)
     try:
         name = "puredriver-restart"
         client.register_backend(pb.RegisterBackendRequest(

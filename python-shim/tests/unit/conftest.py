@@ -1,8 +1,8 @@
 import threading
 
 import pytest
-from eventlet import tpool
 
+from purebridge import call_runner
 from purebridge import client as pb_client
 from tests import cinder_objects as objs
 from tests import conftest as shared
@@ -11,22 +11,23 @@ from tests.unit import fake_service
 TOKEN = "T0KEN-must-never-appear-anywhere"
 
 
-class RecordingExecutor(object):
-    """Runs each RPC through eventlet.tpool, as production does, and records where it ran."""
+class RecordingRunner(object):
+    """Runs each blocking call as production does in this (unpatched) process, and records the
+    thread it ran on and its deadline."""
 
     def __init__(self):
-        self.rpcs = []
         self.caller_threads = []
         self.worker_threads = []
+        self.deadlines = []
 
-    def __call__(self, fn, rpc, request):
-        self.rpcs.append(rpc)
+    def __call__(self, fn, deadline):
         self.caller_threads.append(threading.get_ident())
+        self.deadlines.append(deadline)
 
         def run():
             self.worker_threads.append(threading.get_ident())
-            return fn(rpc, request)
-        return tpool.execute(run)
+            return fn()
+        return call_runner.default_runner()(run, deadline)
 
 
 @pytest.fixture
@@ -37,17 +38,17 @@ def server():
 
 
 @pytest.fixture
-def executor():
-    return RecordingExecutor()
+def runner():
+    return RecordingRunner()
 
 
 @pytest.fixture
-def make_driver(server, section, executor):
+def make_driver(server, section, runner):
     """Builds a driver of the given class for a fresh section pointing at the fake server."""
     def build(driver_cls, setup=True, **overrides):
         def client_factory(endpoint, timeout):
             return pb_client.PureBridgeClient(
-                endpoint, timeout, executor=executor, backoff=0.01,
+                endpoint, timeout, runner=runner, backoff=0.01,
                 attempts=3)
         conf = shared.make_configuration(section)
         drv = driver_cls(configuration=conf, host="cinder-1@" + section,

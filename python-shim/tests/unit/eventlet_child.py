@@ -1,6 +1,7 @@
 """Child process for test_eventlet: patched exactly as cinder-volume is, then one slow call.
 
-Prints the number of ticks another green thread managed while the call was in flight.
+Prints the number of ticks another green thread managed while the call was in flight, the
+runner blocking calls go through, and any grpcio primitive still green after the calls.
 """
 
 from cinder import monkey_patch
@@ -16,7 +17,9 @@ from cinder import objects  # noqa: E402
 objects.register_all()
 cfg.CONF([], project="cinder", default_config_files=[])
 
+from purebridge import call_runner  # noqa: E402
 from purebridge import driver  # noqa: E402
+from purebridge import native_grpc  # noqa: E402
 from tests import cinder_objects as objs  # noqa: E402
 from tests import conftest as shared  # noqa: E402
 
@@ -46,6 +49,9 @@ def main(endpoint, san_ip="sim://pure-primary", token="x"):
     vol.provider_id = update["provider_id"]
     drv.delete_volume(vol)
     print("ticks=%d provider_id=%s" % (during, update["provider_id"]))
+    print("runner=%s green_in_grpc=%s" % (
+        call_runner.default_runner().__name__,
+        ",".join(native_grpc.green_primitives()) or "none"))
 
 
 if __name__ == "__main__":

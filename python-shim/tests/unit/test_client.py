@@ -1,13 +1,14 @@
 """The gRPC client: tpool, retries, re-registration, unreachable service."""
 
 import socket
+import time
 
 import grpc
-from eventlet import tpool
 import pytest
 
 from cinder import exception
 
+from purebridge import call_runner
 from purebridge import client as pb_client
 from purebridge import driver
 from purebridge.v1 import volume_driver_pb2 as pb
@@ -16,8 +17,9 @@ from tests.unit.fake_service import Fail
 C = grpc.StatusCode
 
 
-def test_every_rpc_runs_through_tpool_off_the_caller_thread(
-        make_driver, server, executor, volume, snapshot):
+def test_every_rpc_runs_through_the_runner_with_its_own_deadline(
+        make_driver, server, runner, volume, snapshot):
+    before = time.monotonic()
     drv = make_driver(driver.PureISCSIDriver)
 
     drv.create_volume(volume)
@@ -27,15 +29,71 @@ def test_every_rpc_runs_through_tpool_off_the_caller_thread(
     drv.delete_snapshot(snapshot)
     drv.delete_volume(volume)
 
-    assert executor.rpcs == server.service.rpcs()
-    assert len(executor.rpcs) == 7
-    assert len(executor.worker_threads) == len(executor.rpcs)
-    assert not set(executor.worker_threads) & set(executor.caller_threads)
+    assert len(server.service.rpcs()) == 7
+    assert len(runner.worker_threads) == 7
+    # purebridge_timeout = 5 s from when the driver asked, per call.
+    assert all(before + 5.0 <= d <= time.monotonic() + 5.0
+               for d in runner.deadlines)
 
 
-def test_production_client_uses_eventlet_tpool():
-    client = pb_client.PureBridgeClient("127.0.0.1:1", 1)
-    assert client._execute is tpool.execute
+def test_unpatched_process_calls_in_the_caller_thread(make_driver, runner,
+                                                      volume):
+    # This pytest process is not monkey-patched: tpool would hand answers back through a hub
+    # that lives in one thread, so native callers must call grpc themselves.
+    assert not call_runner.green_threads()
+    assert call_runner.default_runner() is call_runner.run_in_caller
+    drv = make_driver(driver.PureISCSIDriver)
+
+    drv.create_volume(volume)
+
+    assert runner.worker_threads == runner.caller_threads
+
+
+def test_a_call_queued_past_its_deadline_is_never_sent(server, volume,
+                                                       section):
+    def late_runner(fn, deadline):
+        time.sleep(max(0.0, deadline - time.monotonic()) + 0.01)
+        return fn()
+    client = pb_client.PureBridgeClient(server.endpoint, 1.0,
+                                        runner=late_runner)
+
+    with pytest.raises(exception.VolumeBackendAPIException,
+                       match="purebridge_timeout"):
+        client.call("GetVolumeStats", pb.GetVolumeStatsRequest(
+            backend_name=section))
+
+    assert server.service.rpcs() == []
+    client.close()
+
+
+def test_an_abandoned_call_is_a_deadline_error(server, section):
+    def stuck_runner(fn, deadline):
+        raise call_runner.CallAbandoned()
+    client = pb_client.PureBridgeClient(server.endpoint, 1.0,
+                                        runner=stuck_runner)
+
+    with pytest.raises(exception.VolumeBackendAPIException,
+                       match="purebridge_timeout"):
+        client.call("GetVolumeStats", pb.GetVolumeStatsRequest(
+            backend_name=section))
+    client.close()
+
+
+def test_retries_stop_at_the_deadline(server, volume, section):
+    server.service.always("GetVolumeStats", Fail(
+        C.UNAVAILABLE, "ARRAY_UNAVAILABLE", "array pure-primary is down"))
+    client = pb_client.PureBridgeClient(server.endpoint, 1.0, attempts=50,
+                                        backoff=0.3)
+    started = time.monotonic()
+
+    with pytest.raises(exception.VolumeBackendAPIException,
+                       match="pure-primary is down"):
+        client.call("GetVolumeStats", pb.GetVolumeStatsRequest(
+            backend_name=section))
+
+    # Attempts at 0, 0.3 and 0.9 s; the next backoff (1.2 s) would end past the deadline.
+    assert server.service.rpcs().count("GetVolumeStats") == 3
+    assert time.monotonic() - started < 1.5
     client.close()
 
 

@@ -30,3 +30,5 @@ def test_slow_call_leaves_the_eventlet_hub_running(server):
     # 0.5 s at one tick per 10 ms: a blocked hub would give 0 or 1.
     assert int(match.group(1)) >= 10
     assert match.group(2).startswith("volume-")
+    # Off the hub through tpool, and grpcio holds native locks only (see native_grpc).
+    assert "runner=run_in_tpool green_in_grpc=none" in out.stdout

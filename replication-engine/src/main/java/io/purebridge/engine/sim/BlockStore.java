@@ -64,7 +64,6 @@ final class BlockStore {
     static final int PAGE_SLOTS = 256;
     static final int HASH_BYTES = 32;
     static final long NO_PAGE = -1;
-    private static final byte[] PAGE_ID_KEY = {'P'};
     private static final byte CODEC_RAW = 0;
     /** Written before LZ4; still decoded. */
     private static final byte CODEC_DEFLATE = 1;
@@ -97,7 +96,7 @@ final class BlockStore {
 
     BlockStore(SimStore store) {
         this.store = store;
-        byte[] raw = store.get(store.meta(), PAGE_ID_KEY);
+        byte[] raw = store.get(store.meta(), MetaKeys.NEXT_PAGE_ID.key());
         nextPageId = raw == null ? 1 : ByteBuffer.wrap(raw).getLong();
     }
 
@@ -153,23 +152,23 @@ final class BlockStore {
     // --- keys ----------------------------------------------------------------------------------
 
     static byte[] tablePrefix(long mapId) {
-        return ByteBuffer.allocate(9).put((byte) 't').putLong(mapId).array();
+        return MetaKeys.MAP_TABLE.key(mapId);
     }
 
     static byte[] tableKey(long mapId, long pageIndex) {
-        return ByteBuffer.allocate(17).put((byte) 't').putLong(mapId).putLong(pageIndex).array();
+        return MetaKeys.MAP_TABLE.key(mapId, pageIndex);
     }
 
     private static byte[] pageKey(long pageId) {
-        return ByteBuffer.allocate(9).put((byte) 'g').putLong(pageId).array();
+        return MetaKeys.PAGE.key(pageId);
     }
 
     private static byte[] ownersKey(long pageId) {
-        return ByteBuffer.allocate(9).put((byte) 'o').putLong(pageId).array();
+        return MetaKeys.PAGE_OWNERS.key(pageId);
     }
 
     static byte[] refKey(byte[] hash) {
-        return ByteBuffer.allocate(1 + HASH_BYTES).put((byte) 'r').put(hash).array();
+        return MetaKeys.CHUNK_REFS.key(hash);
     }
 
     // --- committed reads -----------------------------------------------------------------------
@@ -651,7 +650,7 @@ final class BlockStore {
             }
         }
         if (allocated) {
-            tx.put(PAGE_ID_KEY, ByteBuffer.allocate(8).putLong(nextPageId).array());
+            tx.put(MetaKeys.NEXT_PAGE_ID.key(), ByteBuffer.allocate(8).putLong(nextPageId).array());
         }
         return commitChunkRefs(tx, uniqueBytes, snapshotBytes);
     }
@@ -790,7 +789,7 @@ final class BlockStore {
         List<String> problems = new ArrayList<>();
         Map<Long, long[]> owners = new HashMap<>();
         Map<Long, long[]> slotsPerMap = new HashMap<>();
-        store.scan(new byte[] {'t'}, (key, value) -> {
+        store.scan(MetaKeys.MAP_TABLE.prefix(), (key, value) -> {
             long mapId = ByteBuffer.wrap(key, 1, 8).getLong();
             long pageId = ByteBuffer.wrap(value).getLong();
             Boolean live = maps.get(mapId);
@@ -813,7 +812,7 @@ final class BlockStore {
         });
         Map<ByteBuffer, long[]> refs = new HashMap<>();
         long[] storedPages = {0};
-        store.scan(new byte[] {'o'}, (key, value) -> {
+        store.scan(MetaKeys.PAGE_OWNERS.prefix(), (key, value) -> {
             storedPages[0]++;
             long pageId = ByteBuffer.wrap(key, 1, 8).getLong();
             ByteBuffer b = ByteBuffer.wrap(value);
@@ -835,7 +834,7 @@ final class BlockStore {
         }
         long[] space = {0, 0};
         long[] storedRefs = {0};
-        store.scan(new byte[] {'r'}, (key, value) -> {
+        store.scan(MetaKeys.CHUNK_REFS.prefix(), (key, value) -> {
             storedRefs[0]++;
             byte[] hash = Arrays.copyOfRange(key, 1, key.length);
             ByteBuffer b = ByteBuffer.wrap(value);

@@ -28,9 +28,9 @@ import org.rocksdb.WriteOptions;
 /**
  * One simulated array's RocksDB. Two column families:
  * <ul>
- *   <li>default (LZ4): metadata JSON ({@code a} array state, {@code v/NAME} volumes, {@code s/NAME}
- *       snapshots, {@code h/NAME} hosts with their connections), block maps ({@code m} + mapId +
- *       block index -> chunk hash) and chunk reference counts ({@code r} + hash);</li>
+ *   <li>default (LZ4): metadata JSON (array state, volumes, snapshots, hosts, groups), block-map
+ *       tables and pages, and chunk reference counts: every key kind is listed in
+ *       {@link MetaKeys};</li>
  *   <li>{@code chunks} (no RocksDB compression, the values are already compressed; large values in
  *       blob files): hash -> chunk.</li>
  * </ul>
@@ -38,11 +38,6 @@ import org.rocksdb.WriteOptions;
  * the caller sees success.
  */
 final class SimStore implements AutoCloseable {
-    static final byte[] ARRAY_KEY = bytes("a");
-    static final String VOLUME_PREFIX = "v/";
-    static final String SNAPSHOT_PREFIX = "s/";
-    static final String HOST_PREFIX = "h/";
-
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 

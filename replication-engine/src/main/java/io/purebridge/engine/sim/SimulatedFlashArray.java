@@ -122,13 +122,14 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     }
 
     private void load() {
-        byte[] raw = store.get(store.meta(), SimStore.ARRAY_KEY);
+        MetaKeysUpgrade.run(store, config.name());
+        byte[] raw = store.get(store.meta(), MetaKeys.ARRAY.key());
         if (raw == null) {
             String id = UUID.randomUUID().toString();
             String prefix = id.replace("-", "").substring(16, 32).toUpperCase(Locale.ROOT);
             ArrayState fresh = new ArrayState(id, prefix, 1, 1, 1, clock.millis(), 0, 0);
             try (Tx tx = new Tx()) {
-                tx.put(SimStore.ARRAY_KEY, SimStore.toJson(fresh));
+                tx.put(MetaKeys.ARRAY.key(), SimStore.toJson(fresh));
                 store.write(tx.batch);
             }
             state = fresh;
@@ -136,11 +137,11 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         } else {
             state = SimStore.fromJson(raw, ArrayState.class);
         }
-        store.loadAll(SimStore.VOLUME_PREFIX, Volume.class).forEach(v -> volumes.put(v.name(), v));
-        store.loadAll(SimStore.SNAPSHOT_PREFIX, Snapshot.class).forEach(s -> snapshots.put(s.name(), s));
-        store.loadAll(SimStore.HOST_PREFIX, Host.class).forEach(h -> hosts.put(h.name(), h));
-        store.loadAll(GROUP_PREFIX, VolumeGroup.class).forEach(g -> groups.put(g.name(), g));
-        store.loadAll(EXTRAS_PREFIX, VolumeExtras.class).forEach(x -> extras.put(x.volumeId(), x));
+        store.loadAll(MetaKeys.VOLUME.text(), Volume.class).forEach(v -> volumes.put(v.name(), v));
+        store.loadAll(MetaKeys.SNAPSHOT.text(), Snapshot.class).forEach(s -> snapshots.put(s.name(), s));
+        store.loadAll(MetaKeys.HOST.text(), Host.class).forEach(h -> hosts.put(h.name(), h));
+        store.loadAll(MetaKeys.VOLUME_GROUP.text(), VolumeGroup.class).forEach(g -> groups.put(g.name(), g));
+        store.loadAll(MetaKeys.VOLUME_EXTRAS.text(), VolumeExtras.class).forEach(x -> extras.put(x.volumeId(), x));
         LOG.info("{}: opened with {} volumes, {} snapshots, {} hosts", config.name(), volumes.size(),
                 snapshots.size(), hosts.size());
     }
@@ -214,39 +215,39 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
                     + " snapshots or raise its capacity in the service config.");
         }
         ArrayState withSpace = next.withSpace(space[0], space[1]);
-        tx.put(SimStore.ARRAY_KEY, SimStore.toJson(withSpace));
+        tx.put(MetaKeys.ARRAY.key(), SimStore.toJson(withSpace));
         store.write(tx.batch);
         state = withSpace;
         tx.applyMemory();
     }
 
     private void putVolume(Tx tx, Volume v) {
-        tx.put(SimStore.bytes(SimStore.VOLUME_PREFIX + v.name()), SimStore.toJson(v));
+        tx.put(MetaKeys.VOLUME.key(v.name()), SimStore.toJson(v));
         tx.then(() -> volumes.put(v.name(), v));
     }
 
     private void deleteVolume(Tx tx, String name) {
-        tx.delete(SimStore.bytes(SimStore.VOLUME_PREFIX + name));
+        tx.delete(MetaKeys.VOLUME.key(name));
         tx.then(() -> volumes.remove(name));
     }
 
     private void putSnapshot(Tx tx, Snapshot s) {
-        tx.put(SimStore.bytes(SimStore.SNAPSHOT_PREFIX + s.name()), SimStore.toJson(s));
+        tx.put(MetaKeys.SNAPSHOT.key(s.name()), SimStore.toJson(s));
         tx.then(() -> snapshots.put(s.name(), s));
     }
 
     private void deleteSnapshot(Tx tx, String name) {
-        tx.delete(SimStore.bytes(SimStore.SNAPSHOT_PREFIX + name));
+        tx.delete(MetaKeys.SNAPSHOT.key(name));
         tx.then(() -> snapshots.remove(name));
     }
 
     private void putHost(Tx tx, Host h) {
-        tx.put(SimStore.bytes(SimStore.HOST_PREFIX + h.name()), SimStore.toJson(h));
+        tx.put(MetaKeys.HOST.key(h.name()), SimStore.toJson(h));
         tx.then(() -> hosts.put(h.name(), h));
     }
 
     private void deleteHostState(Tx tx, String name) {
-        tx.delete(SimStore.bytes(SimStore.HOST_PREFIX + name));
+        tx.delete(MetaKeys.HOST.key(name));
         tx.then(() -> hosts.remove(name));
     }
 
@@ -502,7 +503,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         Names.checkVolume(newName);
         return mutate(() -> {
             Volume v = liveVolume(name);
-            if (!acrossPods && !Names.podOf(name).equals(Names.podOf(newName))) {
+            if (!acrossPods && !Names.podOfObject(name).equals(Names.podOfObject(newName))) {
                 throw EngineException.invalidArgument("RENAME_CHANGES_POD", "Cannot rename volume " + name + " to "
                         + newName + ": a rename keeps the pod prefix; move volumes between pods explicitly.");
             }
@@ -1817,7 +1818,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     }
 
     static byte[] dirtyKey(String pod, String object, long block) {
-        byte[] p = SimStore.bytes("d/" + pod + "\u0000" + object + "\u0000");
+        byte[] p = MetaKeys.POD_DIRTY_BLOCK.key(pod + "\u0000" + object + "\u0000");
         return java.nio.ByteBuffer.allocate(p.length + 8).put(p).putLong(block).array();
     }
 
@@ -1825,7 +1826,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     Map<String, Set<Long>> dirtyBlocks(String pod) {
         return readUnchecked(() -> {
             Map<String, Set<Long>> out = new TreeMap<>();
-            byte[] prefix = SimStore.bytes("d/" + pod + "\u0000");
+            byte[] prefix = MetaKeys.POD_DIRTY_BLOCK.key(pod + "\u0000");
             store.scan(prefix, (key, value) -> {
                 int end = key.length - 9;
                 String object = new String(key, prefix.length, end - prefix.length,
@@ -1881,8 +1882,6 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     // Groups are stored under g/NAME; a volume's QoS and tags under x/VOLUME_ID, so they follow
     // renames and moves. Member volumes are the volumes named GROUP/...
 
-    private static final String GROUP_PREFIX = "g/";
-    private static final String EXTRAS_PREFIX = "x/";
 
     @Override
     public VolumeRecord createVolume(String name, long provisionedBytes, QosLimits qos) {
@@ -2251,18 +2250,18 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     }
 
     private void putGroup(Tx tx, VolumeGroup g) {
-        tx.put(SimStore.bytes(GROUP_PREFIX + g.name()), SimStore.toJson(g));
+        tx.put(MetaKeys.VOLUME_GROUP.key(g.name()), SimStore.toJson(g));
         tx.then(() -> groups.put(g.name(), g));
     }
 
     private void deleteGroup(Tx tx, String name) {
-        tx.delete(SimStore.bytes(GROUP_PREFIX + name));
+        tx.delete(MetaKeys.VOLUME_GROUP.key(name));
         tx.then(() -> groups.remove(name));
     }
 
     /** Writes a volume's QoS and tags; with neither left the key is deleted. */
     private void putExtras(Tx tx, VolumeExtras x) {
-        byte[] key = SimStore.bytes(EXTRAS_PREFIX + x.volumeId());
+        byte[] key = MetaKeys.VOLUME_EXTRAS.key(x.volumeId());
         if (x.empty()) {
             tx.delete(key);
             tx.then(() -> extras.remove(x.volumeId()));

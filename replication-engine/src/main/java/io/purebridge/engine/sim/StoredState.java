@@ -145,7 +145,7 @@ final class StoredState {
         }
     }
 
-    /** A volume group ({@code g/NAME}); its volumes are the volumes named {@code NAME/...}. */
+    /** A volume group ({@code vg/NAME}); its volumes are the volumes named {@code NAME/...}. */
     record VolumeGroup(
             String name,
             String id,
