@@ -35,6 +35,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     private final Map<String, ArrayCinderBackend> backends = new ConcurrentHashMap<>();
     /** The primary array's name per backend, as last reached (a failover may find it down). */
     private final Map<String, String> primaryNames = new ConcurrentHashMap<>();
+    private final KeyedLocks failoverLocks = new KeyedLocks(16);
 
     public ArrayBackendRegistry(ArrayConnector connector) {
         this(connector, () -> UUID.randomUUID().toString().replace("-", ""), randomSecrets(new SecureRandom()));
@@ -163,8 +164,16 @@ public final class ArrayBackendRegistry implements BackendRegistry {
      */
     @Override
     public FailoverResult failover(String backendName, FailoverRequest request) {
-        ArrayCinderBackend backend = (ArrayCinderBackend) backend(backendName);
-        return new BackendFailover(backend.options(), connector, primaryNames.get(backendName)).failover(request);
+        // One failover or failback per backend at a time in this service (a retried command must
+        // not interleave its copies with the first attempt's).
+        java.util.concurrent.locks.ReentrantLock lock = failoverLocks.lockFor(backendName);
+        lock.lock();
+        try {
+            ArrayCinderBackend backend = (ArrayCinderBackend) backend(backendName);
+            return new BackendFailover(backend.options(), connector, primaryNames.get(backendName)).failover(request);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A DR drill for one backend and one replication target: test copies of every replicated volume
- * the target holds, from the newest replicated snapshots, under names no production volume can
- * have ({@code drtest-...}). Only snapshots are read and new volumes written on the target;
+ * the target holds, from the newest replicated snapshots (and, on the pod's other array, from the
+ * live pod volumes, RPO 0), under names no production volume can have ({@code drtest-...}). Only snapshots are read and new volumes written on the target;
  * replication, the primary and the production volumes are not touched. Stateless: status and stop
  * find the copies on the array by name and by the replicated snapshot they were made from.
  */
@@ -57,7 +57,9 @@ public final class DrTest {
         for (String group : remoteGroups()) {
             newest.putAll(ReplicaSnapshots.of(t.replication(), group).all());
         }
-        if (newest.isEmpty()) {
+        // On the pod's other array, sync volumes are copied from the live pod copy (RPO 0).
+        List<String> podVolumes = t.sync() ? podVolumes(t) : List.of();
+        if (newest.isEmpty() && podVolumes.isEmpty()) {
             throw EngineException.failedPrecondition("NO_REPLICATED_SNAPSHOT", "DR test of backend "
                     + options.backendName() + " on '" + targetId + "': " + t.name() + " holds no replicated snapshot"
                     + " of " + remoteGroups() + " yet; wait for the first transfer (or replicate now).");
@@ -65,6 +67,7 @@ public final class DrTest {
         removeCopies(t, existingCopies(t));
         List<VolumeCopies.Copy> copies = new ArrayList<>();
         newest.forEach((volume, copy) -> copies.add(new VolumeCopies.Copy(copy.snapshotName(), copyName(volume))));
+        podVolumes.forEach(volume -> copies.add(new VolumeCopies.Copy(volume, copyName(volume))));
         Map<String, EngineException> failures = VolumeCopies.run(t.array(), copies);
         failures.forEach((name, e) -> LOG.warn("{}: DR test copy {} on {} failed: {}", options.backendName(), name,
                 t.name(), e.getMessage()));
@@ -98,6 +101,11 @@ public final class DrTest {
         List<DrTestCopy> out = new ArrayList<>();
         for (VolumeRecord v : existingCopies(t)) {
             String snapshot = v.sourceName();
+            if (snapshot.startsWith(podPrefix())) {
+                // Copied from the live pod volume, which holds every acknowledged write.
+                out.add(new DrTestCopy(v.name(), snapshot, snapshot, v.createdEpochMillis(), v.createdEpochMillis(), 0));
+                continue;
+            }
             long asOf = takenBySnapshot.getOrDefault(snapshot, 0L);
             String source = snapshot.substring(snapshot.lastIndexOf('.') + 1);
             int podSep = snapshot.indexOf("::");
@@ -114,7 +122,10 @@ public final class DrTest {
 
     /** Live volumes named drtest-... made from one of this backend's replicated snapshots. */
     private List<VolumeRecord> existingCopies(Target t) {
-        List<String> prefixes = remoteGroups().stream().map(g -> g + ".").toList();
+        List<String> prefixes = new ArrayList<>(remoteGroups().stream().map(g -> g + ".").toList());
+        if (t.sync()) {
+            prefixes.add(podPrefix());
+        }
         return t.array().listVolumes().stream()
                 .filter(v -> !v.destroyed() && v.name().startsWith(PREFIX) && v.sourceName() != null
                         && prefixes.stream().anyMatch(p -> v.sourceName().startsWith(p)))
@@ -140,6 +151,24 @@ public final class DrTest {
         }
     }
 
+    private String podPrefix() {
+        return options.replicationPodName() + "::";
+    }
+
+    /** Live volumes of the backend's pod on the target, when the pod serves there. */
+    private List<String> podVolumes(Target t) {
+        boolean serving = t.replication().findPod(options.replicationPodName())
+                .flatMap(p -> p.arrays().stream().filter(a -> a.arrayName().equals(t.name())).findFirst())
+                .map(a -> io.purebridge.engine.array.PodArrayStatus.ONLINE.equals(a.status())).orElse(false);
+        if (!serving) {
+            LOG.warn("{}: pod {} does not serve on {} now; its volumes are left out of the DR test",
+                    options.backendName(), options.replicationPodName(), t.name());
+            return List.of();
+        }
+        return t.array().listVolumes().stream()
+                .filter(v -> !v.destroyed() && v.name().startsWith(podPrefix())).map(VolumeRecord::name).toList();
+    }
+
     private List<String> remoteGroups() {
         List<String> groups = new ArrayList<>();
         if (primaryName != null) {
@@ -162,7 +191,7 @@ public final class DrTest {
         }
     }
 
-    private record Target(FlashArray array, String name, ReplicationArray replication) {
+    private record Target(FlashArray array, String name, ReplicationArray replication, boolean sync) {
     }
 
     /** The target by backend_id, after checking the caller holds its API token. */
@@ -186,6 +215,6 @@ public final class DrTest {
             throw new EngineException(ErrorCode.UNIMPLEMENTED, "REPLICATION_NOT_BUILT", "'" + targetId
                     + "' does not replicate through this purebridge build.");
         }
-        return new Target(array, array.arrayInfo().name(), replication);
+        return new Target(array, array.arrayInfo().name(), replication, device.type() == ReplicationType.SYNC);
     }
 }

@@ -365,6 +365,18 @@ class FailoverTest {
         assertThat(drill.status("dr", "tok-c-0123456789")).hasSize(2);
         assertThat(c.checksum("drtest-" + async.providerId(), 0, SPAN)).isEqualTo(asyncData);
 
+        // On the sync target: the async volume from the group copy there, pod volumes live (RPO 0).
+        CinderVolume sync = create(primary, SYNC);
+        String syncData = checksum(primary, sync);
+        List<DrTestCopy> onB = drill.start("metro", "tok-b-0123456789");
+        assertThat(onB).extracting(DrTestCopy::name).contains("drtest-" + async.providerId(),
+                "drtest-" + sync.name() + "-cinder", "drtest-" + tri.name() + "-cinder");
+        assertThat(onB).filteredOn(copy -> copy.sourceVolume().equals(sync.providerId()))
+                .extracting(DrTestCopy::rpoMillis).containsExactly(0L);
+        assertThat(b.checksum("drtest-" + sync.name() + "-cinder", 0, SPAN)).isEqualTo(syncData);
+        assertThat(a.findVolume("drtest-" + sync.name() + "-cinder")).isEmpty();
+        assertThat(drill.stop("metro", "tok-b-0123456789")).hasSize(onB.size());
+
         assertThat(drill.stop("dr", "tok-c-0123456789")).hasSize(2);
         assertThat(drill.status("dr", "tok-c-0123456789")).isEmpty();
         assertThat(c.listVolumes()).extracting(v -> v.name()).noneMatch(n -> n.startsWith("drtest-"));
