@@ -22,6 +22,7 @@ from purebridge import call_runner
 from purebridge import credentials
 from purebridge import errors
 from purebridge import native_grpc
+from purebridge import request_ids
 from purebridge.v1 import volume_driver_pb2_grpc
 
 # Before this module makes any channel: grpcio's locks must be native ones (see native_grpc).
@@ -139,7 +140,14 @@ class PureBridgeClient(object):
         Cinder object the call is about, for the exception's fields.
         """
         method = getattr(self._get_stub(), rpc)
-        return self.run(rpc, lambda timeout: method(request, timeout=timeout),
+        # Read here, in the caller's (green) thread: the pool's threads have no current context.
+        request_id = request_ids.current()
+        if request_id:
+            LOG.debug("purebridge: %(rpc)s request %(request_id)s",
+                      {"rpc": rpc, "request_id": request_id})
+        metadata = request_ids.metadata(request_id)
+        return self.run(rpc, lambda timeout: method(request, timeout=timeout,
+                                                    metadata=metadata),
                         **subject)
 
     def channel(self):

@@ -20,8 +20,8 @@ def _recording(server, rpc):
     return seen
 
 
-def test_the_current_contexts_request_id_goes_as_metadata_through_tpool(
-        make_driver, server, executor, volume):
+def test_the_current_contexts_request_id_goes_as_metadata(
+        make_driver, server, runner, volume):
     drv = make_driver(driver.PureISCSIDriver)
     seen = _recording(server, "CreateVolume")
     cinder_context.RequestContext(user_id="u", project_id="p",
@@ -32,7 +32,7 @@ def test_the_current_contexts_request_id_goes_as_metadata_through_tpool(
 
     assert seen[0][request_ids.METADATA_KEY] == \
         "req-11111111-2222-4333-8444-555555555555"
-    assert executor.worker_threads[-1] != executor.caller_threads[-1]
+    assert runner.worker_threads, "the call went through the client's runner"
 
 
 def test_no_current_context_sends_no_request_id(server):
@@ -40,7 +40,7 @@ def test_no_current_context_sends_no_request_id(server):
     outside = []
     # Without eventlet's pool: this native thread is not the hub's.
     client = pb_client.PureBridgeClient(
-        server.endpoint, 10, executor=lambda fn, rpc, work: fn(rpc, work))
+        server.endpoint, 10, runner=lambda fn, deadline: fn())
 
     def call():
         # A fresh thread has no current request context (it is thread-local).

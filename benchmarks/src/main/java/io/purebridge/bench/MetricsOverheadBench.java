@@ -143,8 +143,9 @@ public final class MetricsOverheadBench {
                     double floor = (median(controlRatios) - 1) * 100;
                     double perCall = (median(observedRatios) - 1) * 100;
                     System.out.printf(Locale.ROOT, "metrics overhead, %-26s CPU per call bare %7.1f us, observed %7.1f us"
-                            + " (medians of %d rotating rounds of %d ms)%n", w.getKey(), median(bareCpu) / 1e3,
-                            median(observedCpu) / 1e3, rounds, roundMillis);
+                            + " (%+.2f us; medians of %d rotating rounds of %d ms)%n", w.getKey(), median(bareCpu) / 1e3,
+                            median(observedCpu) / 1e3, (median(observedCpu) - median(bareCpu)) / 1e3, rounds,
+                            roundMillis);
                     System.out.printf(Locale.ROOT, "metrics overhead, %-26s throughput cost %+.2f%% per call (a second"
                             + " bare wiring, the noise floor: %+.2f%%) + %.2f%% for a scrape a second = %+.2f%% net of"
                             + " the floor (budget 2%%)%n", w.getKey(), perCall, floor, scrapeShare * 100,
