@@ -83,7 +83,9 @@ class RestFewerRequestsTest {
         frontEnd.startWith(dir, Map.of(NAME, withGonePorts(sim)), Map.of(NAME, TOKEN));
         ArrayEndpoint endpoint = new ArrayEndpoint(frontEnd.sanIp(NAME), TOKEN, true,
                 frontEnd.certificatePem().toString());
-        RestClientOptions options = RestClientOptions.defaults().withRetries(2, Duration.ofMillis(1));
+        // Pages of 10: a listing of the 13 volumes below would take two requests, a count takes one.
+        RestClientOptions options = RestClientOptions.defaults().withRetries(2, Duration.ofMillis(1))
+                .withPageSize(10);
         http.delegate = RestSession.httpClient(endpoint, options);
         RestSession session = new RestSession(endpoint, options, http, ms -> { });
         session.open();
@@ -327,6 +329,28 @@ class RestFewerRequestsTest {
         // Detaching again (a retry) finds no host and succeeds.
         assertThat(requests(() -> backend.terminateConnection(other, Optional.of(CONNECTOR))))
                 .containsExactly("GET hosts");
+    }
+
+    // --- stats ------------------------------------------------------------------------------
+
+    @Test
+    void statsCountWithoutListingSoTheirRequestsDoNotGrowWithTheArray() {
+        CinderVolume kept = volume(1);
+        backend.createVolume(kept);
+        backend.createSnapshot(snapshot(kept));
+        for (int i = 0; i < 12; i++) {
+            CinderVolume v = volume(1);
+            backend.createVolume(v);
+            backend.deleteVolume(v); // destroyed ones are listed by GET /volumes, not counted
+        }
+        var stats = new io.purebridge.engine.cinder.BackendStats[1];
+        List<String> sent = requests(() -> stats[0] = backend.volumeStats());
+        // (upstream 9 with replication, 7 without: space, performance, hosts, volumes, snapshots, ...)
+        assertThat(sent).containsExactlyInAnyOrder("GET arrays/space", "GET volumes", "GET volume-snapshots",
+                "GET hosts", "GET arrays/performance");
+        assertThat(stats[0].totalVolumes()).isEqualTo(1);
+        assertThat(stats[0].totalSnapshots()).isEqualTo(1);
+        assertThat(stats[0].totalHosts()).isZero();
     }
 
     /** Records "METHOD resource" for every request, then sends it with the real client. */

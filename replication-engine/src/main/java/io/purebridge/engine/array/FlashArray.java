@@ -101,6 +101,24 @@ public interface FlashArray {
     /** Target ports of ready controllers. */
     List<PortRecord> listPorts();
 
+    // --- counts (stats) -----------------------------------------------------------------------
+    // Arrays may count without listing: over REST each is one request however many objects there are.
+
+    /** Volumes that are not destroyed. */
+    default long countLiveVolumes() {
+        return listVolumes().stream().filter(v -> !v.destroyed()).count();
+    }
+
+    /** Snapshots that are not destroyed. */
+    default long countLiveSnapshots() {
+        return listSnapshots(null).stream().filter(s -> !s.destroyed()).count();
+    }
+
+    /** Hosts, as {@link #listHosts()} lists them. */
+    default long countHosts() {
+        return listHosts().size();
+    }
+
     /** Target ports of ready controllers that serve {@code service}; arrays may read less for it. */
     default List<PortRecord> listPorts(PortService service) {
         return listPorts().stream().filter(p -> p.service() == service).toList();

@@ -382,9 +382,10 @@ public final class ArrayCinderBackend implements CinderBackend {
         double used = space.totalPhysicalBytes() / (double) GIB;
         double free = total - used;
         double provisioned = space.totalProvisionedBytes() / (double) GIB;
-        long volumes = array.listVolumes().stream().filter(v -> !v.destroyed()).count();
-        long snapshots = array.listSnapshots(null).stream().filter(s -> !s.destroyed()).count();
-        long hosts = array.listHosts().size();
+        // Counted, not listed: one request each on REST however many objects the array holds.
+        long volumes = array.countLiveVolumes();
+        long snapshots = array.countLiveSnapshots();
+        long hosts = array.countHosts();
 
         List<String> replicationTypes = new ArrayList<>();
         boolean anySync = options.replicationTargets().stream().anyMatch(t -> t.type() == ReplicationType.SYNC);

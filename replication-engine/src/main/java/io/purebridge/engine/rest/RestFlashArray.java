@@ -354,6 +354,38 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
                 "disconnect host '" + hostName + "' from volume '" + volumeName + "'");
     }
 
+    // --- counts --------------------------------------------------------------------------------
+
+    /** One request however many volumes: destroyed=false, one item, total_item_count. */
+    @Override
+    public long countLiveVolumes() {
+        return count("volumes", true, "count volumes");
+    }
+
+    @Override
+    public long countLiveSnapshots() {
+        return count("volume-snapshots", true, "count snapshots");
+    }
+
+    @Override
+    public long countHosts() {
+        return count("hosts", false, "count hosts");
+    }
+
+    private long count(String resource, boolean liveOnly, String what) {
+        RestQuery q = RestQuery.of().add("limit", 1).add("total_item_count", true);
+        if (liveOnly) {
+            q.add("destroyed", false);
+        }
+        JsonNode total = session.call("GET", resource, q, null, what).path("total_item_count");
+        if (total.isIntegralNumber()) {
+            return total.asLong();
+        }
+        // An array that does not report the total: list the same selection and count it.
+        RestQuery all = liveOnly ? RestQuery.of().add("destroyed", false) : RestQuery.of();
+        return session.list(resource, all, what).size();
+    }
+
     // --- ports ---------------------------------------------------------------------------------
 
     @Override
