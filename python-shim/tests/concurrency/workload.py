@@ -64,7 +64,6 @@ logging.setup(cfg.CONF, "cinder")
 
 from tests import cinder_objects as objs  # noqa: E402
 
-SECTION = "puredriver-1"
 CONNECTOR = {"host": "compute-%s" % uuid.uuid4().hex[:6], "ip": "10.0.0.9",
              "multipath": False,
              "initiator": "iqn.1993-08.org.debian:01:%s" % uuid.uuid4().hex[:12]}
@@ -84,7 +83,15 @@ def _cinder_database(workdir):
     coordination.COORDINATOR.start()
 
 
+def _section(args):
+    """One backend per array: the service lets a backend move to another array only for the
+    holder of its credential, and each child process starts without one."""
+    return "puredriver-%s-%s" % (
+        args.driver, "sim" if args.san_ip.startswith("sim://") else "rest")
+
+
 def _driver(args):
+    section = _section(args)
     from cinder.volume import configuration
     from cinder.volume import driver as volume_driver
     from cinder.volume.drivers.san import san
@@ -103,14 +110,14 @@ def _driver(args):
         values = {}
         cls = upstream.PureISCSIDriver
     conf = configuration.Configuration(
-        opts + volume_driver.volume_opts + san.san_opts, SECTION)
+        opts + volume_driver.volume_opts + san.san_opts, section)
     values.update(san_ip=args.san_ip, pure_api_token=args.token,
                   driver_ssl_cert_verify=bool(args.ca_bundle),
                   driver_ssl_cert_path=args.ca_bundle or None,
-                  volume_backend_name=SECTION)
+                  volume_backend_name=section)
     for key, value in values.items():
-        cfg.CONF.set_override(key, value, group=SECTION)
-    drv = cls(configuration=conf, host="cinder-bench@" + SECTION)
+        cfg.CONF.set_override(key, value, group=section)
+    drv = cls(configuration=conf, host="cinder-bench@" + section)
     drv.do_setup(objs.admin_context())
     drv.check_for_setup_error()
     return drv

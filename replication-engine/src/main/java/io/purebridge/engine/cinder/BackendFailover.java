@@ -357,6 +357,26 @@ final class BackendFailover {
             LOG.warn("{}: could not remove failback group {} on {}: {}", backend(), group, t.info().name(),
                     e.getMessage());
         }
+        retireServingCopies(t, names.stream().filter(n -> !failures.containsKey(destination.get(n))).toList());
+    }
+
+    /**
+     * The copies failover made on the serving array, once the primary holds their data again:
+     * destroyed (and eradicated with pure_eradicate_on_delete, as a Cinder delete would), so no
+     * volume is left behind that no Cinder volume refers to. Upstream leaves them. A copy still
+     * connected to a host (a detach Cinder has not finished) stays, with a warning.
+     */
+    private void retireServingCopies(Reached t, List<String> shipped) {
+        for (String name : shipped) {
+            try {
+                t.array().destroyVolume(name);
+                if (options.eradicateOnDelete()) {
+                    t.array().eradicateVolume(name);
+                }
+            } catch (EngineException e) {
+                LOG.warn("{}: failback left {} on {}: {}", backend(), name, t.info().name(), e.getMessage());
+            }
+        }
     }
 
     // --- helpers ---------------------------------------------------------------------------------
