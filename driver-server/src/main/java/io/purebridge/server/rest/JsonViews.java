@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.engine.array.ArrayInfo;
+import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.HostRecord;
@@ -257,14 +258,7 @@ final class JsonViews {
     }
 
     private static void pod(ObjectNode o, String name) {
-        int sep = name.indexOf("::");
-        if (sep < 0) {
-            o.putNull("pod");
-        } else {
-            ObjectNode r = o.putObject("pod");
-            r.putNull("id");
-            r.put("name", name.substring(0, sep));
-        }
+        reference(o, "pod", ArrayNames.podOf(name).orElse(null));
     }
 
     private static void strings(ArrayNode array, List<String> values) {

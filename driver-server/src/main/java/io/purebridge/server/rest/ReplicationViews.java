@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.engine.array.ArrayConnectionRecord;
+import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.array.PgSnapshotRecord;
 import io.purebridge.engine.array.PgTargetRecord;
 import io.purebridge.engine.array.PgTransferRecord;
@@ -90,8 +91,7 @@ final class ReplicationViews {
         o.put("destroyed", destroyed);
         o.putNull("time_remaining");
         o.put("is_local", g.local());
-        int sep = g.name().indexOf("::");
-        o.set("pod", sep < 0 ? F.nullNode() : ref(g.name().substring(0, sep)));
+        o.set("pod", ArrayNames.podOf(g.name()).<JsonNode>map(ReplicationViews::ref).orElse(F.nullNode()));
         o.set("source", g.source() == null ? F.nullNode() : ref(g.source()));
         o.put("host_count", 0);
         o.put("host_group_count", 0);
@@ -149,8 +149,7 @@ final class ReplicationViews {
         o.put("created", s.createdEpochMillis());
         o.put("destroyed", s.destroyed());
         JsonViews.timeRemaining(o, s.destroyed(), s.destroyedEpochMillis(), ctx);
-        int sep = s.groupName().indexOf("::");
-        o.set("pod", sep < 0 ? F.nullNode() : ref(s.groupName().substring(0, sep)));
+        o.set("pod", ArrayNames.podOf(s.groupName()).<JsonNode>map(ReplicationViews::ref).orElse(F.nullNode()));
         o.set("source", ref(s.groupName()));
         return o;
     }

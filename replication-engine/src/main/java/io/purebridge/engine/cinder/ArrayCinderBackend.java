@@ -1,6 +1,7 @@
 package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
+import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
@@ -675,7 +676,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         }
         String base = PurityNames.volumeName(volume);
         return mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC
-                ? options.replicationPodName() + "::" + base : base;
+                ? ArrayNames.inPod(options.replicationPodName(), base) : base;
     }
 
     /**

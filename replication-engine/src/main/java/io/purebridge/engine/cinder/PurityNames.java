@@ -1,5 +1,6 @@
 package io.purebridge.engine.cinder;
 
+import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.error.EngineException;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -93,7 +94,6 @@ public final class PurityNames {
 
     /** The pod part of {@code pod::volume}, or null. */
     public static String podOf(String arrayName) {
-        int sep = arrayName.indexOf("::");
-        return sep < 0 ? null : arrayName.substring(0, sep);
+        return ArrayNames.podOf(arrayName).orElse(null);
     }
 }

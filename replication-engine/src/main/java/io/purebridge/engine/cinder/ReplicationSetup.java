@@ -1,6 +1,7 @@
 package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
+import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.array.ReplicationSchedule;
 import io.purebridge.engine.array.RetentionPolicy;
@@ -53,12 +54,12 @@ final class ReplicationSetup {
     }
 
     static String trisyncGroup(BackendOptions options) {
-        return options.replicationPodName() + "::" + options.trisyncPgName();
+        return ArrayNames.inPod(options.replicationPodName(), options.trisyncPgName());
     }
 
     /** {@code <source>:<pg>}, or {@code <pod>:<pg>} for a group in a pod. */
     static String remoteGroupName(String sourceArray, String group) {
-        return group.contains("::") ? group.replace("::", ":") : sourceArray + ":" + group;
+        return ArrayNames.remoteGroupName(sourceArray, group);
     }
 
     private static void setUpGroup(BackendOptions options, String primaryName, ReplicationArray primary, String group,

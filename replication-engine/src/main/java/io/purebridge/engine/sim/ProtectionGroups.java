@@ -1,5 +1,6 @@
 package io.purebridge.engine.sim;
 
+import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.array.PgSnapshotRecord;
 import io.purebridge.engine.array.PgTargetRecord;
 import io.purebridge.engine.array.PgTransferRecord;
@@ -93,7 +94,7 @@ final class ProtectionGroups {
 
     /** {@code <array>:<pg>}, or {@code <pod>:<pg>} for {@code pod::pg}. */
     static String remoteName(Group g) {
-        return g.pod.isEmpty() ? g.source + ":" + g.name : g.name.replace(Names.POD_SEPARATOR, ":");
+        return ArrayNames.remoteGroupName(g.source, g.name);
     }
 
     private static void checkGroupName(String name) {
@@ -101,7 +102,8 @@ final class ProtectionGroups {
         String base = pod.isEmpty() ? name : name.substring(pod.length() + 2);
         if (name == null || !Names.isPodName(base) || (name.contains(Names.POD_SEPARATOR) && pod.isEmpty())) {
             throw EngineException.invalidArgument("INVALID_PROTECTION_GROUP_NAME", "Protection group name '" + name
-                    + "' is invalid: use 1-63 letters, digits, '_' or '-', optionally prefixed by 'pod::'.");
+                    + "' is invalid: use 1-63 letters, digits or '-', starting and ending with a letter or digit,"
+                    + " optionally prefixed by 'pod::'.");
         }
     }
 
@@ -532,8 +534,8 @@ final class ProtectionGroups {
         Map<String, String> names = new LinkedHashMap<>();
         for (String v : g.members) {
             if (on.findVolume(v).filter(r -> !r.destroyed()).isPresent()) {
-                names.put(v, s.name + "." + v);
-                s.volumeSnapshots.add(s.name + "." + v);
+                names.put(v, ArrayNames.groupSnapshotVolumeName(s.name, v));
+                s.volumeSnapshots.add(ArrayNames.groupSnapshotVolumeName(s.name, v));
             }
         }
         g.nextNumber++;
@@ -601,8 +603,10 @@ final class ProtectionGroups {
                     continue;
                 }
                 ObjectImage base = null;
-                if (baseline != null && baseline.volumeSnapshots.contains(baseline.name + "." + volume)) {
-                    base = target.exportObject(baseline.name + "." + volume, null);
+                String baselineCopy = baseline == null ? null
+                        : ArrayNames.groupSnapshotVolumeName(baseline.name, volume);
+                if (baselineCopy != null && baseline.volumeSnapshots.contains(baselineCopy)) {
+                    base = target.exportObject(baselineCopy, null);
                 }
                 List<byte[]> changed = new ArrayList<>();
                 for (Map.Entry<Long, byte[]> e : src.entries().entrySet()) {
@@ -620,7 +624,7 @@ final class ProtectionGroups {
                 }
                 chunks.putAll(ReplicationFabric.chunksFor(on, target, changed, traffic));
                 Snapshot s = src.snapshot();
-                String name = remoteSnap + "." + volume;
+                String name = ArrayNames.groupSnapshotVolumeName(remoteSnap, volume);
                 images.add(new ObjectImage(null, new Snapshot(name, UUID.randomUUID().toString(), null,
                         g.source + ":" + volume, remoteSnap, s.provisionedBytes(), false, newest.createdEpochMillis, 0,
                         false, 0, 0), src.entries()));

@@ -3,6 +3,7 @@ package io.purebridge.engine.sim;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.purebridge.engine.array.ArrayConnectionRecord;
+import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.array.PodArrayStatus;
 import io.purebridge.engine.array.PodRecord;
 import io.purebridge.engine.array.VolumeRecord;
@@ -313,8 +314,8 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
     VolumeRecord moveVolume(SimulatedFlashArray on, String volumeName, String podName) {
         return locked(() -> {
             String fromPod = Names.podOfObject(volumeName);
-            String base = fromPod.isEmpty() ? volumeName : volumeName.substring(fromPod.length() + 2);
-            String newName = podName == null || podName.isEmpty() ? base : podName + Names.POD_SEPARATOR + base;
+            String base = ArrayNames.withoutPod(volumeName);
+            String newName = ArrayNames.inPod(podName, base);
             if (newName.equals(volumeName)) {
                 return on.findVolume(volumeName).orElseThrow(() -> EngineException.notFound("VOLUME_NOT_FOUND",
                         "Volume " + volumeName + " does not exist."));

@@ -406,7 +406,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         Names.checkVolume(newName);
         return mutate(() -> {
             Volume v = liveVolume(name);
-            if (!acrossPods && !Names.podOf(name).equals(Names.podOf(newName))) {
+            if (!acrossPods && !Names.podOfObject(name).equals(Names.podOfObject(newName))) {
                 throw EngineException.invalidArgument("RENAME_CHANGES_POD", "Cannot rename volume " + name + " to "
                         + newName + ": a rename keeps the pod prefix; move volumes between pods explicitly.");
             }
