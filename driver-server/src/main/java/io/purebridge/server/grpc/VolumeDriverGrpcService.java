@@ -90,7 +90,8 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
     @Override
     public void registerBackend(RegisterBackendRequest request, StreamObserver<RegisterBackendResponse> out) {
         respond("RegisterBackend", out, () -> credentials.register(request, CallAuthenticator.presented(),
-                () -> ResponseMapper.registered(registry.register(RequestMapper.backendConfig(request)))));
+                () -> ResponseMapper.registered(registry.register(RequestMapper.backendConfig(request))),
+                () -> registry.primaryArrayId(RequestMapper.backendConfig(request))));
     }
 
     @Override

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * that backend. Every other call must present one ({@link CallAuthenticator}).
  *
  * <p>Re-registering a backend already registered needs proof of the array it is registered to:
- * either the same primary address (the registration then logs in to that very array with the
- * token it carries, so only a holder of that token succeeds) or a credential of the backend.
+ * the same primary address (the registration then logs in to that very array with the token it
+ * carries, so only a holder of that token succeeds), another address that logs in to that same
+ * array (same array id), or a credential of the backend.
  * Moving a backend to another array with neither is PERMISSION_DENIED, so a client that holds only
  * a DR array's token cannot redirect a backend's next creates to it.
  *
@@ -49,7 +50,10 @@ public final class BackendCredentials {
     private static final String PREFIX = "pbc1.";
     private static final Logger LOG = LoggerFactory.getLogger(BackendCredentials.class);
 
-    private record Registration(String primaryAddress, Deque<String> digests) {
+    /**
+     * @param primaryArrayId the primary array's id when known (registered while not failed over), else null
+     */
+    private record Registration(String primaryAddress, String primaryArrayId, Deque<String> digests) {
     }
 
     private final SecureRandom random = new SecureRandom();
@@ -65,12 +69,24 @@ public final class BackendCredentials {
      */
     public RegisterBackendResponse register(RegisterBackendRequest request, String presented,
             Supplier<RegisterBackendResponse> doRegister) {
+        return register(request, presented, doRegister, () -> null);
+    }
+
+    /**
+     * As {@link #register(RegisterBackendRequest, String, Supplier)}; {@code primaryArrayId} logs in to
+     * the request's primary array and returns its id, so a backend registered at one address may
+     * be registered again at another that reaches the same array (sim:// and its REST front end, a
+     * changed IP) by whoever holds that array's token. It is asked only in that case.
+     */
+    public RegisterBackendResponse register(RegisterBackendRequest request, String presented,
+            Supplier<RegisterBackendResponse> doRegister, Supplier<String> primaryArrayId) {
         String backend = request.getBackendName();
         String address = normalize(request.getOptionsMap().getOrDefault("san_ip", ""));
         synchronized (locks.computeIfAbsent(backend, b -> new Object())) {
             Registration current = backends.get(backend);
             boolean holdsCredential = current != null && backendOf(presented).filter(backend::equals).isPresent();
-            if (current != null && !holdsCredential && !current.primaryAddress().equals(address)) {
+            if (current != null && !holdsCredential && !current.primaryAddress().equals(address)
+                    && !sameArray(backend, current, primaryArrayId)) {
                 LOG.warn("{}: refused to re-register the backend to another array without its credential",
                         backend);
                 throw Refusals.status(Status.Code.PERMISSION_DENIED, "BACKEND_REGISTERED_ELSEWHERE", "Backend "
@@ -78,13 +94,16 @@ public final class BackendCredentials {
                         + " the same san_ip with its pure_api_token, or the backend's credential. To move it,"
                         + " restart the purebridge service or re-register from the host that registered it.");
             }
-            RegisterBackendResponse registered = uniformNetworkErrors(backend, doRegister);
-            if (current != null && !current.primaryAddress().equals(address)) {
+            RegisterBackendResponse registered = uniformNetworkErrors(request, doRegister);
+            String arrayId = registered.getActiveBackendId().isEmpty() ? registered.getArrayId() : null;
+            boolean moved = current != null && !current.primaryAddress().equals(address)
+                    && (arrayId == null || !arrayId.equals(current.primaryArrayId()));
+            if (moved) {
                 revoke(backend, current);
                 current = null;
             }
-            Registration registration = current != null ? current
-                    : new Registration(address, new ArrayDeque<>());
+            Registration registration = current != null && current.primaryAddress().equals(address) ? current
+                    : new Registration(address, arrayId, current == null ? new ArrayDeque<>() : current.digests());
             String credential = newCredential();
             String digest = digest(credential);
             synchronized (registration) {
@@ -96,6 +115,23 @@ public final class BackendCredentials {
             backendByDigest.put(digest, backend);
             backends.put(backend, registration);
             return registered.toBuilder().setSessionCredential(credential).build();
+        }
+    }
+
+    /**
+     * True when the request reaches, with a token that array accepts, the very array the backend
+     * is registered to (known only for a registration made while not failed over).
+     */
+    private static boolean sameArray(String backend, Registration current, Supplier<String> primaryArrayId) {
+        if (current.primaryArrayId() == null) {
+            return false;
+        }
+        try {
+            return current.primaryArrayId().equals(primaryArrayId.get());
+        } catch (RuntimeException e) {
+            LOG.warn("{}: re-registration at another address could not be matched to the registered array: {}",
+                    backend, e.toString());
+            return false;
         }
     }
 
@@ -121,7 +157,7 @@ public final class BackendCredentials {
         String credential = newCredential();
         String digest = digest(credential);
         Registration registration = backends.computeIfAbsent(backend,
-                b -> new Registration(normalize(primaryAddress), new ArrayDeque<>()));
+                b -> new Registration(normalize(primaryAddress), null, new ArrayDeque<>()));
         synchronized (registration) {
             registration.digests().addLast(digest);
         }
@@ -145,7 +181,7 @@ public final class BackendCredentials {
      * tokens (UNAUTHENTICATED) and configuration conflicts keep their answers: they reveal nothing
      * about what listens where.
      */
-    private static RegisterBackendResponse uniformNetworkErrors(String backend,
+    private static RegisterBackendResponse uniformNetworkErrors(RegisterBackendRequest request,
             Supplier<RegisterBackendResponse> doRegister) {
         try {
             return doRegister.get();
@@ -156,12 +192,22 @@ public final class BackendCredentials {
                 throw e;
             }
             String id = UUID.randomUUID().toString().substring(0, 8);
-            LOG.warn("{}: registration failed (error id {}): {} {}: {}", backend, id, e.code(), e.reason(),
-                    e.getMessage());
-            throw new EngineException(ErrorCode.UNAVAILABLE, "ARRAY_UNREACHABLE", "Could not log in to an array"
-                    + " named by the backend's san_ip or a replication_device: the address did not answer, did"
-                    + " not complete TLS, or did not answer as a FlashArray. The service log has the cause under"
-                    + " error id " + id + ".");
+            LOG.warn("{}: registration failed (error id {}): {} {}: {}", request.getBackendName(), id, e.code(),
+                    e.reason(), e.getMessage());
+            // Only what the caller sent is named (its own addresses), never what was found there.
+            StringBuilder where = new StringBuilder("san_ip ")
+                    .append(shown(request.getOptionsMap().getOrDefault("san_ip", "")));
+            for (var device : request.getReplicationDevicesList()) {
+                String sanIp = device.getSettingsMap().getOrDefault("san_ip", "");
+                if (!sanIp.isEmpty()) {
+                    where.append(" or replication_device ").append(shown(sanIp));
+                }
+            }
+            throw new EngineException(ErrorCode.UNAVAILABLE, "ARRAY_UNREACHABLE", "Could not log in to a"
+                    + " FlashArray at " + where + ": the address did not answer, did not complete TLS (with"
+                    + " driver_ssl_cert_verify, the certificate must be signed by driver_ssl_cert_path), or did not"
+                    + " answer as FlashArray REST 2.x. Check san_ip, driver_ssl_cert_verify and driver_ssl_cert_path;"
+                    + " the service log has the cause under error id " + id + ".");
         }
     }
 

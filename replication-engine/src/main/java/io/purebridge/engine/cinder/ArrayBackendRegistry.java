@@ -188,6 +188,11 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     }
 
     @Override
+    public String primaryArrayId(BackendConfig config) {
+        return connector.connect(BackendOptionsParser.parse(config).primaryEndpoint()).arrayInfo().id();
+    }
+
+    @Override
     public CinderBackend backend(String backendName) {
         CinderBackend backend = backends.get(backendName);
         if (backend == null) {

@@ -37,4 +37,16 @@ public interface BackendRegistry {
         throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
                 "DR_TEST_NOT_SUPPORTED", "Backend " + backendName + " cannot run DR tests in this service.");
     }
+
+    /**
+     * The id of the primary array {@code config} names, after logging in to it with the section's
+     * token; nothing is registered. Lets the service recognise the same array reached at another
+     * address (sim:// or its REST front end, a new IP) before it replaces a registration.
+     *
+     * @throws io.purebridge.engine.error.EngineException as {@link #register} for the primary
+     * @throws UnsupportedOperationException when this registry cannot tell
+     */
+    default String primaryArrayId(BackendConfig config) {
+        throw new UnsupportedOperationException("primaryArrayId");
+    }
 }
