@@ -1,10 +1,12 @@
 """The steps of the end-to-end suite and the stack they run on (see run_e2e.py)."""
 
 import configparser
+import contextlib
 import hashlib
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import time
 
@@ -67,6 +69,24 @@ def describe(step):
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
+
+
+def _write_ahead_log(conf_path):
+    """Puts the suite's sqlite database in WAL mode (kept in the file).
+
+    Three Cinder processes write one sqlite file. In the default rollback journal a reader holds
+    the file against a writer, and a transaction that read first and then writes is refused at once
+    with 'database is locked' (the ?timeout=30 busy wait does not apply to that case): seen as
+    HTTP 500s and as a retype cinder-volume could not record. In WAL mode readers never block the
+    writer, and writers wait their turn.
+    """
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.read(conf_path)
+    url = parser.get("database", "connection")
+    path = url.split("sqlite:///", 1)[1].split("?", 1)[0]
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    assert mode == "wal", "sqlite refused WAL mode for %s: %s" % (path, mode)
 
 class Suite(object):
     def __init__(self, repo, workdir, venv, jar):
@@ -198,6 +218,7 @@ class Suite(object):
                         "db", "sync"], check=True, stdout=subprocess.DEVNULL,
                        stderr=open(os.path.join(self.logs, "db-sync.log"), "w"),
                        env=dict(os.environ, PYTHONWARNINGS="ignore"), timeout=180)
+        _write_ahead_log(self.conf)
         for name in ("api", "scheduler", "volume"):
             self._start_cinder_service(name)
         wait_for("cinder-api on 127.0.0.1:%d" % self.api_port, self.cinder.api_up, 90,
