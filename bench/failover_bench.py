@@ -32,14 +32,11 @@ from oslo_config import cfg  # noqa: E402
 
 import gc  # noqa: E402
 
-from cinder import context as cinder_context  # noqa: E402
 from cinder import objects  # noqa: E402
 
 objects.register_all()
 cfg.CONF([], project="cinder", default_config_files=[])
 
-from cinder import coordination  # noqa: E402
-from cinder.db import migration  # noqa: E402
 from cinder.volume import configuration  # noqa: E402
 from cinder.volume import driver as volume_driver  # noqa: E402
 from cinder.volume.drivers import pure  # noqa: E402
@@ -50,20 +47,11 @@ from pypureclient import api_token_manager  # noqa: E402
 
 from purebridge import driver  # noqa: E402
 from purebridge import options  # noqa: E402
+from tests import cinder_database  # noqa: E402
 from tests.functional.admin import Admin  # noqa: E402
 from tests.service import Service  # noqa: E402
 
 PRIMARY, SYNC, DR = "pure-primary", "pure-sync", "pure-dr"
-
-
-def cinder_database(workdir):
-    cfg.CONF.set_override("connection", "sqlite:///%s/cinder.db" % workdir,
-                          group="database")
-    cfg.CONF.set_override("state_path", workdir)
-    cfg.CONF.set_override("lock_path", workdir, group="oslo_concurrency")
-    migration.db_sync()
-    coordination.COORDINATOR.start()
-    return cinder_context.get_admin_context()
 
 
 def devices(svc, rest):
@@ -229,7 +217,7 @@ def main():
     args = parser.parse_args()
     jar = os.path.abspath(args.jar)
     dbdir = tempfile.mkdtemp(prefix="pbfb-db-")
-    ctxt = cinder_database(dbdir)
+    ctxt = cinder_database.start(dbdir)
     scenarios = [("async", int(n)) for n in args.async_counts.split(",") if n]
     if args.sync_count:
         scenarios.append(("sync", args.sync_count))
@@ -241,7 +229,7 @@ def main():
                 results.append((kind, count) + row)
                 print("  %-10s %-26s %8.2f s  errors %d" % row[:4], flush=True)
     finally:
-        coordination.COORDINATOR.stop()
+        cinder_database.stop()
         shutil.rmtree(dbdir, ignore_errors=True)
 
     print()

@@ -74,20 +74,11 @@ class Worker(object):
         from cinder import objects
         objects.register_all()
         cfg.CONF([], project="cinder", default_config_files=[])
-        from cinder import context
-        from cinder import coordination
-        from cinder.db import migration
-        workdir = spec["workdir"]
-        cfg.CONF.set_override("connection", "sqlite:///%s/cinder.db" % workdir,
-                              group="database")
-        cfg.CONF.set_override("state_path", workdir)
-        cfg.CONF.set_override("lock_path", workdir, group="oslo_concurrency")
-        if spec.get("migrate"):
-            migration.db_sync()
-        coordination.COORDINATOR.start()
+        from tests import cinder_database
         self.cfg = cfg
         self.objects = objects
-        self.ctxt = context.get_admin_context()
+        self.ctxt = cinder_database.start(spec["workdir"],
+                                          migrate=spec.get("migrate"))
         self.spec = spec
         self.kind = spec["kind"]
         self.host = "bench-%s@" % self.kind
@@ -364,7 +355,7 @@ class WorkerProcess(object):
         self.proc = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--worker", json.dumps(spec)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(
-                os.path.join(workdir, "worker-%s.log" % kind), "a"), text=True)
+                os.path.join(workdir, "worker-%s.log" % kind), "a"), text=True, env=env)
         self.expect("ready")
 
     def expect(self, key):

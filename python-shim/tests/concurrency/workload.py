@@ -62,25 +62,12 @@ objects.register_all()
 cfg.CONF([], project="cinder", default_config_files=[])
 logging.setup(cfg.CONF, "cinder")
 
+from tests import cinder_database  # noqa: E402
 from tests import cinder_objects as objs  # noqa: E402
 
 CONNECTOR = {"host": "compute-%s" % uuid.uuid4().hex[:6], "ip": "10.0.0.9",
              "multipath": False,
              "initiator": "iqn.1993-08.org.debian:01:%s" % uuid.uuid4().hex[:12]}
-
-
-def _cinder_database(workdir):
-    """Cinder's own driver reads volume types from the database and locks through the
-    coordinator: a migrated SQLite database and the file coordination backend, as in
-    tests/upstream."""
-    from cinder import coordination
-    from cinder.db import migration
-    cfg.CONF.set_override("connection", "sqlite:///%s/cinder.db" % workdir,
-                          group="database")
-    cfg.CONF.set_override("state_path", workdir)
-    cfg.CONF.set_override("lock_path", workdir, group="oslo_concurrency")
-    migration.db_sync()
-    coordination.COORDINATOR.start()
 
 
 def _section(args):
@@ -105,7 +92,7 @@ def _driver(args):
     else:
         import tempfile
         from cinder.volume.drivers import pure as upstream
-        _cinder_database(tempfile.mkdtemp(prefix="pb-upstream-"))
+        cinder_database.start(tempfile.mkdtemp(prefix="pb-upstream-"))
         opts = upstream.PURE_OPTS
         values = {}
         cls = upstream.PureISCSIDriver

@@ -15,9 +15,6 @@ import uuid
 from oslo_config import cfg
 import pytest
 
-from cinder import context
-from cinder import coordination
-from cinder.db import migration
 from cinder import objects
 from cinder.volume import configuration
 from cinder.volume import driver as volume_driver
@@ -28,6 +25,7 @@ from cinder.volume import volume_types
 from pypureclient import api_token_manager
 from pypureclient import flasharray
 
+from tests import cinder_database
 from tests.functional.admin import Admin
 from tests.service import jar_or_skip
 from tests.service import Service
@@ -48,17 +46,8 @@ def workdir():
 @pytest.fixture(scope="package")
 def cinder_db(workdir):
     """A migrated Cinder database and a started coordinator."""
-    cfg.CONF.set_override("connection", "sqlite:///%s/cinder.db" % workdir,
-                          group="database")
-    cfg.CONF.set_override("state_path", workdir)
-    cfg.CONF.set_override("lock_path", workdir, group="oslo_concurrency")
-    migration.db_sync()
-    coordination.COORDINATOR.start()
-    yield context.get_admin_context()
-    coordination.COORDINATOR.stop()
-    for name, group in (("connection", "database"), ("state_path", None),
-                        ("lock_path", "oslo_concurrency")):
-        cfg.CONF.clear_override(name, group=group)
+    yield cinder_database.start(workdir)
+    cinder_database.stop()
 
 
 @pytest.fixture(scope="package")
