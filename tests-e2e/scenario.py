@@ -71,6 +71,15 @@ def sha256(data):
 
 
 
+def _cinder_env():
+    """The environment of the suite's Cinder processes: cinder-site/sitecustomize.py makes their
+    sqlite transactions take the write lock when they begin."""
+    site = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cinder-site")
+    path = os.environ.get("PYTHONPATH")
+    return dict(os.environ, PYTHONWARNINGS="ignore",
+                PYTHONPATH=site + (os.pathsep + path if path else ""))
+
+
 def _write_ahead_log(conf_path):
     """Puts the suite's sqlite database in WAL mode (kept in the file).
 
@@ -177,7 +186,7 @@ class Suite(object):
         process = Process("cinder-" + name, [os.path.join(self.bin, "cinder-" + name),
                                              "--config-file", self.conf],
                           os.path.join(self.logs, "cinder-%s.stdout" % name),
-                          env=dict(os.environ, PYTHONWARNINGS="ignore"), cwd=self.workdir)
+                          env=_cinder_env(), cwd=self.workdir)
         self.services[name] = process.start()
 
     def _wait_volume_service_up(self, timeout, stats=True):
@@ -217,7 +226,7 @@ class Suite(object):
         subprocess.run([os.path.join(self.bin, "cinder-manage"), "--config-file", self.conf,
                         "db", "sync"], check=True, stdout=subprocess.DEVNULL,
                        stderr=open(os.path.join(self.logs, "db-sync.log"), "w"),
-                       env=dict(os.environ, PYTHONWARNINGS="ignore"), timeout=180)
+                       env=_cinder_env(), timeout=180)
         _write_ahead_log(self.conf)
         for name in ("api", "scheduler", "volume"):
             self._start_cinder_service(name)
