@@ -34,7 +34,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The gRPC adapter of ArrayAdminService: the bytes and space of simulated arrays, reached by array
@@ -84,7 +83,7 @@ public final class ArrayAdminGrpcService extends ArrayAdminServiceGrpc.ArrayAdmi
 
     @Override
     public void checksumData(ChecksumDataRequest request, StreamObserver<ChecksumDataResponse> out) {
-        respond("ChecksumData", out, () -> {
+        statusMapper.respond("ChecksumData", out, () -> {
             DataObject object = readable(request.getAccess(), request.hasAccess(), request.getObject());
             long length = object.resolveLength(request.getOffsetBytes(), request.getLengthBytes());
             String sha = object.access().checksum(object.name(), request.getOffsetBytes(), length);
@@ -95,7 +94,7 @@ public final class ArrayAdminGrpcService extends ArrayAdminServiceGrpc.ArrayAdmi
 
     @Override
     public void getSpace(GetSpaceRequest request, StreamObserver<GetSpaceResponse> out) {
-        respond("GetSpace", out, () -> {
+        statusMapper.respond("GetSpace", out, () -> {
             FlashArray array = open(request.getAccess(), request.hasAccess());
             GetSpaceResponse.Builder response = GetSpaceResponse.newBuilder().setArray(figures(array.space()));
             Set<String> names = new LinkedHashSet<>(request.getVolumesList());
@@ -196,17 +195,5 @@ public final class ArrayAdminGrpcService extends ArrayAdminServiceGrpc.ArrayAdmi
                 .setDataReduction(space.dataReduction())
                 .setTotalReduction(space.totalReduction())
                 .build();
-    }
-
-    private <T> void respond(String rpc, StreamObserver<T> out, Supplier<T> body) {
-        T response;
-        try {
-            response = body.get();
-        } catch (RuntimeException e) {
-            out.onError(statusMapper.toStatus(rpc, e));
-            return;
-        }
-        out.onNext(response);
-        out.onCompleted();
     }
 }

@@ -16,7 +16,6 @@ import io.purebridge.v1.StopDrTestRequest;
 import io.purebridge.v1.StopDrTestResponse;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * The gRPC adapter of DR drills ({@link DrTest}) for registered backends. The target's API token
@@ -33,7 +32,7 @@ public final class DrTestGrpcService extends DrTestServiceGrpc.DrTestServiceImpl
 
     @Override
     public void startDrTest(StartDrTestRequest request, StreamObserver<StartDrTestResponse> out) {
-        respond("StartDrTest", out, () -> {
+        statusMapper.respond("StartDrTest", out, () -> {
             Drill d = drill(request.hasTarget(), request.getTarget());
             return StartDrTestResponse.newBuilder().addAllCopies(copies(d.test().start(d.targetId(), d.token())))
                     .build();
@@ -42,7 +41,7 @@ public final class DrTestGrpcService extends DrTestServiceGrpc.DrTestServiceImpl
 
     @Override
     public void getDrTestStatus(GetDrTestStatusRequest request, StreamObserver<GetDrTestStatusResponse> out) {
-        respond("GetDrTestStatus", out, () -> {
+        statusMapper.respond("GetDrTestStatus", out, () -> {
             Drill d = drill(request.hasTarget(), request.getTarget());
             return GetDrTestStatusResponse.newBuilder().addAllCopies(copies(d.test().status(d.targetId(), d.token())))
                     .build();
@@ -51,7 +50,7 @@ public final class DrTestGrpcService extends DrTestServiceGrpc.DrTestServiceImpl
 
     @Override
     public void stopDrTest(StopDrTestRequest request, StreamObserver<StopDrTestResponse> out) {
-        respond("StopDrTest", out, () -> {
+        statusMapper.respond("StopDrTest", out, () -> {
             Drill d = drill(request.hasTarget(), request.getTarget());
             return StopDrTestResponse.newBuilder().addAllRemoved(d.test().stop(d.targetId(), d.token())).build();
         });
@@ -78,19 +77,5 @@ public final class DrTestGrpcService extends DrTestServiceGrpc.DrTestServiceImpl
                 .setCreatedEpochMs(c.createdEpochMillis())
                 .setRpoMs(c.rpoMillis())
                 .build()).toList();
-    }
-
-    private <T> void respond(String rpc, StreamObserver<T> out, Supplier<T> call) {
-        T response;
-        try {
-            response = call.get();
-        } catch (VirtualMachineError fatal) {
-            throw fatal;
-        } catch (Throwable failure) {
-            out.onError(statusMapper.toStatus(rpc, failure));
-            return;
-        }
-        out.onNext(response);
-        out.onCompleted();
     }
 }

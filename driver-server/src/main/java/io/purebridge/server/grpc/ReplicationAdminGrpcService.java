@@ -74,7 +74,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
 
     @Override
     public void cutLink(CutLinkRequest request, StreamObserver<CutLinkResponse> out) {
-        respond("CutLink", out, () -> {
+        statusMapper.respond("CutLink", out, () -> {
             List<String> link = link(request.getArrayA(), request.getArrayB());
             tokens.open(request.getAccessList(), link);
             controls.cutLink(link.get(0), link.get(1));
@@ -85,7 +85,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
 
     @Override
     public void restoreLink(RestoreLinkRequest request, StreamObserver<RestoreLinkResponse> out) {
-        respond("RestoreLink", out, () -> {
+        statusMapper.respond("RestoreLink", out, () -> {
             List<String> link = link(request.getArrayA(), request.getArrayB());
             tokens.open(request.getAccessList(), link);
             controls.restoreLink(link.get(0), link.get(1));
@@ -96,7 +96,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
 
     @Override
     public void stopArray(StopArrayRequest request, StreamObserver<StopArrayResponse> out) {
-        respond("StopArray", out, () -> {
+        statusMapper.respond("StopArray", out, () -> {
             String array = Required.text(request.getArray(), "array");
             tokens.open(request.getAccessList(), List.of(array));
             controls.stopArray(array);
@@ -107,7 +107,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
 
     @Override
     public void startArray(StartArrayRequest request, StreamObserver<StartArrayResponse> out) {
-        respond("StartArray", out, () -> {
+        statusMapper.respond("StartArray", out, () -> {
             String array = Required.text(request.getArray(), "array");
             tokens.open(request.getAccessList(), List.of(array));
             controls.startArray(array);
@@ -119,7 +119,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
     @Override
     public void setMediatorReachable(SetMediatorReachableRequest request,
             StreamObserver<SetMediatorReachableResponse> out) {
-        respond("SetMediatorReachable", out, () -> {
+        statusMapper.respond("SetMediatorReachable", out, () -> {
             everyArray(request.getAccessList());
             controls.setMediatorReachable(request.getReachable());
             LOG.info("replication-admin: mediator {}", request.getReachable() ? "reachable" : "unreachable");
@@ -129,7 +129,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
 
     @Override
     public void tick(TickRequest request, StreamObserver<TickResponse> out) {
-        respond("Tick", out, () -> {
+        statusMapper.respond("Tick", out, () -> {
             everyArray(request.getAccessList());
             controls.tick();
             return TickResponse.getDefaultInstance();
@@ -138,7 +138,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
 
     @Override
     public void replicateNow(ReplicateNowRequest request, StreamObserver<ReplicateNowResponse> out) {
-        respond("ReplicateNow", out, () -> {
+        statusMapper.respond("ReplicateNow", out, () -> {
             String source = Required.text(request.getSourceArray(), "source_array");
             String group = Required.text(request.getProtectionGroup(), "protection_group");
             // The source's token first: the group's targets are only told to those who may see it.
@@ -158,7 +158,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
 
     @Override
     public void getPodStatus(GetPodStatusRequest request, StreamObserver<GetPodStatusResponse> out) {
-        respond("GetPodStatus", out, () -> {
+        statusMapper.respond("GetPodStatus", out, () -> {
             List<PodStatus> pods;
             if (request.getPodName().isEmpty()) {
                 everyArray(request.getAccessList());
@@ -205,7 +205,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
     @Override
     public void getProtectionGroupStatus(GetProtectionGroupStatusRequest request,
             StreamObserver<GetProtectionGroupStatusResponse> out) {
-        respond("GetProtectionGroupStatus", out, () -> {
+        statusMapper.respond("GetProtectionGroupStatus", out, () -> {
             List<PgStatus> groups;
             if (request.getName().isEmpty() && request.getSourceArray().isEmpty()) {
                 everyArray(request.getAccessList());
@@ -226,7 +226,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
 
     @Override
     public void getNetworkStatus(GetNetworkStatusRequest request, StreamObserver<GetNetworkStatusResponse> out) {
-        respond("GetNetworkStatus", out, () -> {
+        statusMapper.respond("GetNetworkStatus", out, () -> {
             everyArray(request.getAccessList());
             return GetNetworkStatusResponse.newBuilder().setNetwork(network()).build();
         });
@@ -307,17 +307,5 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
                     .setSnapshotsOnTarget(t.snapshotsOnTarget()));
         }
         return out.build();
-    }
-
-    private <T> void respond(String rpc, StreamObserver<T> out, Supplier<T> body) {
-        T response;
-        try {
-            response = body.get();
-        } catch (RuntimeException e) {
-            out.onError(statusMapper.toStatus(rpc, e));
-            return;
-        }
-        out.onNext(response);
-        out.onCompleted();
     }
 }

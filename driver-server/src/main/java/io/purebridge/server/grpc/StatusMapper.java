@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.error.EngineException;
 import java.util.UUID;
@@ -64,6 +65,25 @@ public final class StatusMapper {
                 return Status.Code.INTERNAL;
         }
         throw new IllegalArgumentException("unmapped error code " + code);
+    }
+
+    /**
+     * Answers a unary call with {@code call}'s result, or closes it with the status of what it
+     * threw: every gRPC service answers through here, so each maps failures the same way (the JVM's
+     * own errors excepted, which no answer can mend).
+     */
+    public <T> void respond(String rpc, StreamObserver<T> out, Supplier<T> call) {
+        T response;
+        try {
+            response = call.get();
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable failure) {
+            out.onError(toStatus(rpc, failure));
+            return;
+        }
+        out.onNext(response);
+        out.onCompleted();
     }
 
     /**

@@ -57,7 +57,6 @@ import io.purebridge.v1.UpdateProviderInfoResponse;
 import io.purebridge.v1.VolumeDriverServiceGrpc;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The gRPC adapter of the engine's Cinder API: each RPC maps its request to engine records, calls
@@ -89,14 +88,14 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void registerBackend(RegisterBackendRequest request, StreamObserver<RegisterBackendResponse> out) {
-        respond("RegisterBackend", out, () -> credentials.register(request, CallAuthenticator.presented(),
+        statusMapper.respond("RegisterBackend", out, () -> credentials.register(request, CallAuthenticator.presented(),
                 () -> ResponseMapper.registered(registry.register(RequestMapper.backendConfig(request))),
                 () -> registry.primaryArrayId(RequestMapper.backendConfig(request))));
     }
 
     @Override
     public void createVolume(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> out) {
-        respond("CreateVolume", out, () -> {
+        statusMapper.respond("CreateVolume", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             return CreateVolumeResponse.newBuilder()
@@ -107,7 +106,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void deleteVolume(DeleteVolumeRequest request, StreamObserver<DeleteVolumeResponse> out) {
-        respond("DeleteVolume", out, () -> {
+        statusMapper.respond("DeleteVolume", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             backend.deleteVolume(RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume"));
             return DeleteVolumeResponse.getDefaultInstance();
@@ -116,7 +115,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void extendVolume(ExtendVolumeRequest request, StreamObserver<ExtendVolumeResponse> out) {
-        respond("ExtendVolume", out, () -> {
+        statusMapper.respond("ExtendVolume", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             backend.extendVolume(volume, request.getNewSizeGib());
@@ -127,7 +126,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
     @Override
     public void createVolumeFromSnapshot(CreateVolumeFromSnapshotRequest request,
             StreamObserver<CreateVolumeFromSnapshotResponse> out) {
-        respond("CreateVolumeFromSnapshot", out, () -> {
+        statusMapper.respond("CreateVolumeFromSnapshot", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             CinderSnapshot snapshot = RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot");
@@ -139,7 +138,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void createClonedVolume(CreateClonedVolumeRequest request, StreamObserver<CreateClonedVolumeResponse> out) {
-        respond("CreateClonedVolume", out, () -> {
+        statusMapper.respond("CreateClonedVolume", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             CinderVolume source = RequestMapper.volume(request.hasSourceVolume(), request.getSourceVolume(),
@@ -152,7 +151,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void revertToSnapshot(RevertToSnapshotRequest request, StreamObserver<RevertToSnapshotResponse> out) {
-        respond("RevertToSnapshot", out, () -> {
+        statusMapper.respond("RevertToSnapshot", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             CinderSnapshot snapshot = RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot");
@@ -163,7 +162,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void createSnapshot(CreateSnapshotRequest request, StreamObserver<CreateSnapshotResponse> out) {
-        respond("CreateSnapshot", out, () -> {
+        statusMapper.respond("CreateSnapshot", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderSnapshot snapshot = RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot");
             return CreateSnapshotResponse.newBuilder()
@@ -174,7 +173,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void deleteSnapshot(DeleteSnapshotRequest request, StreamObserver<DeleteSnapshotResponse> out) {
-        respond("DeleteSnapshot", out, () -> {
+        statusMapper.respond("DeleteSnapshot", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             backend.deleteSnapshot(RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot"));
             return DeleteSnapshotResponse.getDefaultInstance();
@@ -184,7 +183,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
     @Override
     public void initializeConnection(InitializeConnectionRequest request,
             StreamObserver<InitializeConnectionResponse> out) {
-        respond("InitializeConnection", out, () -> {
+        statusMapper.respond("InitializeConnection", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             HostConnector connector = RequestMapper.connector(request.hasConnector(), request.getConnector(),
@@ -198,7 +197,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
     @Override
     public void terminateConnection(TerminateConnectionRequest request,
             StreamObserver<TerminateConnectionResponse> out) {
-        respond("TerminateConnection", out, () -> {
+        statusMapper.respond("TerminateConnection", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             // An unset connector is Cinder's force detach.
@@ -214,14 +213,14 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void getVolumeStats(GetVolumeStatsRequest request, StreamObserver<GetVolumeStatsResponse> out) {
-        respond("GetVolumeStats", out, () -> GetVolumeStatsResponse.newBuilder()
+        statusMapper.respond("GetVolumeStats", out, () -> GetVolumeStatsResponse.newBuilder()
                 .setStats(ResponseMapper.stats(backend(request.getBackendName()).volumeStats()))
                 .build());
     }
 
     @Override
     public void manageExisting(ManageExistingRequest request, StreamObserver<ManageExistingResponse> out) {
-        respond("ManageExisting", out, () -> {
+        statusMapper.respond("ManageExisting", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             String sourceName = RequestMapper.sourceName(request.getSourceName());
@@ -234,7 +233,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
     @Override
     public void manageExistingGetSize(ManageExistingGetSizeRequest request,
             StreamObserver<ManageExistingGetSizeResponse> out) {
-        respond("ManageExistingGetSize", out, () -> {
+        statusMapper.respond("ManageExistingGetSize", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             String sourceName = RequestMapper.sourceName(request.getSourceName());
             return ManageExistingGetSizeResponse.newBuilder()
@@ -245,7 +244,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void unmanage(UnmanageRequest request, StreamObserver<UnmanageResponse> out) {
-        respond("Unmanage", out, () -> {
+        statusMapper.respond("Unmanage", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             backend.unmanage(RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume"));
             return UnmanageResponse.getDefaultInstance();
@@ -255,7 +254,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
     @Override
     public void manageExistingSnapshot(ManageExistingSnapshotRequest request,
             StreamObserver<ManageExistingSnapshotResponse> out) {
-        respond("ManageExistingSnapshot", out, () -> {
+        statusMapper.respond("ManageExistingSnapshot", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderSnapshot snapshot = RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot");
             String sourceName = RequestMapper.sourceName(request.getSourceName());
@@ -268,7 +267,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
     @Override
     public void manageExistingSnapshotGetSize(ManageExistingSnapshotGetSizeRequest request,
             StreamObserver<ManageExistingSnapshotGetSizeResponse> out) {
-        respond("ManageExistingSnapshotGetSize", out, () -> {
+        statusMapper.respond("ManageExistingSnapshotGetSize", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             String sourceName = RequestMapper.sourceName(request.getSourceName());
             return ManageExistingSnapshotGetSizeResponse.newBuilder()
@@ -279,7 +278,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void unmanageSnapshot(UnmanageSnapshotRequest request, StreamObserver<UnmanageSnapshotResponse> out) {
-        respond("UnmanageSnapshot", out, () -> {
+        statusMapper.respond("UnmanageSnapshot", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             backend.unmanageSnapshot(RequestMapper.snapshot(request.hasSnapshot(), request.getSnapshot(), "snapshot"));
             return UnmanageSnapshotResponse.getDefaultInstance();
@@ -288,7 +287,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void updateProviderInfo(UpdateProviderInfoRequest request, StreamObserver<UpdateProviderInfoResponse> out) {
-        respond("UpdateProviderInfo", out, () -> {
+        statusMapper.respond("UpdateProviderInfo", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             return ResponseMapper.providerUpdates(backend.updateProviderInfo(
                     RequestMapper.volumes(request.getVolumesList(), "volumes"),
@@ -298,7 +297,7 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void retype(RetypeRequest request, StreamObserver<RetypeResponse> out) {
-        respond("Retype", out, () -> {
+        statusMapper.respond("Retype", out, () -> {
             CinderBackend backend = backend(request.getBackendName());
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             return RetypeResponse.newBuilder()
@@ -310,26 +309,12 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
 
     @Override
     public void failover(FailoverRequest request, StreamObserver<FailoverResponse> out) {
-        respond("Failover", out, () -> FailoverMapper.response(registry.failover(
+        statusMapper.respond("Failover", out, () -> FailoverMapper.response(registry.failover(
                 RequestMapper.backendName(request.getBackendName()), FailoverMapper.request(request))));
     }
 
     /** Validates backend_name first so a missing name is reported before anything else. */
     private CinderBackend backend(String backendName) {
         return registry.backend(RequestMapper.backendName(backendName));
-    }
-
-    private <T> void respond(String rpc, StreamObserver<T> out, Supplier<T> call) {
-        T response;
-        try {
-            response = call.get();
-        } catch (VirtualMachineError fatal) {
-            throw fatal;
-        } catch (Throwable failure) {
-            out.onError(statusMapper.toStatus(rpc, failure));
-            return;
-        }
-        out.onNext(response);
-        out.onCompleted();
     }
 }
