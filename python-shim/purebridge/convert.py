@@ -73,16 +73,24 @@ def _current_metadata(obj):
     return {}
 
 
+def _set_fields(update, *names):
+    """The named fields of a response message that the service set (proto3: non-empty)."""
+    return {name: getattr(update, name) for name in names
+            if getattr(update, name)}
+
+
+def _with_metadata(model, obj, update):
+    """model plus the driver's metadata merged over the volume's or snapshot's current one."""
+    if update.metadata:
+        current = _current_metadata(obj) if obj is not None else {}
+        model["metadata"] = {**current, **update.metadata}
+    return model
+
+
 def volume_model_update(volume, update):
     """A VolumeModelUpdate as Cinder's model update dict; driver metadata merged in."""
-    model = {}
-    if update.provider_id:
-        model["provider_id"] = update.provider_id
-    if update.replication_status:
-        model["replication_status"] = update.replication_status
-    if update.metadata:
-        model["metadata"] = {**_current_metadata(volume), **update.metadata}
-    return model or None
+    model = _set_fields(update, "provider_id", "replication_status")
+    return _with_metadata(model, volume, update) or None
 
 
 def active_backend_id(backend_id):
@@ -107,17 +115,9 @@ def failover_volume_updates(volumes, updates):
     by_id = {volume.id: volume for volume in volumes}
     result = []
     for update in updates:
-        model = {}
-        if update.status:
-            model["status"] = update.status
-        if update.replication_status:
-            model["replication_status"] = update.replication_status
-        if update.provider_id:
-            model["provider_id"] = update.provider_id
-        if update.metadata:
-            volume = by_id.get(update.volume_id)
-            current = _current_metadata(volume) if volume is not None else {}
-            model["metadata"] = {**current, **update.metadata}
+        model = _set_fields(update, "status", "replication_status",
+                            "provider_id")
+        _with_metadata(model, by_id.get(update.volume_id), update)
         result.append({"volume_id": update.volume_id, "updates": model})
     return result
 
@@ -126,22 +126,14 @@ def failover_group_updates(updates):
     """Failover's group answers as the manager's [{'group_id': id, 'updates': {...}}]."""
     result = []
     for update in updates:
-        model = {}
-        if update.status:
-            model["status"] = update.status
-        if update.replication_status:
-            model["replication_status"] = update.replication_status
+        model = _set_fields(update, "status", "replication_status")
         result.append({"group_id": update.group_id, "updates": model})
     return result
 
 
 def snapshot_model_update(snapshot, update):
-    model = {}
-    if update.provider_id:
-        model["provider_id"] = update.provider_id
-    if update.metadata:
-        model["metadata"] = {**_current_metadata(snapshot), **update.metadata}
-    return model or None
+    model = _set_fields(update, "provider_id")
+    return _with_metadata(model, snapshot, update) or None
 
 
 def provider_updates(objs, updates):
@@ -150,11 +142,7 @@ def provider_updates(objs, updates):
     result = []
     for update in updates:
         entry = {"id": update.id, "provider_id": update.provider_id}
-        if update.metadata:
-            current = by_id.get(update.id)
-            base = _current_metadata(current) if current is not None else {}
-            entry["metadata"] = {**base, **update.metadata}
-        result.append(entry)
+        result.append(_with_metadata(entry, by_id.get(update.id), update))
     return result
 
 
