@@ -1,9 +1,9 @@
 package io.purebridge.engine.sim;
 
+import io.purebridge.engine.chunk.ChunkCodec;
 import io.purebridge.engine.error.EngineException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,25 +15,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
-import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4Exception;
-import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.rocksdb.RocksDBException;
 
 /**
  * The data plane of one simulated array: thin, deduplicated, compressed block storage with
  * copy-on-write block maps.
  *
- * <p><b>Chunks.</b> Blocks are {@link #BLOCK_SIZE} bytes, content-addressed by SHA-256 (strong enough
- * to trust without comparing bytes; the JDK's implementation is intrinsic on modern CPUs) and stored
- * once in the {@code chunks} column family, LZ4-compressed unless that does not shrink them. A codec
- * byte leads every stored chunk, so chunks written by earlier versions with Deflate stay readable
- * (and replicas carry their codec with them). LZ4 compresses less than Deflate level 1 did (data
- * reduction 1.56 against 1.71 on DataBench's data) but runs several times faster: Deflate was most
- * of a write's time. All-zero blocks are never stored: writing zeros unmaps the block.
+ * <p><b>Chunks.</b> Blocks are {@link #BLOCK_SIZE} bytes in {@link ChunkCodec}'s format (named by
+ * SHA-256, codec byte, LZ4 or raw), stored once in the {@code chunks} column family. All-zero blocks
+ * are never stored: writing zeros unmaps the block.
  *
  * <p><b>Block maps.</b> A volume's or snapshot's map is a page table ({@code t} + mapId + page index
  * -> page id). A page ({@code g} + page id) holds the chunk hashes of {@link #PAGE_SLOTS} consecutive
@@ -53,30 +43,12 @@ import org.rocksdb.RocksDBException;
  * concurrently and see only committed state.
  */
 final class BlockStore {
-    /**
-     * 32 KiB: FlashArray deduplicates at up to 32 KiB granularity; a page slot (32 bytes) then maps
-     * 32 KiB, so map metadata is ~0.1% of written data; compression still finds redundancy inside a
-     * block. Smaller blocks multiply metadata, larger ones deduplicate worse and make small writes
-     * rewrite more.
-     */
-    static final int BLOCK_SIZE = 32 * 1024;
+    static final int BLOCK_SIZE = ChunkCodec.BLOCK_SIZE;
     /** Blocks per page: a page covers 8 MiB and is at most 8 KiB + 32 bytes stored. */
     static final int PAGE_SLOTS = 256;
-    static final int HASH_BYTES = 32;
+    static final int HASH_BYTES = ChunkCodec.HASH_BYTES;
     static final long NO_PAGE = -1;
-    private static final byte CODEC_RAW = 0;
-    /** Written before LZ4; still decoded. */
-    private static final byte CODEC_DEFLATE = 1;
-    private static final byte CODEC_LZ4 = 2;
     private static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(BlockStore::newDigest);
-    private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(Inflater::new);
-    /** JNI when the native library loads (it does on Linux amd64), else pure Java. */
-    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
-    private static final LZ4Compressor LZ4_COMPRESSOR = LZ4.fastCompressor();
-    private static final LZ4SafeDecompressor LZ4_DECOMPRESSOR = LZ4.safeDecompressor();
-    private static final int LZ4_MAX = LZ4_COMPRESSOR.maxCompressedLength(BLOCK_SIZE);
-    private static final ThreadLocal<byte[]> LZ4_SCRATCH = ThreadLocal.withInitial(() -> new byte[LZ4_MAX]);
     /** Blocks per parallel task when preparing a write: below this, handing off costs more than it saves. */
     private static final int PREPARE_MIN_BLOCKS = 4;
     private static final AtomicInteger PREPARE_THREAD_IDS = new AtomicInteger();
@@ -327,7 +299,7 @@ final class BlockStore {
 
     /** SHA-256 of a range, lower-case hex; unmapped blocks hash as zeros without being read. */
     String checksum(long mapId, long offset, long length) {
-        MessageDigest digest = newDigest();
+        MessageDigest digest = ChunkCodec.newDigest();
         walk(mapId, offset, length,
                 (content, inBlock, n) -> digest.update(content == null ? ZERO_BLOCK : content, inBlock, n));
         return hex(digest.digest());
@@ -410,13 +382,10 @@ final class BlockStore {
 
     /** {@link #prepare(byte[])} of the block at {@code from} in {@code data}, without copying it. */
     static Prepared prepare(byte[] data, int from) {
-        if (isZero(data, from)) {
+        if (ChunkCodec.isZero(data, from)) {
             return new Prepared(null, null);
         }
-        MessageDigest digest = SHA256.get();
-        digest.reset();
-        digest.update(data, from, BLOCK_SIZE);
-        return new Prepared(digest.digest(), encode(data, from));
+        return new Prepared(ChunkCodec.hash(data, from), ChunkCodec.encode(data, from));
     }
 
     /**
@@ -911,93 +880,26 @@ final class BlockStore {
     }
 
     private static byte[] encode(byte[] content) {
-        return encode(content, 0);
+        return ChunkCodec.encode(content, 0);
     }
 
-    /** Codec byte, then the block LZ4-compressed, or raw when LZ4 does not shrink it. */
-    private static byte[] encode(byte[] data, int from) {
-        byte[] scratch = LZ4_SCRATCH.get();
-        int n = LZ4_COMPRESSOR.compress(data, from, BLOCK_SIZE, scratch, 0, LZ4_MAX);
-        if (n >= BLOCK_SIZE) {
-            byte[] out = new byte[BLOCK_SIZE + 1];
-            out[0] = CODEC_RAW;
-            System.arraycopy(data, from, out, 1, BLOCK_SIZE);
-            return out;
-        }
-        byte[] out = new byte[n + 1];
-        out[0] = CODEC_LZ4;
-        System.arraycopy(scratch, 0, out, 1, n);
-        return out;
-    }
-
-    /** Decodes a stored chunk into {@code out} at {@code at} (BLOCK_SIZE bytes). */
     private static void decode(byte[] stored, byte[] out, int at) {
-        try {
-            int n;
-            switch (stored[0]) {
-                case CODEC_RAW -> {
-                    n = stored.length - 1;
-                    System.arraycopy(stored, 1, out, at, Math.min(n, BLOCK_SIZE));
-                }
-                case CODEC_LZ4 -> n = LZ4_DECOMPRESSOR.decompress(stored, 1, stored.length - 1, out, at, BLOCK_SIZE);
-                case CODEC_DEFLATE -> n = inflate(stored, out, at);
-                default -> throw new DataFormatException("unknown codec " + stored[0]);
-            }
-            if (n != BLOCK_SIZE) {
-                throw new DataFormatException("chunk decoded to " + n + " bytes");
-            }
-        } catch (DataFormatException | LZ4Exception e) {
-            throw EngineException.internal("CHUNK_CORRUPT", "a stored chunk cannot be decompressed: "
-                    + e.getMessage() + "; the array's store is damaged", e);
-        }
-    }
-
-    private static int inflate(byte[] stored, byte[] out, int at) throws DataFormatException {
-        Inflater inflater = INFLATER.get();
-        inflater.reset();
-        inflater.setInput(stored, 1, stored.length - 1);
-        int n = 0;
-        while (n < BLOCK_SIZE && !inflater.finished()) {
-            int got = inflater.inflate(out, at + n, BLOCK_SIZE - n);
-            if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                break;
-            }
-            n += got;
-        }
-        return n;
-    }
-
-    private static boolean isZero(byte[] data, int from) {
-        return Arrays.mismatch(data, from, from + BLOCK_SIZE, ZERO_BLOCK, 0, BLOCK_SIZE) < 0;
+        ChunkCodec.decode(stored, out, at);
     }
 
     static boolean isZero(byte[] content) {
-        return Arrays.mismatch(content, ZERO_BLOCK) < 0;
+        return ChunkCodec.isZero(content, 0);
     }
 
     static byte[] sha256(byte[] content) {
-        MessageDigest digest = SHA256.get();
-        digest.reset();
-        return digest.digest(content);
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return ChunkCodec.sha256(content);
     }
 
     static String hex(byte[] bytes) {
-        StringBuilder sb = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return sb.toString();
+        return ChunkCodec.hex(bytes);
     }
 
     void close() {
-        // nothing native to free: per-thread Inflaters are released by their Cleaner
+        // nothing native to free: the codec's per-thread Inflaters are released by their Cleaner
     }
 }
