@@ -8,7 +8,6 @@ import io.purebridge.engine.array.ProtectionGroupRecord;
 import io.purebridge.engine.array.ReplicationSchedule;
 import io.purebridge.engine.array.RetentionPolicy;
 import io.purebridge.engine.error.EngineException;
-import io.purebridge.engine.sim.SimulatedFlashArray.ObjectImage;
 import io.purebridge.engine.sim.StoredState.Snapshot;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -109,11 +108,11 @@ final class ProtectionGroups {
 
     // --- storage -----------------------------------------------------------------------------
 
-    private static Group load(SimulatedFlashArray on, String name) {
+    private static Group load(ReplicaStore on, String name) {
         return on.getMeta(GROUP + name, Group.class);
     }
 
-    private Group localGroup(SimulatedFlashArray on, String name) {
+    private Group localGroup(ReplicaStore on, String name) {
         Group g = load(on, name);
         if (g == null || !g.local) {
             throw EngineException.notFound("PROTECTION_GROUP_NOT_FOUND", "Protection group " + name
@@ -127,26 +126,26 @@ final class ProtectionGroups {
     }
 
     /** Saves a group here and, for a group in a pod, on the pod's other serving arrays. */
-    private void save(SimulatedFlashArray on, Group g, Map<String, byte[]> extra) {
+    private void save(ReplicaStore on, Group g, Map<String, byte[]> extra) {
         Map<String, byte[]> meta = new LinkedHashMap<>();
         if (extra != null) {
             meta.putAll(extra);
         }
         meta.put(GROUP + g.name, SimStore.toJson(g));
         on.putMeta(meta);
-        for (SimulatedFlashArray peer : podPeers(on, g)) {
+        for (ReplicaStore peer : podPeers(on, g)) {
             peer.putMeta(meta);
         }
     }
 
-    private List<SimulatedFlashArray> podPeers(SimulatedFlashArray on, Group g) {
+    private List<ReplicaStore> podPeers(ReplicaStore on, Group g) {
         if (g.pod.isEmpty()) {
             return List.of();
         }
         return fabric.servingMembers(g.pod).stream().filter(m -> !m.equals(on.name())).map(fabric::array).toList();
     }
 
-    private static List<GroupSnapshot> snapshotsOf(SimulatedFlashArray on, String groupName) {
+    private static List<GroupSnapshot> snapshotsOf(ReplicaStore on, String groupName) {
         List<GroupSnapshot> out = new ArrayList<>();
         for (GroupSnapshot s : on.loadMeta(SNAP + groupName + ".", GroupSnapshot.class)) {
             if (s.group.equals(groupName)) {
@@ -158,13 +157,13 @@ final class ProtectionGroups {
     }
 
     /** Snapshots not destroyed: the ones that replicate, serve as baselines and age under retention. */
-    private static List<GroupSnapshot> liveSnapshotsOf(SimulatedFlashArray on, String groupName) {
+    private static List<GroupSnapshot> liveSnapshotsOf(ReplicaStore on, String groupName) {
         return snapshotsOf(on, groupName).stream().filter(s -> !s.destroyed).toList();
     }
 
     // --- SPI ---------------------------------------------------------------------------------
 
-    ProtectionGroupRecord create(SimulatedFlashArray on, String name) {
+    ProtectionGroupRecord create(ReplicaStore on, String name) {
         checkGroupName(name);
         return fabric.locked(() -> {
             String pod = Names.podOfObject(name);
@@ -191,15 +190,15 @@ final class ProtectionGroups {
         });
     }
 
-    Optional<ProtectionGroupRecord> find(SimulatedFlashArray on, String name) {
+    Optional<ProtectionGroupRecord> find(ReplicaStore on, String name) {
         return fabric.locked(() -> Optional.ofNullable(load(on, name)).map(g -> record(on, g)));
     }
 
-    List<ProtectionGroupRecord> list(SimulatedFlashArray on) {
+    List<ProtectionGroupRecord> list(ReplicaStore on) {
         return fabric.locked(() -> on.loadMeta(GROUP, Group.class).stream().map(g -> record(on, g)).toList());
     }
 
-    private ProtectionGroupRecord record(SimulatedFlashArray on, Group g) {
+    private ProtectionGroupRecord record(ReplicaStore on, Group g) {
         List<PgTargetRecord> targets = new ArrayList<>();
         if (g.local) {
             for (String t : g.targets) {
@@ -215,7 +214,7 @@ final class ProtectionGroups {
     }
 
     private boolean remoteAllowed(Group g, String target) {
-        SimulatedFlashArray t = fabric.array(target);
+        ReplicaStore t = fabric.array(target);
         if (t.isStopped()) {
             return false;
         }
@@ -223,11 +222,11 @@ final class ProtectionGroups {
         return remote != null && remote.allowed;
     }
 
-    ProtectionGroupRecord addTargets(SimulatedFlashArray on, String name, List<String> targets) {
+    ProtectionGroupRecord addTargets(ReplicaStore on, String name, List<String> targets) {
         return fabric.locked(() -> {
             Group g = localGroup(on, name);
             for (String t : targets) {
-                SimulatedFlashArray target = fabric.array(t);
+                ReplicaStore target = fabric.array(t);
                 if (t.equals(on.name()) || fabric.podMembers(g.pod).contains(t)) {
                     throw EngineException.invalidArgument("TARGET_IS_SOURCE", "Array " + t + " cannot be a target of"
                             + " protection group " + name + ": it is the group's own array; replicate to another array.");
@@ -258,7 +257,7 @@ final class ProtectionGroups {
         });
     }
 
-    ProtectionGroupRecord removeTargets(SimulatedFlashArray on, String name, List<String> targets) {
+    ProtectionGroupRecord removeTargets(ReplicaStore on, String name, List<String> targets) {
         return fabric.locked(() -> {
             Group g = localGroup(on, name);
             for (String t : targets) {
@@ -274,7 +273,7 @@ final class ProtectionGroups {
         });
     }
 
-    ProtectionGroupRecord allow(SimulatedFlashArray on, String remoteName, boolean allowed) {
+    ProtectionGroupRecord allow(ReplicaStore on, String remoteName, boolean allowed) {
         return fabric.locked(() -> {
             Group r = load(on, remoteName);
             if (r == null || r.local) {
@@ -288,7 +287,7 @@ final class ProtectionGroups {
         });
     }
 
-    ProtectionGroupRecord members(SimulatedFlashArray on, String name, List<String> volumes, boolean add) {
+    ProtectionGroupRecord members(ReplicaStore on, String name, List<String> volumes, boolean add) {
         return fabric.locked(() -> {
             Group g = localGroup(on, name);
             for (String v : volumes) {
@@ -313,7 +312,7 @@ final class ProtectionGroups {
         });
     }
 
-    ProtectionGroupRecord schedule(SimulatedFlashArray on, String name, ReplicationSchedule schedule) {
+    ProtectionGroupRecord schedule(ReplicaStore on, String name, ReplicationSchedule schedule) {
         return fabric.locked(() -> {
             Group g = localGroup(on, name);
             g.schedule = schedule;
@@ -323,7 +322,7 @@ final class ProtectionGroups {
         });
     }
 
-    ProtectionGroupRecord retention(SimulatedFlashArray on, String name, RetentionPolicy source, RetentionPolicy target) {
+    ProtectionGroupRecord retention(ReplicaStore on, String name, RetentionPolicy source, RetentionPolicy target) {
         return fabric.locked(() -> {
             Group g = localGroup(on, name);
             if (source != null) {
@@ -337,7 +336,7 @@ final class ProtectionGroups {
         });
     }
 
-    PgSnapshotRecord snapshotNow(SimulatedFlashArray on, String name, String suffix, boolean replicateNow,
+    PgSnapshotRecord snapshotNow(ReplicaStore on, String name, String suffix, boolean replicateNow,
             boolean applyRetention) {
         if (suffix != null) {
             Names.checkSuffix(suffix);
@@ -358,7 +357,7 @@ final class ProtectionGroups {
         });
     }
 
-    List<PgSnapshotRecord> snapshots(SimulatedFlashArray on, String name) {
+    List<PgSnapshotRecord> snapshots(ReplicaStore on, String name) {
         return fabric.locked(() -> {
             if (load(on, name) == null) {
                 throw EngineException.notFound("PROTECTION_GROUP_NOT_FOUND", "Protection group " + name
@@ -369,7 +368,7 @@ final class ProtectionGroups {
     }
 
     /** A source group's outgoing transfers, or the snapshots a replica group received; newest first. */
-    List<PgTransferRecord> transfers(SimulatedFlashArray on, String name) {
+    List<PgTransferRecord> transfers(ReplicaStore on, String name) {
         return fabric.locked(() -> {
             Group g = load(on, name);
             if (g == null) {
@@ -393,7 +392,7 @@ final class ProtectionGroups {
         });
     }
 
-    void destroy(SimulatedFlashArray on, String name) {
+    void destroy(ReplicaStore on, String name) {
         fabric.locked(() -> {
             Group g = localGroup(on, name);
             List<String> objects = new ArrayList<>();
@@ -404,7 +403,7 @@ final class ProtectionGroups {
             }
             meta.put(GROUP + name, null);
             on.removeObjects(objects, meta);
-            for (SimulatedFlashArray peer : podPeers(on, g)) {
+            for (ReplicaStore peer : podPeers(on, g)) {
                 peer.removeObjects(objects, meta);
             }
             return null;
@@ -417,7 +416,7 @@ final class ProtectionGroups {
     }
 
     /** Destroys or recovers a group snapshot (local, in a pod, or a replica on a target) with its volume snapshots. */
-    PgSnapshotRecord setSnapshotDestroyed(SimulatedFlashArray on, String name, boolean destroyed) {
+    PgSnapshotRecord setSnapshotDestroyed(ReplicaStore on, String name, boolean destroyed) {
         return fabric.locked(() -> {
             GroupSnapshot s = existingSnapshot(on, name);
             if (s.destroyed == destroyed) {
@@ -431,14 +430,14 @@ final class ProtectionGroups {
             s.destroyedEpochMillis = destroyed ? clock.millis() : 0;
             Map<String, byte[]> meta = Map.of(SNAP + s.name, SimStore.toJson(s));
             on.setSnapshotsDestroyed(s.volumeSnapshots, destroyed, meta);
-            for (SimulatedFlashArray peer : snapshotPeers(on, s)) {
+            for (ReplicaStore peer : snapshotPeers(on, s)) {
                 peer.setSnapshotsDestroyed(s.volumeSnapshots, destroyed, meta);
             }
             return record(s);
         });
     }
 
-    void eradicateSnapshot(SimulatedFlashArray on, String name) {
+    void eradicateSnapshot(ReplicaStore on, String name) {
         fabric.locked(() -> {
             GroupSnapshot s = existingSnapshot(on, name);
             if (!s.destroyed) {
@@ -450,7 +449,7 @@ final class ProtectionGroups {
         });
     }
 
-    private static GroupSnapshot existingSnapshot(SimulatedFlashArray on, String name) {
+    private static GroupSnapshot existingSnapshot(ReplicaStore on, String name) {
         GroupSnapshot s = on.getMeta(SNAP + name, GroupSnapshot.class);
         if (s == null) {
             throw EngineException.notFound("PG_SNAPSHOT_NOT_FOUND", "Protection group snapshot " + name
@@ -460,13 +459,13 @@ final class ProtectionGroups {
     }
 
     /** The other serving arrays of the snapshot's pod, for a local group in a pod. */
-    private List<SimulatedFlashArray> snapshotPeers(SimulatedFlashArray on, GroupSnapshot s) {
+    private List<ReplicaStore> snapshotPeers(ReplicaStore on, GroupSnapshot s) {
         Group g = load(on, s.group);
         return g == null || !g.local ? List.of() : podPeers(on, g);
     }
 
     /** Destroyed group snapshots past the eradication delay go, with their volume snapshots. */
-    private void eradicateExpired(SimulatedFlashArray on, String group, long now) {
+    private void eradicateExpired(ReplicaStore on, String group, long now) {
         long cutoff = now - on.eradicationDelay().toMillis();
         List<GroupSnapshot> all = snapshotsOf(on, group);
         List<String> expired = all.stream().filter(s -> s.destroyed && s.destroyedEpochMillis <= cutoff)
@@ -476,12 +475,12 @@ final class ProtectionGroups {
 
     // --- pods ----------------------------------------------------------------------------------
 
-    boolean hasPodGroups(SimulatedFlashArray on, String pod) {
+    boolean hasPodGroups(ReplicaStore on, String pod) {
         return on.loadMeta(GROUP, Group.class).stream().anyMatch(g -> g.local && pod.equals(g.pod));
     }
 
     /** Copies the pod's groups and group-snapshot records (their volume snapshots are pod objects). */
-    void copyPodGroups(SimulatedFlashArray from, SimulatedFlashArray to, String pod) {
+    void copyPodGroups(ReplicaStore from, ReplicaStore to, String pod) {
         Map<String, byte[]> meta = new HashMap<>();
         for (Group g : from.loadMeta(GROUP, Group.class)) {
             if (g.local && pod.equals(g.pod)) {
@@ -504,7 +503,7 @@ final class ProtectionGroups {
         }
     }
 
-    Map<String, byte[]> dropPodGroupsMeta(SimulatedFlashArray on, String pod) {
+    Map<String, byte[]> dropPodGroupsMeta(ReplicaStore on, String pod) {
         Map<String, byte[]> meta = new HashMap<>();
         for (Group g : on.loadMeta(GROUP, Group.class)) {
             if (g.local && pod.equals(g.pod)) {
@@ -520,7 +519,7 @@ final class ProtectionGroups {
     // --- snapshots and transfers ---------------------------------------------------------------
 
     /** Snapshots every member at one instant, as {@code <pg>.<N>} with {@code <pg>.<N>.<volume>}. */
-    private GroupSnapshot take(SimulatedFlashArray on, Group g, boolean applyRetention, String suffix) {
+    private GroupSnapshot take(ReplicaStore on, Group g, boolean applyRetention, String suffix) {
         GroupSnapshot s = new GroupSnapshot();
         // The number orders snapshots; a numbered name skips numbers a chosen suffix already took.
         while (suffix == null && on.getMeta(SNAP + g.name + "." + g.nextNumber, GroupSnapshot.class) != null) {
@@ -553,7 +552,7 @@ final class ProtectionGroups {
                 }
             }
         }
-        for (SimulatedFlashArray peer : podPeers(on, g)) {
+        for (ReplicaStore peer : podPeers(on, g)) {
             for (String vs : s.volumeSnapshots) {
                 fabric.mirrorObject(on, peer, vs, null);
             }
@@ -567,7 +566,7 @@ final class ProtectionGroups {
      * Ships the group's newest snapshot to one target if the target allows the group, is reachable
      * and does not have it yet. Returns whether a transfer completed.
      */
-    private boolean ship(SimulatedFlashArray on, Group g, String targetName) {
+    private boolean ship(ReplicaStore on, Group g, String targetName) {
         if (!fabric.contact(on.name(), targetName) || !remoteAllowed(g, targetName)) {
             return false;
         }
@@ -580,7 +579,7 @@ final class ProtectionGroups {
         if (newest.name.equals(p.lastSnapshot)) {
             return false;
         }
-        SimulatedFlashArray target = fabric.array(targetName);
+        ReplicaStore target = fabric.array(targetName);
         String remote = remoteName(g);
         String remoteSnap = remote + newest.name.substring(g.name.length());
         long started = clock.millis();
@@ -665,7 +664,7 @@ final class ProtectionGroups {
     void tick() {
         fabric.locked(() -> {
             long now = clock.millis();
-            for (SimulatedFlashArray on : fabric.arrays().values()) {
+            for (ReplicaStore on : fabric.arrays().values()) {
                 if (!fabric.running(on.name())) {
                     continue;
                 }
@@ -687,7 +686,7 @@ final class ProtectionGroups {
         });
     }
 
-    private void tickGroup(SimulatedFlashArray on, Group g, long now) {
+    private void tickGroup(ReplicaStore on, Group g, long now) {
         ReplicationSchedule sched = g.schedule;
         boolean blackout = sched.inBlackout(now);
         if (sched.enabled() && !blackout && now - g.scheduleAnchorEpochMillis >= sched.frequencyMs()) {
@@ -708,7 +707,7 @@ final class ProtectionGroups {
         }
     }
 
-    private void applySourceRetention(SimulatedFlashArray on, Group g, long now) {
+    private void applySourceRetention(ReplicaStore on, Group g, long now) {
         List<GroupSnapshot> all = liveSnapshotsOf(on, g.name);
         if (all.isEmpty()) {
             return;
@@ -726,7 +725,7 @@ final class ProtectionGroups {
         eradicate(on, all, Retention.expired(items, g.sourceRetention, now), podPeers(on, g));
     }
 
-    private void applyTargetRetention(SimulatedFlashArray target, String remote, RetentionPolicy policy, long now) {
+    private void applyTargetRetention(ReplicaStore target, String remote, RetentionPolicy policy, long now) {
         List<GroupSnapshot> all = liveSnapshotsOf(target, remote);
         if (all.size() <= 1) {
             return;
@@ -739,8 +738,8 @@ final class ProtectionGroups {
         eradicate(target, all, Retention.expired(items, policy, now), List.of());
     }
 
-    private void eradicate(SimulatedFlashArray on, List<GroupSnapshot> all, List<String> expired,
-            List<SimulatedFlashArray> peers) {
+    private void eradicate(ReplicaStore on, List<GroupSnapshot> all, List<String> expired,
+            List<ReplicaStore> peers) {
         if (expired.isEmpty()) {
             return;
         }
@@ -753,7 +752,7 @@ final class ProtectionGroups {
             }
         }
         on.removeObjects(objects, meta);
-        for (SimulatedFlashArray peer : peers) {
+        for (ReplicaStore peer : peers) {
             peer.removeObjects(objects, meta);
         }
         LOG.debug("{}: retention eradicated {}", on.name(), expired);
@@ -761,7 +760,7 @@ final class ProtectionGroups {
 
     // --- status ------------------------------------------------------------------------------
 
-    PgStatus status(SimulatedFlashArray on, String name) {
+    PgStatus status(ReplicaStore on, String name) {
         return fabric.locked(() -> {
             Group g = load(on, name);
             if (g == null || !g.local) {
@@ -772,7 +771,7 @@ final class ProtectionGroups {
         });
     }
 
-    private PgStatus status(SimulatedFlashArray on, Group g) {
+    private PgStatus status(ReplicaStore on, Group g) {
         long now = clock.millis();
         List<PgStatus.Target> targets = new ArrayList<>();
         for (String t : g.targets) {
@@ -788,7 +787,7 @@ final class ProtectionGroups {
     List<PgStatus> statuses() {
         return fabric.locked(() -> {
             List<PgStatus> out = new ArrayList<>();
-            for (SimulatedFlashArray on : fabric.arrays().values()) {
+            for (ReplicaStore on : fabric.arrays().values()) {
                 if (!fabric.running(on.name())) {
                     continue;
                 }

@@ -8,7 +8,6 @@ import io.purebridge.engine.array.PodArrayStatus;
 import io.purebridge.engine.array.PodRecord;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
-import io.purebridge.engine.sim.SimulatedFlashArray.ObjectImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -51,7 +50,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
     /** Wire cost of naming one changed block: its index and chunk hash. */
     static final int BLOCK_REFERENCE_BYTES = 8 + BlockStore.HASH_BYTES;
 
-    private final Map<String, SimulatedFlashArray> arrays;
+    private final Map<String, ReplicaStore> arrays;
     private final Path stateFile;
     private final Clock clock;
     private final int resyncBlocksPerTick;
@@ -60,7 +59,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
     private final ProtectionGroups groups;
     private FabricState state;
 
-    ReplicationFabric(Map<String, SimulatedFlashArray> arrays, Path stateFile, Clock clock, int resyncBlocksPerTick) {
+    ReplicationFabric(Map<String, ReplicaStore> arrays, Path stateFile, Clock clock, int resyncBlocksPerTick) {
         this.arrays = Map.copyOf(arrays);
         this.stateFile = stateFile;
         this.clock = clock;
@@ -73,13 +72,12 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         this.state = load(stateFile);
         state.pods.values().forEach(p -> p.members.removeIf(m -> !arrays.containsKey(m)));
         for (String stopped : state.stoppedArrays) {
-            SimulatedFlashArray a = arrays.get(stopped);
+            ReplicaStore a = arrays.get(stopped);
             if (a != null) {
                 a.setStopped(true);
             }
         }
         this.groups = new ProtectionGroups(this, clock);
-        arrays.values().forEach(a -> a.attachFabric(this));
         reconcileAfterRestart();
     }
 
@@ -100,8 +98,8 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         }
     }
 
-    SimulatedFlashArray array(String name) {
-        SimulatedFlashArray a = arrays.get(name);
+    ReplicaStore array(String name) {
+        ReplicaStore a = arrays.get(name);
         if (a == null) {
             throw EngineException.notFound("ARRAY_NOT_FOUND", "Array " + name + " is not connected: this service"
                     + " hosts " + new java.util.TreeSet<>(arrays.keySet()) + ".");
@@ -109,7 +107,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         return a;
     }
 
-    Map<String, SimulatedFlashArray> arrays() {
+    Map<String, ReplicaStore> arrays() {
         return arrays;
     }
 
@@ -168,7 +166,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
 
     // --- pods: SPI -----------------------------------------------------------------------------
 
-    PodRecord createPod(SimulatedFlashArray on, String name) {
+    PodRecord createPod(ReplicaStore on, String name) {
         if (!Names.isPodName(name)) {
             throw EngineException.invalidArgument("INVALID_POD_NAME", "Pod name '" + name
                     + "' is invalid: use 1-63 letters, digits, '_' or '-'.");
@@ -192,7 +190,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         });
     }
 
-    Optional<PodRecord> findPod(SimulatedFlashArray on, String name) {
+    Optional<PodRecord> findPod(ReplicaStore on, String name) {
         return locked(() -> {
             FabricState.Pod pod = state.pods.get(name);
             return pod == null || !pod.members.contains(on.name()) ? Optional.empty()
@@ -200,12 +198,12 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         });
     }
 
-    List<PodRecord> listPods(SimulatedFlashArray on) {
+    List<PodRecord> listPods(ReplicaStore on) {
         return locked(() -> state.pods.values().stream().filter(p -> p.members.contains(on.name()))
                 .map(p -> view(on.name(), p)).toList());
     }
 
-    private FabricState.Pod localPod(SimulatedFlashArray on, String name) {
+    private FabricState.Pod localPod(ReplicaStore on, String name) {
         FabricState.Pod pod = state.pods.get(name);
         if (pod == null || !pod.members.contains(on.name())) {
             throw EngineException.notFound("POD_NOT_FOUND", "Pod " + name + " does not exist on array " + on.name()
@@ -214,10 +212,10 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         return pod;
     }
 
-    PodRecord stretchPod(SimulatedFlashArray on, String podName, String target) {
+    PodRecord stretchPod(ReplicaStore on, String podName, String target) {
         return locked(() -> {
             FabricState.Pod pod = localPod(on, podName);
-            SimulatedFlashArray peer = array(target);
+            ReplicaStore peer = array(target);
             if (pod.members.contains(target)) {
                 throw EngineException.alreadyExists("POD_ALREADY_STRETCHED", "Pod " + podName
                         + " already includes array " + target + ".");
@@ -247,7 +245,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         });
     }
 
-    PodRecord unstretchPod(SimulatedFlashArray on, String podName, String leaving) {
+    PodRecord unstretchPod(ReplicaStore on, String podName, String leaving) {
         return locked(() -> {
             FabricState.Pod pod = localPod(on, podName);
             if (!pod.members.contains(leaving)) {
@@ -263,7 +261,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
                 throw EngineException.failedPrecondition("POD_NOT_IN_SYNC", "Cannot unstretch " + leaving + " from pod "
                         + podName + ": " + staying + " does not hold the latest data; wait for resync.");
             }
-            SimulatedFlashArray gone = array(leaving);
+            ReplicaStore gone = array(leaving);
             // The sim drops the leaving array's copy (Pure keeps it as a destroyed '<pod>restretch' pod).
             if (running(leaving)) {
                 gone.removeObjects(gone.objectNames(podName + Names.POD_SEPARATOR), groups.dropPodGroupsMeta(gone, podName));
@@ -278,7 +276,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         });
     }
 
-    PodRecord setFailoverPreferences(SimulatedFlashArray on, String podName, List<String> prefs) {
+    PodRecord setFailoverPreferences(ReplicaStore on, String podName, List<String> prefs) {
         return locked(() -> {
             FabricState.Pod pod = localPod(on, podName);
             for (String p : prefs) {
@@ -293,7 +291,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         });
     }
 
-    void destroyPod(SimulatedFlashArray on, String podName) {
+    void destroyPod(ReplicaStore on, String podName) {
         locked(() -> {
             FabricState.Pod pod = localPod(on, podName);
             if (pod.members.size() > 1) {
@@ -311,7 +309,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         });
     }
 
-    VolumeRecord moveVolume(SimulatedFlashArray on, String volumeName, String podName) {
+    VolumeRecord moveVolume(ReplicaStore on, String volumeName, String podName) {
         return locked(() -> {
             String fromPod = Names.podOfObject(volumeName);
             String base = ArrayNames.withoutPod(volumeName);
@@ -329,7 +327,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
                 requireServing(on, to);
             }
             List<String> before = objectsOf(on, volumeName);
-            VolumeRecord moved = on.renameVolumeLocal(volumeName, newName, true);
+            VolumeRecord moved = on.renameVolume(volumeName, newName);
             List<String> after = objectsOf(on, newName);
             if (from != null) {
                 propagate(on, from, before);
@@ -342,14 +340,14 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         });
     }
 
-    private static List<String> objectsOf(SimulatedFlashArray on, String volumeName) {
+    private static List<String> objectsOf(ReplicaStore on, String volumeName) {
         List<String> out = new ArrayList<>();
         out.add(volumeName);
         on.listSnapshots(volumeName).forEach(s -> out.add(s.name()));
         return out;
     }
 
-    List<ArrayConnectionRecord> arrayConnections(SimulatedFlashArray on) {
+    List<ArrayConnectionRecord> arrayConnections(ReplicaStore on) {
         return locked(() -> arrays.keySet().stream().filter(n -> !n.equals(on.name())).sorted()
                 .map(n -> new ArrayConnectionRecord(n, contact(on.name(), n) ? "connected" : "unreachable",
                         List.of("sync-replication", "async-replication")))
@@ -385,7 +383,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
 
     // --- pods: data path -----------------------------------------------------------------------
 
-    private void requireServing(SimulatedFlashArray on, FabricState.Pod pod) {
+    private void requireServing(ReplicaStore on, FabricState.Pod pod) {
         FabricState.Member m = pod.status.get(on.name());
         if (!ONLINE.equals(m.status)) {
             throw EngineException.unavailable(RESYNCING.equals(m.status) ? "POD_RESYNCING" : "POD_OFFLINE", "Array "
@@ -395,7 +393,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
     }
 
     /** Refuses I/O to a pod object on an array that does not serve the pod. */
-    void checkPodIo(SimulatedFlashArray on, String objectName) {
+    void checkPodIo(ReplicaStore on, String objectName) {
         String podName = Names.podOfObject(objectName);
         if (podName.isEmpty()) {
             return;
@@ -415,18 +413,18 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
      * dirty in the same batch as the data.
      */
     /** Writes to a pod volume on this array and its online peers; true when a peer took it too. */
-    boolean podWrite(SimulatedFlashArray on, String podName, String volumeName, long offset, byte[] data) {
+    boolean podWrite(ReplicaStore on, String podName, String volumeName, long offset, byte[] data) {
         java.util.Objects.requireNonNull(data, "data");
-        Map<Long, BlockStore.Prepared> prepared = SimulatedFlashArray.prepareBlocks(offset, data);
+        Map<Long, BlockStore.Prepared> prepared = DataPath.prepareBlocks(offset, data);
         lock.lock();
         try {
             FabricState.Pod pod = state.pods.get(podName);
             if (pod == null || !pod.members.contains(on.name())) {
-                on.writePrepared(volumeName, offset, data, prepared, null);
+                on.write(volumeName, offset, data, prepared, null);
                 return false;
             }
             requireServing(on, pod);
-            List<SimulatedFlashArray> peers = new ArrayList<>();
+            List<ReplicaStore> peers = new ArrayList<>();
             boolean stalePeer = false;
             for (String m : pod.members) {
                 if (!m.equals(on.name())) {
@@ -439,19 +437,19 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
             }
             String dirty = stalePeer ? podName : null;
             List<CompletableFuture<Void>> remote = new ArrayList<>();
-            for (SimulatedFlashArray peer : peers) {
-                remote.add(CompletableFuture.runAsync(() -> peer.writePrepared(volumeName, offset, data, prepared, null),
+            for (ReplicaStore peer : peers) {
+                remote.add(CompletableFuture.runAsync(() -> peer.write(volumeName, offset, data, prepared, null),
                         peerWriter));
             }
             RuntimeException local = null;
             try {
-                on.writePrepared(volumeName, offset, data, prepared, dirty);
+                on.write(volumeName, offset, data, prepared, dirty);
             } catch (RuntimeException e) {
                 local = e;
             }
             for (int i = 0; i < peers.size(); i++) {
                 RuntimeException failed = await(remote.get(i));
-                SimulatedFlashArray peer = peers.get(i);
+                ReplicaStore peer = peers.get(i);
                 if (failed != null && local == null) {
                     // The peer could not take an acknowledged-to-be write: it loses its place in the pod.
                     LOG.warn("{}: pod {} peer {} failed a mirrored write ({}); it goes offline and will resync",
@@ -496,7 +494,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
      * A metadata change to pod objects (create, resize, snapshot, destroy, ...): applied here, then
      * the affected objects are mirrored to in-sync peers or marked dirty for stale ones.
      */
-    <T> T podMutation(SimulatedFlashArray on, String podName, Supplier<List<String>> affected, Supplier<T> body) {
+    <T> T podMutation(ReplicaStore on, String podName, Supplier<List<String>> affected, Supplier<T> body) {
         lock.lock();
         try {
             FabricState.Pod pod = state.pods.get(podName);
@@ -515,13 +513,13 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
         }
     }
 
-    private void propagate(SimulatedFlashArray on, FabricState.Pod pod, List<String> names) {
+    private void propagate(ReplicaStore on, FabricState.Pod pod, List<String> names) {
         for (String m : pod.members) {
             if (m.equals(on.name())) {
                 continue;
             }
             if (ONLINE.equals(pod.status.get(m).status)) {
-                SimulatedFlashArray peer = array(m);
+                ReplicaStore peer = array(m);
                 for (String n : names) {
                     mirrorObject(on, peer, n, null);
                 }
@@ -546,7 +544,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
      * Makes {@code to}'s copy of one object equal to {@code from}'s: only the given blocks (null: all,
      * by comparing block maps) and only chunks {@code to} lacks cross the link.
      */
-    Traffic mirrorObject(SimulatedFlashArray from, SimulatedFlashArray to, String name, Set<Long> onlyBlocks) {
+    Traffic mirrorObject(ReplicaStore from, ReplicaStore to, String name, Set<Long> onlyBlocks) {
         Traffic t = new Traffic();
         ObjectImage src = from.exportObject(name, onlyBlocks);
         if (src == null) {
@@ -606,7 +604,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
     }
 
     /** Bodies of the hashes {@code to} does not hold yet (each sent once), counted as wire bytes. */
-    static Map<ByteBuffer, byte[]> chunksFor(SimulatedFlashArray from, SimulatedFlashArray to,
+    static Map<ByteBuffer, byte[]> chunksFor(ReplicaStore from, ReplicaStore to,
             java.util.Collection<byte[]> hashes, Traffic t) {
         Map<ByteBuffer, byte[]> out = new HashMap<>();
         for (byte[] h : hashes) {
@@ -629,7 +627,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
     }
 
     /** Mirrors a whole pod, or only the dirty blocks given; objects only on {@code to} go. */
-    Traffic mirrorPod(SimulatedFlashArray from, SimulatedFlashArray to, String podName,
+    Traffic mirrorPod(ReplicaStore from, ReplicaStore to, String podName,
             Map<String, Set<Long>> dirty) {
         Traffic total = new Traffic();
         String prefix = podName + Names.POD_SEPARATOR;
@@ -689,7 +687,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
 
     @Override
     public void stopArray(String name) {
-        SimulatedFlashArray stopping = array(name);
+        ReplicaStore stopping = array(name);
         locked(() -> {
             if (!running(name)) {
                 return null;
@@ -717,7 +715,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
 
     @Override
     public void startArray(String name) {
-        SimulatedFlashArray starting = array(name);
+        ReplicaStore starting = array(name);
         locked(() -> {
             if (running(name)) {
                 return null;
@@ -913,8 +911,8 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
                 if (source == null || !contact(source, m)) {
                     continue;
                 }
-                SimulatedFlashArray from = array(source);
-                SimulatedFlashArray to = array(m);
+                ReplicaStore from = array(source);
+                ReplicaStore to = array(m);
                 Map<String, Set<Long>> dirty = from.dirtyBlocks(pod.name);
                 // Objects that exist only on the stale side (created before it froze, deleted since) go too.
                 for (String n : to.objectNames(pod.name + Names.POD_SEPARATOR)) {

@@ -75,7 +75,10 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
             throw e;
         }
         try {
-            fabric = new ReplicationFabric(arrays, dataDir.resolve(FABRIC_STATE_FILE), clock, resyncBlocksPerTick);
+            Map<String, ReplicaStore> stores = new java.util.LinkedHashMap<>();
+            arrays.forEach((name, array) -> stores.put(name, array.replicaStore()));
+            fabric = new ReplicationFabric(stores, dataDir.resolve(FABRIC_STATE_FILE), clock, resyncBlocksPerTick);
+            arrays.values().forEach(a -> a.attachFabric(fabric));
         } catch (RuntimeException e) {
             arrays.values().forEach(SimulatedFlashArray::close);
             throw e;

@@ -1,0 +1,197 @@
+package io.purebridge.engine.sim;
+
+import static io.purebridge.engine.sim.ArrayCatalog.checkIoSize;
+import static io.purebridge.engine.sim.ArrayCatalog.checkRange;
+import static io.purebridge.engine.sim.ArrayCatalog.destroyed;
+import static io.purebridge.engine.sim.ArrayCatalog.ratio;
+import static io.purebridge.engine.sim.ArrayCatalog.volumeNotFound;
+
+import io.purebridge.engine.array.ArraySpace;
+import io.purebridge.engine.array.VolumeSpace;
+import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.sim.StoredState.Snapshot;
+import io.purebridge.engine.sim.StoredState.Volume;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The data path of one array, on this array only: block writes and reads, checksums, space
+ * accounting and the consistency check. A pod write reaches here through {@link PodRouting}.
+ */
+final class DataPath {
+    private final ArrayCatalog c;
+
+    DataPath(ArrayCatalog catalog) {
+        this.c = catalog;
+    }
+
+    ArraySpace space() {
+        return c.read(() -> {
+            long provisioned = 0;
+            long liveBlocks = 0;
+            for (Volume v : c.volumes.values()) {
+                if (!v.destroyed()) {
+                    provisioned += v.provisionedBytes();
+                    liveBlocks += v.writtenBlocks();
+                }
+            }
+            long unique = c.state.uniqueBytes();
+            long logical = liveBlocks * BlockStore.BLOCK_SIZE;
+            return new ArraySpace(c.config.capacityBytes(), unique + c.state.snapshotBytes(), provisioned, unique,
+                    c.state.snapshotBytes(), ratio(logical, unique), ratio(provisioned, unique));
+        });
+    }
+
+    /**
+     * Writes locally. With {@code dirtyPod} the written blocks are also recorded as changed since the
+     * pod's peer went stale, in the same batch (so resync cannot miss an acknowledged write).
+     */
+    void write(String volumeName, long offsetBytes, byte[] data, String dirtyPod) {
+        Objects.requireNonNull(data, "data");
+        checkIoSize(volumeName, data.length);
+        writePrepared(volumeName, offsetBytes, data, prepareBlocks(offsetBytes, data), dirtyPod);
+    }
+
+    /**
+     * Hashes and compresses the whole blocks of a write before any lock is taken, so other callers
+     * are not held up (and a pod write does it once for both arrays).
+     */
+    static Map<Long, BlockStore.Prepared> prepareBlocks(long offsetBytes, byte[] data) {
+        Map<Long, BlockStore.Prepared> prepared = new HashMap<>();
+        if (offsetBytes >= 0 && data.length > 0) {
+            long first = (offsetBytes + BlockStore.BLOCK_SIZE - 1) / BlockStore.BLOCK_SIZE;
+            long end = (offsetBytes + data.length) / BlockStore.BLOCK_SIZE;
+            if (end > first) {
+                int from = (int) (first * BlockStore.BLOCK_SIZE - offsetBytes);
+                BlockStore.Prepared[] all = BlockStore.prepareAll(data, from, (int) (end - first));
+                for (int i = 0; i < all.length; i++) {
+                    prepared.put(first + i, all[i]);
+                }
+            }
+        }
+        return prepared;
+    }
+
+    void writePrepared(String volumeName, long offsetBytes, byte[] data, Map<Long, BlockStore.Prepared> prepared,
+            String dirtyPod) {
+        checkIoSize(volumeName, data.length);
+        c.mutate(() -> {
+            c.io.served();
+            Volume v = c.volumes.get(volumeName);
+            if (v == null) {
+                if (c.snapshots.containsKey(volumeName)) {
+                    throw EngineException.failedPrecondition("SNAPSHOT_READ_ONLY", "Cannot write to " + volumeName
+                            + ": snapshots are read-only; write to a volume or revert.");
+                }
+                throw volumeNotFound(volumeName);
+            }
+            if (v.destroyed()) {
+                throw destroyed("Volume", volumeName);
+            }
+            checkRange(volumeName, v.provisionedBytes(), offsetBytes, data.length);
+            if (data.length == 0) {
+                return null;
+            }
+            long written = v.writtenBlocks();
+            try (Tx tx = new Tx()) {
+                long first = offsetBytes / BlockStore.BLOCK_SIZE;
+                long last = (offsetBytes + data.length - 1) / BlockStore.BLOCK_SIZE;
+                for (long b = first; b <= last; b++) {
+                    long blockStart = b * BlockStore.BLOCK_SIZE;
+                    long from = Math.max(blockStart, offsetBytes);
+                    long to = Math.min(blockStart + BlockStore.BLOCK_SIZE, offsetBytes + data.length);
+                    BlockStore.Prepared whole = prepared.get(b);
+                    if (whole != null) {
+                        written += c.blocks.setBlock(tx, v.mapId(), b, whole, true);
+                    } else {
+                        byte[] content = c.blocks.readBlock(v.mapId(), b);
+                        if (content == null) {
+                            content = new byte[BlockStore.BLOCK_SIZE];
+                        }
+                        System.arraycopy(data, (int) (from - offsetBytes), content, (int) (from - blockStart),
+                                (int) (to - from));
+                        written += c.blocks.setBlock(tx, v.mapId(), b, content, true);
+                    }
+                    if (dirtyPod != null) {
+                        tx.put(dirtyKey(dirtyPod, volumeName, b), new byte[0]);
+                    }
+                }
+                c.putVolume(tx, v.withData(v.provisionedBytes(), written));
+                c.commit(tx, c.state);
+            }
+            return null;
+        });
+    }
+
+    byte[] read(String name, long offsetBytes, int length) {
+        checkIoSize(name, length);
+        return c.read(() -> {
+            c.io.served();
+            long[] map = c.dataSource(name);
+            checkRange(name, map[1], offsetBytes, length);
+            byte[] out = new byte[length];
+            c.blocks.read(map[0], offsetBytes, out, 0, length);
+            return out;
+        });
+    }
+
+    String checksum(String name, long offsetBytes, long length) {
+        return c.read(() -> {
+            long[] map = c.dataSource(name);
+            checkRange(name, map[1], offsetBytes, length);
+            return c.blocks.checksum(map[0], offsetBytes, length);
+        });
+    }
+
+    VolumeSpace volumeSpace(String volumeName) {
+        return c.read(() -> {
+            Volume v = c.existingVolume(volumeName);
+            List<Long> snapMaps = c.snapshotsOf(volumeName).stream().map(Snapshot::mapId).toList();
+            List<Long> family = new ArrayList<>(snapMaps);
+            family.add(v.mapId());
+            // FlashArray counts data a volume shares only with its own snapshots as the volume's
+            long snaps = snapMaps.isEmpty() ? 0 : c.blocks.exclusiveBytes(snapMaps);
+            long unique = c.blocks.exclusiveBytes(family) - snaps;
+            long physical = c.blocks.mappedPhysicalBytes(v.mapId());
+            long virtual = v.writtenBlocks() * BlockStore.BLOCK_SIZE;
+            return new VolumeSpace(v.provisionedBytes(), virtual, unique, snaps, ratio(virtual, physical),
+                    ratio(v.provisionedBytes(), physical));
+        });
+    }
+
+    /**
+     * Recomputes reference counts and space from the block maps and compares them with the stored
+     * ones (test oracle, operator fsck). Returns the problems found; empty when consistent. Works on a
+     * stopped array too: stopping takes it away from its clients, not from its store.
+     */
+    List<String> checkConsistency() {
+        return c.readEvenStopped(() -> {
+            Map<Long, Boolean> maps = new HashMap<>();
+            Map<Long, Long> written = new HashMap<>();
+            for (Volume v : c.volumes.values()) {
+                maps.put(v.mapId(), !v.destroyed());
+                written.put(v.mapId(), v.writtenBlocks());
+            }
+            for (Snapshot s : c.snapshots.values()) {
+                maps.put(s.mapId(), false);
+                written.put(s.mapId(), s.writtenBlocks());
+            }
+            List<String> problems = new ArrayList<>(c.blocks.check(maps, written));
+            String space = problems.remove(problems.size() - 1);
+            String expected = "space unique=" + c.state.uniqueBytes() + " snapshots=" + c.state.snapshotBytes();
+            if (!space.equals(expected)) {
+                problems.add("recomputed " + space + " but the array reports " + expected);
+            }
+            return problems;
+        });
+    }
+
+    static byte[] dirtyKey(String pod, String object, long block) {
+        byte[] p = MetaKeys.POD_DIRTY_BLOCK.key(pod + "\u0000" + object + "\u0000");
+        return ByteBuffer.allocate(p.length + 8).put(p).putLong(block).array();
+    }
+}
