@@ -12,7 +12,6 @@ import io.purebridge.engine.sim.StoredState.Snapshot;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -554,7 +553,7 @@ final class ProtectionGroups {
         }
         for (ReplicaStore peer : podPeers(on, g)) {
             for (String vs : s.volumeSnapshots) {
-                fabric.mirrorObject(on, peer, vs, null);
+                fabric.replicator().mirrorObject(on, peer, vs, null);
             }
             peer.putMeta(meta);
         }
@@ -583,7 +582,7 @@ final class ProtectionGroups {
         String remote = remoteName(g);
         String remoteSnap = remote + newest.name.substring(g.name.length());
         long started = clock.millis();
-        ReplicationFabric.Traffic traffic = new ReplicationFabric.Traffic();
+        Replicator.Traffic traffic = new Replicator.Traffic();
         if (target.getMeta(SNAP + remoteSnap, GroupSnapshot.class) == null) {
             List<GroupSnapshot> there = liveSnapshotsOf(target, remote);
             GroupSnapshot baseline = there.isEmpty() ? null : there.get(there.size() - 1);
@@ -607,21 +606,7 @@ final class ProtectionGroups {
                 if (baselineCopy != null && baseline.volumeSnapshots.contains(baselineCopy)) {
                     base = target.exportObject(baselineCopy, null);
                 }
-                List<byte[]> changed = new ArrayList<>();
-                for (Map.Entry<Long, byte[]> e : src.entries().entrySet()) {
-                    if (base == null || !Arrays.equals(base.entries().get(e.getKey()), e.getValue())) {
-                        changed.add(e.getValue());
-                    }
-                }
-                traffic.blocks += changed.size();
-                if (base != null) {
-                    for (Long b : base.entries().keySet()) {
-                        if (!src.entries().containsKey(b)) {
-                            traffic.blocks++;
-                        }
-                    }
-                }
-                chunks.putAll(ReplicationFabric.chunksFor(on, target, changed, traffic));
+                chunks.putAll(fabric.replicator().changedChunks(on, target, src, base, traffic));
                 Snapshot s = src.snapshot();
                 String name = ArrayNames.groupSnapshotVolumeName(remoteSnap, volume);
                 images.add(new ObjectImage(null, new Snapshot(name, UUID.randomUUID().toString(), null,
@@ -629,8 +614,7 @@ final class ProtectionGroups {
                         false, 0, 0), src.entries()));
                 copy.volumeSnapshots.add(name);
             }
-            traffic.logical = traffic.blocks * BlockStore.BLOCK_SIZE;
-            traffic.wire += traffic.blocks * ReplicationFabric.BLOCK_REFERENCE_BYTES;
+            traffic.chargeBlocks();
             copy.transferStartedEpochMillis = started;
             copy.transferCompletedEpochMillis = clock.millis();
             copy.dataTransferred = traffic.logical;
