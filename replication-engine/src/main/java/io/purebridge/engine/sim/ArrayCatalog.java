@@ -110,7 +110,7 @@ final class ArrayCatalog implements AutoCloseable {
     <T> T read(Supplier<T> body) {
         lock.readLock().lock();
         try {
-            ensureServing();
+            ensureRunning();
             return body.get();
         } finally {
             lock.readLock().unlock();
@@ -120,7 +120,7 @@ final class ArrayCatalog implements AutoCloseable {
     <T> T mutate(Supplier<T> body) {
         lock.writeLock().lock();
         try {
-            ensureServing();
+            ensureRunning();
             return body.get();
         } finally {
             lock.writeLock().unlock();
@@ -148,11 +148,11 @@ final class ArrayCatalog implements AutoCloseable {
     }
 
     /** Throws UNAVAILABLE when the array is stopped (operator control) or shut down. */
-    void requireServing() {
+    void requireRunning() {
         read(() -> null);
     }
 
-    private void ensureServing() {
+    private void ensureRunning() {
         if (stopped) {
             throw EngineException.unavailable("ARRAY_STOPPED", "Simulated array " + config.name()
                     + " is stopped (operator control); retry after it is started again.");

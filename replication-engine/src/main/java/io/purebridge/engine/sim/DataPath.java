@@ -53,27 +53,7 @@ final class DataPath {
     void write(String volumeName, long offsetBytes, byte[] data, String dirtyPod) {
         Objects.requireNonNull(data, "data");
         checkIoSize(volumeName, data.length);
-        writePrepared(volumeName, offsetBytes, data, prepareBlocks(offsetBytes, data), dirtyPod);
-    }
-
-    /**
-     * Hashes and compresses the whole blocks of a write before any lock is taken, so other callers
-     * are not held up (and a pod write does it once for both arrays).
-     */
-    static Map<Long, BlockStore.Prepared> prepareBlocks(long offsetBytes, byte[] data) {
-        Map<Long, BlockStore.Prepared> prepared = new HashMap<>();
-        if (offsetBytes >= 0 && data.length > 0) {
-            long first = (offsetBytes + BlockStore.BLOCK_SIZE - 1) / BlockStore.BLOCK_SIZE;
-            long end = (offsetBytes + data.length) / BlockStore.BLOCK_SIZE;
-            if (end > first) {
-                int from = (int) (first * BlockStore.BLOCK_SIZE - offsetBytes);
-                BlockStore.Prepared[] all = BlockStore.prepareAll(data, from, (int) (end - first));
-                for (int i = 0; i < all.length; i++) {
-                    prepared.put(first + i, all[i]);
-                }
-            }
-        }
-        return prepared;
+        writePrepared(volumeName, offsetBytes, data, WriteBlocks.prepare(offsetBytes, data), dirtyPod);
     }
 
     void writePrepared(String volumeName, long offsetBytes, byte[] data, Map<Long, BlockStore.Prepared> prepared,

@@ -81,7 +81,7 @@ final class PodRouting {
 
     /** The fabric, for the ReplicationArray calls; refuses on a stopped or stand-alone array. */
     ReplicationFabric fabric() {
-        c.requireServing();
+        c.requireRunning();
         ReplicationFabric f = fabric;
         if (f == null) {
             throw new EngineException(ErrorCode.UNIMPLEMENTED, "REPLICATION_NOT_HOSTED", "Simulated array "

@@ -261,7 +261,7 @@ final class ReplicationFabric implements ReplicationControls, AutoCloseable {
     boolean podWrite(ReplicaStore on, String podName, String volumeName, long offset, byte[] data) {
         java.util.Objects.requireNonNull(data, "data");
         // Hashing and compression happen once, before the lock, for both arrays.
-        Map<Long, BlockStore.Prepared> prepared = DataPath.prepareBlocks(offset, data);
+        Map<Long, BlockStore.Prepared> prepared = WriteBlocks.prepare(offset, data);
         return locked(() -> mirroring.write(on, podName, volumeName, offset, data, prepared));
     }
 

@@ -144,7 +144,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
 
     @Override
     public List<ArrayPerformance> performance(Long startTimeMs, Long endTimeMs, Long resolutionMs) {
-        catalog.requireServing();
+        catalog.requireRunning();
         return catalog.io.performance(startTimeMs, endTimeMs, resolutionMs);
     }
 
