@@ -160,7 +160,7 @@ final class ArrayCatalog implements AutoCloseable {
         checkNotClosed();
     }
 
-    void checkNotClosed() {
+    private void checkNotClosed() {
         if (closed) {
             throw EngineException.unavailable("ARRAY_CLOSED", "Simulated array " + config.name()
                     + " is shut down; retry after the service restarts.");
