@@ -10,7 +10,11 @@
  *   <li>{@link io.purebridge.engine.sim.SimulatedFlashArray} implements the FlashArray SPI with
  *       FlashArray semantics (names, destroy/recover/eradicate with an eradication delay on an
  *       injectable clock, lowest free LUN, initiator uniqueness, deterministic target ports) and
- *       {@link io.purebridge.engine.array.BlockDataAccess} for real bytes.</li>
+ *       {@link io.purebridge.engine.array.BlockDataAccess} for real bytes. It is a facade: each job
+ *       has its own class (catalog and commit, volumes, hosts, data path, groups and QoS, tags, pod
+ *       routing); docs/ARCHITECTURE.md draws them.</li>
+ *   <li>{@link io.purebridge.engine.sim.ReplicationFabric} replicates between the arrays of one host
+ *       and sees each array only as a {@link io.purebridge.engine.sim.ReplicaStore}.</li>
  * </ul>
  *
  * <h2>Persistence</h2>
