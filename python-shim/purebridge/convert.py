@@ -2,6 +2,9 @@
 
 import re
 
+from cinder import context as cinder_context
+from cinder.volume import qos_specs as cinder_qos
+
 from purebridge.v1 import volume_driver_pb2 as pb
 
 
@@ -25,25 +28,57 @@ def type_extra_specs(volume_type):
     return {str(k): str(v) for k, v in (specs or {}).items()}
 
 
-def _extra_specs(volume):
+def _volume_type(volume):
     if volume.obj_attr_is_set("volume_type"):
-        volume_type = volume.volume_type
-    elif volume.volume_type_id:
-        volume_type = volume.volume_type  # lazy-loaded from Cinder's database
-    else:
-        volume_type = None
-    return type_extra_specs(volume_type)
+        return volume.volume_type
+    if volume.volume_type_id:
+        return volume.volume_type  # lazy-loaded from Cinder's database
+    return None
+
+
+def _field(obj, name):
+    """A volume type's field, from a dict or an object (None when the object lacks it)."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    if hasattr(obj, "obj_attr_is_set"):
+        return getattr(obj, name) if obj.obj_attr_is_set(name) else None
+    return getattr(obj, name, None)
+
+
+def qos_spec(volume_type):
+    """The type's associated qos-spec as a QosSpec message, or None when it has none.
+
+    Cinder hands types over as objects (lazy-loading qos_specs) or, in retype, as dicts that
+    carry only qos_specs_id: that one is read from Cinder's database.
+    """
+    spec_id = None if volume_type is None else _field(volume_type, "qos_specs_id")
+    if not spec_id:
+        return None
+    spec = _field(volume_type, "qos_specs")
+    if not spec and not isinstance(volume_type, dict):
+        spec = volume_type.qos_specs  # lazy-loaded from Cinder's database
+    if not spec:
+        spec = cinder_qos.get_qos_specs(cinder_context.get_admin_context(),
+                                        spec_id)
+    return pb.QosSpec(
+        consumer=str(spec["consumer"] or ""),
+        specs={str(k): str(v) for k, v in (spec["specs"] or {}).items()})
 
 
 def volume_message(volume):
-    return pb.Volume(
+    volume_type = _volume_type(volume)
+    message = pb.Volume(
         id=volume.id,
         name_id=volume.name_id,
         name=volume.name,
         provider_id=volume.provider_id or "",
         size_gib=int(volume.size or 0),
-        volume_type_extra_specs=_extra_specs(volume),
+        volume_type_extra_specs=type_extra_specs(volume_type),
         replication_status=volume.replication_status or "")
+    spec = qos_spec(volume_type)
+    if spec is not None:
+        message.qos_spec.CopyFrom(spec)
+    return message
 
 
 def snapshot_message(snapshot):

@@ -220,11 +220,14 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
         Cinder calls this only for a host of this backend; the service moves the volume between
         none, async, sync and trisync without copying data through the host.
         """
-        response = self._call("Retype", pb.RetypeRequest(
+        request = pb.RetypeRequest(
             backend_name=self._backend_name(),
             volume=convert.volume_message(volume),
-            new_volume_type_extra_specs=convert.type_extra_specs(new_type)),
-            volume=volume)
+            new_volume_type_extra_specs=convert.type_extra_specs(new_type))
+        new_qos = convert.qos_spec(new_type)
+        if new_qos is not None:
+            request.new_qos_spec.CopyFrom(new_qos)
+        response = self._call("Retype", request, volume=volume)
         return True, convert.volume_model_update(volume, response.model_update)
 
     # -- replication failover -----------------------------------------------------------------

@@ -302,7 +302,8 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             return RetypeResponse.newBuilder()
                     .setModelUpdate(ResponseMapper.volumeUpdate(backend.retype(volume,
-                            RequestMapper.extraSpecs(request.getNewVolumeTypeExtraSpecsMap()))))
+                            RequestMapper.extraSpecs(request.getNewVolumeTypeExtraSpecsMap()),
+                            request.hasNewQosSpec() ? RequestMapper.qosSpec(request.getNewQosSpec()) : null)))
                     .build();
         });
     }

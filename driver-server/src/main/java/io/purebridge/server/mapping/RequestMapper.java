@@ -3,11 +3,13 @@ package io.purebridge.server.mapping;
 import io.purebridge.engine.cinder.BackendConfig;
 import io.purebridge.engine.cinder.CinderSnapshot;
 import io.purebridge.engine.cinder.CinderVolume;
+import io.purebridge.engine.cinder.QosSpecs;
 import io.purebridge.engine.cinder.HostConnector;
 import io.purebridge.engine.cinder.StorageProtocol;
 import io.purebridge.v1.Connector;
 import io.purebridge.v1.RegisterBackendRequest;
 import io.purebridge.v1.ReplicationDevice;
+import io.purebridge.v1.QosSpec;
 import io.purebridge.v1.Snapshot;
 import io.purebridge.v1.Volume;
 import java.util.ArrayList;
@@ -74,7 +76,13 @@ public final class RequestMapper {
                 volume.getProviderId(),
                 volume.getSizeGib(),
                 volume.getVolumeTypeExtraSpecsMap(),
-                volume.getReplicationStatus());
+                volume.getReplicationStatus(),
+                volume.hasQosSpec() ? qosSpec(volume.getQosSpec()) : null);
+    }
+
+    /** A volume type's associated qos-spec. */
+    public static QosSpecs.VolumeTypeQos qosSpec(QosSpec spec) {
+        return new QosSpecs.VolumeTypeQos(spec.getConsumer(), spec.getSpecsMap());
     }
 
     /** A volume type's extra specs (proto maps are never null; empty means no replication). */

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * A provider_id names the array object a call acts on, so it must be the name this backend gives
  * the Cinder object it comes with: {@code volume-<id>-cinder} (the volume's name plus
- * {@code -cinder}, as the engine computes it), optionally inside a pod ({@code <pod>::}), and for a
+ * {@code -cinder}, as the engine computes it), optionally inside a pod ({@code <pod>::}) or a volume
+ * group ({@code <group>/}, from the type's flasharray:vg_name), and for a
  * snapshot that volume name, a dot and the snapshot's name. Anything else (another backend's
  * volume, a volume Cinder never made, a name with no dot) is refused before the engine sees it:
  * PERMISSION_DENIED naming the field. Every Volume and Snapshot anywhere in the request is checked,
@@ -117,12 +118,17 @@ final class ProviderIdCheck {
         }
     }
 
+    /** The name without its pod ({@code <pod>::}) or volume group ({@code <group>/}) prefix. */
     private static String withoutPod(String providerId) {
         int sep = providerId.indexOf("::");
-        if (sep < 0) {
-            return providerId;
+        if (sep >= 0) {
+            return POD.matcher(providerId.substring(0, sep)).matches() ? providerId.substring(sep + 2) : providerId;
         }
-        return POD.matcher(providerId.substring(0, sep)).matches() ? providerId.substring(sep + 2) : providerId;
+        int slash = providerId.indexOf('/');
+        if (slash >= 0) {
+            return POD.matcher(providerId.substring(0, slash)).matches() ? providerId.substring(slash + 1) : providerId;
+        }
+        return providerId;
     }
 
     private static StatusRuntimeException refused(String field, String providerId, String expected) {

@@ -2,11 +2,13 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.ArrayNames;
-import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.QosLimits;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.array.SnapshotRecord;
+import io.purebridge.engine.array.VolumeGroups;
+import io.purebridge.engine.array.VolumeQos;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
@@ -52,6 +54,8 @@ public final class ArrayCinderBackend implements CinderBackend {
     private final List<String> reachedTargetIds;
     /** Where replicated volumes go while failed over; {@link FailedOverPlacement#NOT_FAILED_OVER} else. */
     private final FailedOverPlacement failedOver;
+    private final BackendStatsReport stats;
+    private final ManagedObjects managed;
 
     /**
      * @param array the active array (the primary, or the target Cinder says is active)
@@ -98,6 +102,8 @@ public final class ArrayCinderBackend implements CinderBackend {
         this.reachedTargetIds = List.copyOf(reachedTargetIds);
         this.uniformAttachments = uniformTargets.stream()
                 .map(t -> new HostAttachments(options, t, uuidHex, chapSecrets)).toList();
+        this.managed = new ManagedObjects(options.backendName(), array, arrayInfo);
+        this.stats = new BackendStatsReport(options, array, replication, targetTypes, this.reachedTargetIds, failedOver);
     }
 
     public BackendOptions options() {
@@ -115,10 +121,18 @@ public final class ArrayCinderBackend implements CinderBackend {
     public VolumeModelUpdate createVolume(CinderVolume volume) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
         ReplicationMode mode = replicationFor(volume);
-        String name = placementName(volume, mode);
+        // Every spec is checked before the array is asked for anything.
+        VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
+        QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
+        String name = placementName(volume, mode, vg);
+        vg.ensure(array, backendName());
         // Create first, read only when the array says the name is taken (as upstream: one request).
         try {
-            array.createVolume(name, bytes);
+            if (limits.unlimited()) {
+                array.createVolume(name, bytes);
+            } else {
+                qosArray().createVolume(name, bytes, limits);
+            }
         } catch (EngineException e) {
             if (e.code() != ErrorCode.ALREADY_EXISTS) {
                 throw e;
@@ -126,6 +140,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             // The same request again (a retry, or a race with an identical one) answers as if it had
             // created the volume; a destroyed volume or a different one under the name fails.
             existingForCreate(array.findVolume(name).orElseThrow(() -> e), bytes, null);
+            applyQos(name, limits);
             return joinGroups(name, mode);
         }
         LOG.info("{}: created volume {} ({} GiB)", backendName(), name, volume.sizeGib());
@@ -172,6 +187,7 @@ public final class ArrayCinderBackend implements CinderBackend {
                 }
             }
         }
+        VolumeGroupPlacement.destroyIfEmpty(array, name, options.eradicateOnDelete(), backendName());
         LOG.info("{}: deleted volume {}", backendName(), name);
     }
 
@@ -179,7 +195,9 @@ public final class ArrayCinderBackend implements CinderBackend {
     public void extendVolume(CinderVolume volume, long newSizeGib) {
         long bytes = sizeBytes(newSizeGib, "new_size");
         String name = PurityNames.arrayVolumeName(volume);
-        // One request; the array refuses a shrink without truncate and a missing or destroyed volume.
+        // Per-GB limits follow the size (upstream multiplies them by bytes here); checked first.
+        QosSpecs qos = VolumeGroups.groupOf(name).isEmpty() ? QosSpecs.of(volume) : QosSpecs.NONE;
+        // One request (two for per-GB QoS); the array refuses a shrink without truncate and a missing or destroyed volume.
         try {
             array.resizeVolume(name, bytes, false);
         } catch (EngineException e) {
@@ -194,6 +212,9 @@ public final class ArrayCinderBackend implements CinderBackend {
             }
             throw e;
         }
+        if (qos.perGb()) {
+            qosArray().setVolumeQos(name, qos.limitsFor(newSizeGib, volume.id()));
+        }
         LOG.info("{}: extended volume {} to {} GiB", backendName(), name, newSizeGib);
     }
 
@@ -205,7 +226,10 @@ public final class ArrayCinderBackend implements CinderBackend {
         // is tried only when the array has no such snapshot.
         String source = PurityNames.arraySnapshotName(snapshot);
         String moved = movedSnapshotName(snapshot);
-        String name = placementName(volume, mode);
+        VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
+        QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
+        String name = placementName(volume, mode, vg);
+        vg.ensure(array, backendName());
         try {
             copyAndGrow(volume, name, source, bytes);
         } catch (EngineException e) {
@@ -225,6 +249,7 @@ public final class ArrayCinderBackend implements CinderBackend {
                         + ") does not exist on array " + arrayInfo.name() + ".");
             }
         }
+        applyQos(name, limits);
         return joinGroups(name, mode);
     }
 
@@ -232,16 +257,21 @@ public final class ArrayCinderBackend implements CinderBackend {
     public VolumeModelUpdate createClonedVolume(CinderVolume volume, CinderVolume sourceVolume) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
         ReplicationMode mode = replicationFor(volume);
+        VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
+        QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
+        String name = placementName(volume, mode, vg);
         String source = PurityNames.arrayVolumeName(sourceVolume);
+        vg.ensure(array, backendName());
         try {
-            copyAndGrow(volume, placementName(volume, mode), source, bytes);
+            copyAndGrow(volume, name, source, bytes);
         } catch (EngineException e) {
             if (sourceMissing(e)) {
                 throw volumeNotFound(source, sourceVolume.id());
             }
             throw e;
         }
-        return joinGroups(placementName(volume, mode), mode);
+        applyQos(name, limits);
+        return joinGroups(name, mode);
     }
 
     @Override
@@ -325,32 +355,10 @@ public final class ArrayCinderBackend implements CinderBackend {
             // Uniform access: the host sees the pod volume through every uniform sync target too
             // (same serial on both arrays, so multipath makes one device of it).
             for (HostAttachments uniform : uniformAttachments) {
-                props = merge(props, uniform.attach(record, connector));
+                props = ConnectionProperties.merge(props, uniform.attach(record, connector));
             }
         }
         return props;
-    }
-
-    /** Both arrays' targets in one connection_info (iSCSI and FC; NVMe keeps the active array's). */
-    private static ConnectionProperties merge(ConnectionProperties a, ConnectionProperties b) {
-        if (a instanceof ConnectionProperties.Iscsi x && b instanceof ConnectionProperties.Iscsi y) {
-            return new ConnectionProperties.Iscsi(concat(x.targetIqns(), y.targetIqns()),
-                    concat(x.targetPortals(), y.targetPortals()), concat(x.targetLuns(), y.targetLuns()), x.wwn(),
-                    x.authMethod(), x.authUsername(), x.authPassword());
-        }
-        if (a instanceof ConnectionProperties.FibreChannel x && b instanceof ConnectionProperties.FibreChannel y) {
-            Map<String, List<String>> map = new LinkedHashMap<>(x.initiatorTargetMap());
-            y.initiatorTargetMap().forEach((k, v) -> map.merge(k, v, ArrayCinderBackend::concat));
-            return new ConnectionProperties.FibreChannel(concat(x.targetWwns(), y.targetWwns()),
-                    concat(x.targetLuns(), y.targetLuns()), x.wwn(), map);
-        }
-        return a;
-    }
-
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 
     @Override
@@ -377,195 +385,39 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     @Override
     public BackendStats volumeStats() {
-        ArraySpace space = array.space();
-        double total = space.capacityBytes() / (double) GIB;
-        double used = space.totalPhysicalBytes() / (double) GIB;
-        double free = total - used;
-        double provisioned = space.totalProvisionedBytes() / (double) GIB;
-        // Counted, not listed: one request each on REST however many objects the array holds.
-        long volumes = array.countLiveVolumes();
-        long snapshots = array.countLiveSnapshots();
-        long hosts = array.countHosts();
-
-        List<String> replicationTypes = new ArrayList<>();
-        boolean anySync = options.replicationTargets().stream().anyMatch(t -> t.type() == ReplicationType.SYNC);
-        boolean anyAsync = options.replicationTargets().stream().anyMatch(t -> t.type() == ReplicationType.ASYNC);
-        if (options.replicationConfigured()) {
-            replicationTypes.add("async");
-            if (anySync) {
-                replicationTypes.add("sync");
-            }
-            if (options.trisyncEnabled()) {
-                replicationTypes.add("trisync");
-            }
-        }
-        Map<String, String> extra = new LinkedHashMap<>();
-        // Features this build does not offer yet are reported as such, so the scheduler does not
-        // place consistency groups or QoS types here.
-        extra.put("QoS_support", "False");
-        extra.put("consistencygroup_support", "False");
-        extra.put("consistent_group_snapshot_enabled", "False");
-        extra.put("consistent_group_replication_enabled", "False");
-        if (options.filterFunction() != null) {
-            extra.put("filter_function", options.filterFunction());
-        }
-        if (options.goodnessFunction() != null) {
-            extra.put("goodness_function", options.goodnessFunction());
-        }
-        PerformanceStats.addTo(extra, array, backendName());
-        if (replication != null) {
-            // As upstream: what the primary's array connections offer right now.
-            List<ReplicationType> connected = replication.listArrayConnections().stream()
-                    .filter(c -> "connected".equals(c.status()) && targetTypes.containsKey(c.remoteName()))
-                    .map(c -> targetTypes.get(c.remoteName())).toList();
-            anySync = connected.contains(ReplicationType.SYNC);
-            anyAsync = connected.contains(ReplicationType.ASYNC);
-        }
-        if (options.replicationConfigured()) {
-            extra.put("replication_status", failedOver.active() ? FailoverVolumeUpdate.FAILED_OVER : ENABLED);
-            extra.put("active_backend_id", failedOver.active() ? failedOver.backendId() : "");
-        }
-        if (anySync && anyAsync) {
-            extra.put("replication_capability", "trisync");
-        } else if (anySync) {
-            extra.put("replication_capability", "sync");
-        } else if (anyAsync) {
-            extra.put("replication_capability", "async");
-        }
-        return new BackendStats(options.volumeBackendName(), VENDOR, driverVersion(),
-                options.storageProtocolName(), total, free, provisioned, options.reservedPercentage(),
-                overSubscriptionRatio(space, provisioned, used), true, true, volumes, snapshots, hosts, 0,
-                options.replicationConfigured(), replicationTypes, reachedTargetIds.size(), reachedTargetIds,
-                space.dataReduction(), extra);
-    }
-
-    private double overSubscriptionRatio(ArraySpace space, double provisionedGib, double usedGib) {
-        if (options.automaticMaxOversubscriptionRatio() && space.totalReduction() < 100) {
-            return space.totalReduction();
-        }
-        if (options.maxOverSubscriptionRatio().isPresent()) {
-            return options.maxOverSubscriptionRatio().getAsDouble();
-        }
-        // max_over_subscription_ratio = auto, Cinder's formula; 20 (the default) before any use.
-        if (usedGib > 0 && provisionedGib > 0) {
-            return 1 + provisionedGib / usedGib;
-        }
-        return 20.0;
-    }
-
-    private String driverVersion() {
-        return switch (options.protocol()) {
-            case ISCSI -> "22.0.iscsi";
-            case FC -> "22.0.fc";
-            case NVME_ROCE, NVME_TCP -> "22.0.nvme";
-        };
+        return stats.report();
     }
 
     // --- manage / unmanage ----------------------------------------------------------------------
 
     @Override
     public VolumeModelUpdate manageExisting(CinderVolume volume, String sourceName) {
-        String ref = validateRef(sourceName, false);
-        if (replicationFor(volume) != ReplicationMode.NONE) {
-            throw new EngineException(ErrorCode.UNIMPLEMENTED, "MANAGE_REPLICATED_NOT_SUPPORTED", "Volume "
-                    + volume.id() + " has a replicated volume type; manage it with a non-replicated type, then"
-                    + " retype it.");
-        }
-        String target = PurityNames.volumeName(volume);
-        Optional<VolumeRecord> source = array.findVolume(ref).filter(v -> !v.destroyed());
-        if (source.isEmpty()) {
-            // A retry after the rename went through finds the volume under its new name.
-            if (!ref.equals(target) && array.findVolume(target).filter(v -> !v.destroyed()).isPresent()) {
-                return volumeModel(target);
-            }
-            throw EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
-                    + " names no volume on array " + arrayInfo.name() + "; check the name with the array's volume list.");
-        }
-        if (!array.listConnections(null, ref).isEmpty()) {
-            throw EngineException.failedPrecondition("VOLUME_CONNECTED", "Volume " + ref
-                    + " is connected to hosts; disconnect it on the array before managing it.");
-        }
-        if (!ref.equals(target)) {
-            array.renameVolume(ref, target);
-        }
-        LOG.info("{}: managed volume {} as {}", backendName(), ref, target);
-        return volumeModel(target);
+        return managed.manageExisting(volume, sourceName, () -> replicationFor(volume));
     }
 
     @Override
     public long manageExistingGetSize(String sourceName) {
-        String ref = validateRef(sourceName, false);
-        VolumeRecord volume = array.findVolume(ref).filter(v -> !v.destroyed())
-                .orElseThrow(() -> EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
-                        + " names no volume on array " + arrayInfo.name() + "."));
-        return ceilGib(volume.provisionedBytes());
+        return managed.manageExistingGetSize(sourceName);
     }
 
     @Override
     public void unmanage(CinderVolume volume) {
-        String name = PurityNames.arrayVolumeName(volume);
-        String newName = PurityNames.unmanagedName(name, PurityNames.MAX_VOLUME_NAME);
-        try {
-            array.renameVolume(name, newName);
-        } catch (EngineException e) {
-            if (e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
-            }
-            LOG.warn("{}: volume {} to unmanage does not exist", backendName(), name);
-            return;
-        }
-        LOG.info("{}: unmanaged volume {} as {}", backendName(), name, newName);
+        managed.unmanage(volume);
     }
 
     @Override
     public SnapshotModelUpdate manageExistingSnapshot(CinderSnapshot snapshot, String sourceName) {
-        String ref = validateRef(sourceName, true);
-        String target = PurityNames.arraySnapshotName(new CinderSnapshot(snapshot.id(), snapshot.name(), "",
-                snapshot.volume(), snapshot.volumeSizeGib()));
-        Optional<SnapshotRecord> source = array.findSnapshot(ref).filter(s -> !s.destroyed());
-        if (source.isEmpty()) {
-            if (!ref.equals(target) && array.findSnapshot(target).filter(s -> !s.destroyed()).isPresent()) {
-                return snapshotModel(target);
-            }
-            throw EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
-                    + " names no snapshot on array " + arrayInfo.name() + "; check the name with the array's snapshot list.");
-        }
-        String volumePart = target.substring(0, target.lastIndexOf('.'));
-        if (!source.get().sourceName().equals(volumePart)) {
-            throw EngineException.invalidArgument("MANAGE_REF_WRONG_VOLUME", "Snapshot " + ref + " belongs to volume "
-                    + source.get().sourceName() + ", not to " + volumePart + " (Cinder volume "
-                    + snapshot.volume().id() + "); manage it under the volume it was taken of.");
-        }
-        if (!ref.equals(target)) {
-            array.renameSnapshot(ref, target);
-        }
-        LOG.info("{}: managed snapshot {} as {}", backendName(), ref, target);
-        return snapshotModel(target);
+        return managed.manageExistingSnapshot(snapshot, sourceName);
     }
 
     @Override
     public long manageExistingSnapshotGetSize(String sourceName) {
-        String ref = validateRef(sourceName, true);
-        SnapshotRecord snapshot = array.findSnapshot(ref).filter(s -> !s.destroyed())
-                .orElseThrow(() -> EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
-                        + " names no snapshot on array " + arrayInfo.name() + "."));
-        return ceilGib(snapshot.provisionedBytes());
+        return managed.manageExistingSnapshotGetSize(sourceName);
     }
 
     @Override
     public void unmanageSnapshot(CinderSnapshot snapshot) {
-        String name = snapshotName(snapshot);
-        String newName = PurityNames.unmanagedSnapshotName(name);
-        try {
-            array.renameSnapshot(name, newName);
-        } catch (EngineException e) {
-            if (e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
-            }
-            LOG.warn("{}: snapshot {} to unmanage does not exist", backendName(), name);
-            return;
-        }
-        LOG.info("{}: unmanaged snapshot {} as {}", backendName(), name, newName);
+        managed.unmanageSnapshot(snapshotName(snapshot));
     }
 
     @Override
@@ -767,14 +619,38 @@ public final class ArrayCinderBackend implements CinderBackend {
         return options.replicationTargets().stream().anyMatch(t -> t.type() == ReplicationType.SYNC);
     }
 
-    /** provider_id when set; else volume-<id>-cinder, inside the pod for sync and trisync. */
-    private String placementName(CinderVolume volume, ReplicationMode mode) {
+    /**
+     * provider_id when set; else volume-<id>-cinder, inside the pod for sync and trisync, inside the
+     * volume group the type names otherwise.
+     */
+    private String placementName(CinderVolume volume, ReplicationMode mode, VolumeGroupPlacement vg) {
         if (!volume.providerId().isEmpty()) {
             return volume.providerId();
         }
         String base = PurityNames.volumeName(volume);
         return (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) && failedOver.podPlacement()
-                ? ArrayNames.inPod(options.replicationPodName(), base) : base;
+                ? ArrayNames.inPod(options.replicationPodName(), base) : vg.volumeName(base);
+    }
+
+    /** The type's QoS limits for a volume of this size; none inside a volume group (its QoS rules). */
+    private static QosLimits volumeLimits(CinderVolume volume, VolumeGroupPlacement vg, long sizeGib) {
+        QosSpecs qos = QosSpecs.of(volume);
+        return vg.inGroup() ? QosLimits.UNLIMITED : qos.limitsFor(sizeGib, volume.id());
+    }
+
+    /** Sets the limits on a copy (copies start unlimited); nothing to send for none. */
+    private void applyQos(String name, QosLimits limits) {
+        if (!limits.unlimited()) {
+            qosArray().setVolumeQos(name, limits);
+        }
+    }
+
+    private VolumeQos qosArray() {
+        if (array instanceof VolumeQos qos) {
+            return qos;
+        }
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "QOS_NOT_SUPPORTED", "Backend " + backendName()
+                + " drives an array without volume QoS; use a volume type without QoS specs.");
     }
 
     /**
@@ -864,10 +740,21 @@ public final class ArrayCinderBackend implements CinderBackend {
      */
     @Override
     public VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs) {
+        return retype(volume, newExtraSpecs, null);
+    }
+
+    /**
+     * Also moves the volume into, between or out of volume groups and sets the new type's QoS
+     * (checked before anything changes).
+     */
+    @Override
+    public VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs,
+            QosSpecs.VolumeTypeQos newQosSpec) {
         ReplicationMode from = ReplicationMode.fromExtraSpecs(volume.extraSpecs());
-        CinderVolume target = new CinderVolume(volume.id(), volume.nameId(), volume.name(), "", volume.sizeGib(),
-                newExtraSpecs, volume.replicationStatus());
+        CinderVolume target = volume.withType(newExtraSpecs, newQosSpec);
         ReplicationMode to = replicationFor(target);
+        VolumeGroupPlacement vg = VolumeGroupPlacement.of(newExtraSpecs, to, volume.id());
+        QosLimits limits = volumeLimits(target, vg, volume.sizeGib());
         String name = PurityNames.arrayVolumeName(volume);
         liveVolume(name, volume.id());
         boolean inPod = PurityNames.podOf(name) != null;
@@ -884,39 +771,33 @@ public final class ArrayCinderBackend implements CinderBackend {
             }
             newName = replication.moveVolume(name, wantPod ? options.replicationPodName() : "").name();
         }
+        String oldGroup = VolumeGroups.groupOf(newName);
+        if (!wantPod && !oldGroup.equals(vg.group())) {
+            vg.ensure(array, backendName());
+            newName = VolumeGroupPlacement.groups(array, backendName()).moveVolumeToGroup(newName, vg.group()).name();
+            VolumeGroupPlacement.destroyIfEmpty(array, oldGroup + VolumeGroups.SEPARATOR, options.eradicateOnDelete(),
+                    backendName());
+        }
+        if (array instanceof VolumeQos qos && !qos.volumeQos(newName).equals(limits)) {
+            qos.setVolumeQos(newName, limits);
+        } else if (!limits.unlimited() && !(array instanceof VolumeQos)) {
+            qosArray();
+        }
         VolumeModelUpdate model = joinGroups(newName, to);
         LOG.info("{}: retyped volume {} from {} to {} (now {})", backendName(), volume.id(), from, to, newName);
         return model;
     }
 
-    private static String validateRef(String sourceName, boolean snapshot) {
-        if (sourceName == null || sourceName.isBlank()) {
-            throw EngineException.invalidArgument("MANAGE_REF_MISSING",
-                    "existing_ref needs 'source-name': the array " + (snapshot ? "snapshot" : "volume") + " name.");
-        }
-        String ref = sourceName.trim();
-        int pods = ref.split("::", -1).length - 1;
-        if (pods > 1) {
-            throw EngineException.invalidArgument("MANAGE_REF_IN_REALM",
-                    "Unable to manage " + ref + ": it is in a realm, which Cinder cannot manage.");
-        }
-        if (pods == 1) {
-            throw new EngineException(ErrorCode.UNIMPLEMENTED, "POD_VOLUMES_NOT_SUPPORTED", "Unable to manage " + ref
-                    + ": volumes in pods cannot be managed by this purebridge build yet; move it out of the pod first.");
-        }
-        return ref;
-    }
-
     private VolumeModelUpdate volumeModel(String name) {
-        return new VolumeModelUpdate(name, DISABLED, volumeMetadata(name));
+        return ManagedObjects.volumeModel(name, arrayInfo.name());
     }
 
     private Map<String, String> volumeMetadata(String name) {
-        return Map.of("array_volume_name", name, "array_name", arrayInfo.name());
+        return ManagedObjects.volumeMetadata(name, arrayInfo.name());
     }
 
     private SnapshotModelUpdate snapshotModel(String name) {
-        return new SnapshotModelUpdate(name, Map.of("array_snapshot_name", name, "array_name", arrayInfo.name()));
+        return ManagedObjects.snapshotModel(name, arrayInfo.name());
     }
 
     private static boolean isDestroyed(EngineException e) {
@@ -932,10 +813,6 @@ public final class ArrayCinderBackend implements CinderBackend {
             throw EngineException.outOfRange("SIZE_TOO_LARGE", field + " " + sizeGib + " GiB is too large.");
         }
         return sizeGib * GIB;
-    }
-
-    private static long ceilGib(long bytes) {
-        return (bytes + GIB - 1) / GIB;
     }
 
     private static String gib(long bytes) {

@@ -70,6 +70,12 @@ public interface CinderBackend {
                 "RETYPE_NOT_SUPPORTED", "Backend " + backendName() + " cannot retype volume " + volume.id() + ".");
     }
 
+    /** {@link #retype(CinderVolume, Map)} with the new type's qos-spec (null: none associated). */
+    default VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs,
+            QosSpecs.VolumeTypeQos newQosSpec) {
+        return retype(volume, newExtraSpecs);
+    }
+
     /**
      * The volume's bytes, for Cinder's image and backup copies, when the array stores them itself
      * (simulated arrays). A real array's data path is its SCSI/NVMe target, so by default this fails.

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param providerId the array name recorded at create; authoritative when not empty
  * @param extraSpecs the volume type's extra specs
  * @param replicationStatus Cinder's current replication_status, or ""
+ * @param qosSpec the volume type's associated qos-spec, or null when it has none
  */
 public record CinderVolume(
         String id,
@@ -18,7 +19,8 @@ public record CinderVolume(
         String providerId,
         long sizeGib,
         Map<String, String> extraSpecs,
-        String replicationStatus) {
+        String replicationStatus,
+        QosSpecs.VolumeTypeQos qosSpec) {
     public CinderVolume {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(nameId, "nameId");
@@ -26,5 +28,16 @@ public record CinderVolume(
         providerId = providerId == null ? "" : providerId;
         extraSpecs = extraSpecs == null ? Map.of() : Map.copyOf(extraSpecs);
         replicationStatus = replicationStatus == null ? "" : replicationStatus;
+    }
+
+    /** A volume whose type has no qos-spec. */
+    public CinderVolume(String id, String nameId, String name, String providerId, long sizeGib,
+            Map<String, String> extraSpecs, String replicationStatus) {
+        this(id, nameId, name, providerId, sizeGib, extraSpecs, replicationStatus, null);
+    }
+
+    /** This volume as it will be under another type (retype): no provider_id, the new type's specs. */
+    public CinderVolume withType(Map<String, String> newExtraSpecs, QosSpecs.VolumeTypeQos newQosSpec) {
+        return new CinderVolume(id, nameId, name, "", sizeGib, newExtraSpecs, replicationStatus, newQosSpec);
     }
 }
