@@ -1,7 +1,6 @@
 package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
-import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.QosLimits;
@@ -13,7 +12,6 @@ import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +54,8 @@ public final class ArrayCinderBackend implements CinderBackend {
     private final FailedOverPlacement failedOver;
     private final BackendStatsReport stats;
     private final ManagedObjects managed;
+    private final ReplicationPlacement placement;
+    private final ConsistencyGroups groups;
 
     /**
      * @param array the active array (the primary, or the target Cinder says is active)
@@ -102,7 +102,9 @@ public final class ArrayCinderBackend implements CinderBackend {
         this.reachedTargetIds = List.copyOf(reachedTargetIds);
         this.uniformAttachments = uniformTargets.stream()
                 .map(t -> new HostAttachments(options, t, uuidHex, chapSecrets)).toList();
+        this.placement = new ReplicationPlacement(options, array, arrayInfo.name(), replication, failedOver);
         this.managed = new ManagedObjects(options.backendName(), array, arrayInfo);
+        this.groups = new ConsistencyGroups(options, array, this);
         this.stats = new BackendStatsReport(options, array, replication, targetTypes, this.reachedTargetIds, failedOver);
     }
 
@@ -120,11 +122,11 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public VolumeModelUpdate createVolume(CinderVolume volume) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
-        ReplicationMode mode = replicationFor(volume);
+        ReplicationMode mode = placement.modeFor(volume);
         // Every spec is checked before the array is asked for anything.
         VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
         QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
-        String name = placementName(volume, mode, vg);
+        String name = placement.name(volume, mode, vg);
         vg.ensure(array, backendName());
         // Create first, read only when the array says the name is taken (as upstream: one request).
         try {
@@ -141,10 +143,10 @@ public final class ArrayCinderBackend implements CinderBackend {
             // created the volume; a destroyed volume or a different one under the name fails.
             existingForCreate(array.findVolume(name).orElseThrow(() -> e), bytes, null);
             applyQos(name, limits);
-            return joinGroups(name, mode);
+            return groups.join(volume, placement.join(name, mode));
         }
         LOG.info("{}: created volume {} ({} GiB)", backendName(), name, volume.sizeGib());
-        return joinGroups(name, mode);
+        return groups.join(volume, placement.join(name, mode));
     }
 
     @Override
@@ -157,7 +159,7 @@ public final class ArrayCinderBackend implements CinderBackend {
                 uniform.disconnectAll(name);
             }
         }
-        leaveReplicationGroup(name, ReplicationMode.fromExtraSpecs(volume.extraSpecs()));
+        placement.leave(name, ReplicationMode.fromExtraSpecs(volume.extraSpecs()));
         try {
             try {
                 array.destroyVolume(name);
@@ -221,14 +223,14 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public VolumeModelUpdate createVolumeFromSnapshot(CinderVolume volume, CinderSnapshot snapshot) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
-        ReplicationMode mode = replicationFor(volume);
+        ReplicationMode mode = placement.modeFor(volume);
         // Copy first: one request (two to grow); the name it had before a retype moved its volume
         // is tried only when the array has no such snapshot.
         String source = PurityNames.arraySnapshotName(snapshot);
         String moved = movedSnapshotName(snapshot);
         VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
         QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
-        String name = placementName(volume, mode, vg);
+        String name = placement.name(volume, mode, vg);
         vg.ensure(array, backendName());
         try {
             copyAndGrow(volume, name, source, bytes);
@@ -250,16 +252,16 @@ public final class ArrayCinderBackend implements CinderBackend {
             }
         }
         applyQos(name, limits);
-        return joinGroups(name, mode);
+        return groups.join(volume, placement.join(name, mode));
     }
 
     @Override
     public VolumeModelUpdate createClonedVolume(CinderVolume volume, CinderVolume sourceVolume) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
-        ReplicationMode mode = replicationFor(volume);
+        ReplicationMode mode = placement.modeFor(volume);
         VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
         QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
-        String name = placementName(volume, mode, vg);
+        String name = placement.name(volume, mode, vg);
         String source = PurityNames.arrayVolumeName(sourceVolume);
         vg.ensure(array, backendName());
         try {
@@ -271,7 +273,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             throw e;
         }
         applyQos(name, limits);
-        return joinGroups(name, mode);
+        return groups.join(volume, placement.join(name, mode));
     }
 
     @Override
@@ -290,6 +292,45 @@ public final class ArrayCinderBackend implements CinderBackend {
             array.resizeVolume(name, before.provisionedBytes(), false);
         }
         LOG.info("{}: reverted volume {} to snapshot {}", backendName(), name, source);
+    }
+
+    // --- generic volume groups ------------------------------------------------------------------
+
+    @Override
+    public void createGroup(CinderGroup group) {
+        groups.createGroup(group);
+    }
+
+    @Override
+    public void deleteGroup(CinderGroup group, List<CinderVolume> volumes) {
+        groups.deleteGroup(group, volumes);
+    }
+
+    @Override
+    public void updateGroup(CinderGroup group, List<CinderVolume> add, List<CinderVolume> remove) {
+        groups.updateGroup(group, add, remove);
+    }
+
+    @Override
+    public List<SnapshotModelUpdate> createGroupSnapshot(CinderGroup group, String id, List<CinderSnapshot> snaps) {
+        return groups.createGroupSnapshot(group, id, snaps);
+    }
+
+    @Override
+    public void deleteGroupSnapshot(CinderGroup group, String groupSnapshotId) {
+        groups.deleteGroupSnapshot(group, groupSnapshotId);
+    }
+
+    @Override
+    public List<VolumeModelUpdate> createGroupFromGroupSnapshot(CinderGroup group, List<CinderVolume> volumes,
+            List<CinderSnapshot> snapshots) {
+        return groups.createFromGroupSnapshot(group, volumes, snapshots);
+    }
+
+    @Override
+    public List<VolumeModelUpdate> createGroupFromGroup(CinderGroup group, List<CinderVolume> volumes,
+            CinderGroup source, List<CinderVolume> sources) {
+        return groups.createFromGroup(group, volumes, source, sources);
     }
 
     // --- snapshots -----------------------------------------------------------------------------
@@ -392,7 +433,7 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     @Override
     public VolumeModelUpdate manageExisting(CinderVolume volume, String sourceName) {
-        return managed.manageExisting(volume, sourceName, () -> replicationFor(volume));
+        return managed.manageExisting(volume, sourceName, () -> placement.modeFor(volume));
     }
 
     @Override
@@ -585,53 +626,6 @@ public final class ArrayCinderBackend implements CinderBackend {
         return array.findVolume(name).filter(v -> !v.destroyed()).orElseThrow(() -> volumeNotFound(name, cinderId));
     }
 
-    /**
-     * The volume type's replication mode, after checking that this backend can provide it: a
-     * replicated type needs replication_device lines and arrays that replicate; sync and trisync need
-     * a type:sync device.
-     */
-    private ReplicationMode replicationFor(CinderVolume volume) {
-        ReplicationMode mode = ReplicationMode.fromExtraSpecs(volume.extraSpecs());
-        if (mode == ReplicationMode.NONE) {
-            return mode;
-        }
-        String wanted = mode.name().toLowerCase(Locale.ROOT);
-        if (!options.replicationConfigured()) {
-            throw EngineException.failedPrecondition("REPLICATION_NOT_CONFIGURED", "Volume " + volume.id()
-                    + " has a volume type asking for " + wanted + " replication, but backend " + backendName()
-                    + " has no replication_device; add one to cinder.conf or use a non-replicated type.");
-        }
-        if (replication == null) {
-            throw new EngineException(ErrorCode.UNIMPLEMENTED, "REPLICATION_NOT_BUILT", "Volume " + volume.id()
-                    + " asks for " + wanted + " replication, which backend " + backendName() + " cannot provide:"
-                    + " its arrays do not replicate through this purebridge build (or it is failed over);"
-                    + " use a non-replicated volume type.");
-        }
-        if ((mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) && !hasSyncTarget()) {
-            throw EngineException.failedPrecondition("SYNC_REPLICATION_NOT_CONFIGURED", "Volume " + volume.id()
-                    + " asks for " + wanted + " replication, but backend " + backendName() + " has no"
-                    + " replication_device with type:sync; add one or use an async type.");
-        }
-        return mode;
-    }
-
-    private boolean hasSyncTarget() {
-        return options.replicationTargets().stream().anyMatch(t -> t.type() == ReplicationType.SYNC);
-    }
-
-    /**
-     * provider_id when set; else volume-<id>-cinder, inside the pod for sync and trisync, inside the
-     * volume group the type names otherwise.
-     */
-    private String placementName(CinderVolume volume, ReplicationMode mode, VolumeGroupPlacement vg) {
-        if (!volume.providerId().isEmpty()) {
-            return volume.providerId();
-        }
-        String base = PurityNames.volumeName(volume);
-        return (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) && failedOver.podPlacement()
-                ? ArrayNames.inPod(options.replicationPodName(), base) : vg.volumeName(base);
-    }
-
     /** The type's QoS limits for a volume of this size; none inside a volume group (its QoS rules). */
     private static QosLimits volumeLimits(CinderVolume volume, VolumeGroupPlacement vg, long sizeGib) {
         QosSpecs qos = QosSpecs.of(volume);
@@ -651,83 +645,6 @@ public final class ArrayCinderBackend implements CinderBackend {
         }
         throw new EngineException(ErrorCode.UNIMPLEMENTED, "QOS_NOT_SUPPORTED", "Backend " + backendName()
                 + " drives an array without volume QoS; use a volume type without QoS specs.");
-    }
-
-    /**
-     * Adds the volume to the groups its mode needs (async: the replication group; trisync: the
-     * tri-sync group); on failure the new volume is destroyed, as upstream does.
-     */
-    private VolumeModelUpdate joinGroups(String name, ReplicationMode mode) {
-        String group = groupFor(mode);
-        if (group != null) {
-            try {
-                replication.putProtectionGroupMembers(group, List.of(name));
-            } catch (EngineException e) {
-                LOG.warn("{}: cannot add {} to protection group {}, destroying it: {}", backendName(), name, group,
-                        e.getMessage());
-                try {
-                    array.destroyVolume(name);
-                } catch (EngineException cleanup) {
-                    LOG.warn("{}: cleanup of {} failed: {}", backendName(), name, cleanup.getMessage());
-                }
-                throw e;
-            }
-        }
-        return new VolumeModelUpdate(name, mode == ReplicationMode.NONE ? DISABLED : ENABLED, volumeMetadata(name));
-    }
-
-    private String groupFor(ReplicationMode mode) {
-        if (failedOver.active() && mode != ReplicationMode.NONE
-                && (mode == ReplicationMode.ASYNC || !failedOver.podPlacement())) {
-            // Served by a replication target: protected back toward the primary until failback.
-            return FailbackGroup.name(options);
-        }
-        return switch (mode) {
-            case ASYNC -> options.replicationPgName();
-            case TRISYNC -> options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null;
-            default -> null;
-        };
-    }
-
-    /**
-     * On delete: takes the volume out of the group its type put it in, asking the array to remove
-     * it rather than reading the group first (one request; none for types that join no group).
-     */
-    private void leaveReplicationGroup(String name, ReplicationMode mode) {
-        String group = replication == null ? null : groupFor(mode);
-        if (group == null) {
-            return;
-        }
-        try {
-            replication.dropProtectionGroupMembers(group, List.of(name));
-        } catch (EngineException e) {
-            if (e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
-            }
-        }
-    }
-
-    /** Removes the volume from the backend's replication groups (nothing when it is in none). */
-    private void leaveGroups(String name) {
-        if (replication == null) {
-            return;
-        }
-        for (String group : new String[] {
-                failedOver.active() ? FailbackGroup.name(options) : options.replicationPgName(),
-                options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null}) {
-            if (group == null) {
-                continue;
-            }
-            try {
-                if (replication.findProtectionGroup(group).map(g -> g.members().contains(name)).orElse(false)) {
-                    replication.removeProtectionGroupMembers(group, List.of(name));
-                }
-            } catch (EngineException e) {
-                if (e.code() != ErrorCode.NOT_FOUND) {
-                    throw e;
-                }
-            }
-        }
     }
 
     // --- retype --------------------------------------------------------------------------------
@@ -752,15 +669,15 @@ public final class ArrayCinderBackend implements CinderBackend {
             QosSpecs.VolumeTypeQos newQosSpec) {
         ReplicationMode from = ReplicationMode.fromExtraSpecs(volume.extraSpecs());
         CinderVolume target = volume.withType(newExtraSpecs, newQosSpec);
-        ReplicationMode to = replicationFor(target);
+        ReplicationMode to = placement.modeFor(target);
         VolumeGroupPlacement vg = VolumeGroupPlacement.of(newExtraSpecs, to, volume.id());
         QosLimits limits = volumeLimits(target, vg, volume.sizeGib());
         String name = PurityNames.arrayVolumeName(volume);
         liveVolume(name, volume.id());
         boolean inPod = PurityNames.podOf(name) != null;
-        boolean wantPod = (to == ReplicationMode.SYNC || to == ReplicationMode.TRISYNC) && failedOver.podPlacement();
+        boolean wantPod = placement.inPod(to);
         if (from != ReplicationMode.NONE || inPod) {
-            leaveGroups(name);
+            placement.leaveAll(name);
         }
         String newName = name;
         if (inPod != wantPod) {
@@ -783,7 +700,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         } else if (!limits.unlimited() && !(array instanceof VolumeQos)) {
             qosArray();
         }
-        VolumeModelUpdate model = joinGroups(newName, to);
+        VolumeModelUpdate model = placement.join(newName, to);
         LOG.info("{}: retyped volume {} from {} to {} (now {})", backendName(), volume.id(), from, to, newName);
         return model;
     }

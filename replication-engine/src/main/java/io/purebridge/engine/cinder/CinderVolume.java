@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param extraSpecs the volume type's extra specs
  * @param replicationStatus Cinder's current replication_status, or ""
  * @param qosSpec the volume type's associated qos-spec, or null when it has none
+ * @param group the generic group the volume belongs to, or null
  */
 public record CinderVolume(
         String id,
@@ -20,7 +21,8 @@ public record CinderVolume(
         long sizeGib,
         Map<String, String> extraSpecs,
         String replicationStatus,
-        QosSpecs.VolumeTypeQos qosSpec) {
+        QosSpecs.VolumeTypeQos qosSpec,
+        CinderGroup group) {
     public CinderVolume {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(nameId, "nameId");
@@ -33,11 +35,17 @@ public record CinderVolume(
     /** A volume whose type has no qos-spec. */
     public CinderVolume(String id, String nameId, String name, String providerId, long sizeGib,
             Map<String, String> extraSpecs, String replicationStatus) {
-        this(id, nameId, name, providerId, sizeGib, extraSpecs, replicationStatus, null);
+        this(id, nameId, name, providerId, sizeGib, extraSpecs, replicationStatus, null, null);
+    }
+
+    /** A volume outside groups. */
+    public CinderVolume(String id, String nameId, String name, String providerId, long sizeGib,
+            Map<String, String> extraSpecs, String replicationStatus, QosSpecs.VolumeTypeQos qosSpec) {
+        this(id, nameId, name, providerId, sizeGib, extraSpecs, replicationStatus, qosSpec, null);
     }
 
     /** This volume as it will be under another type (retype): no provider_id, the new type's specs. */
     public CinderVolume withType(Map<String, String> newExtraSpecs, QosSpecs.VolumeTypeQos newQosSpec) {
-        return new CinderVolume(id, nameId, name, "", sizeGib, newExtraSpecs, replicationStatus, newQosSpec);
+        return new CinderVolume(id, nameId, name, "", sizeGib, newExtraSpecs, replicationStatus, newQosSpec, group);
     }
 }
