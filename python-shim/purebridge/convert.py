@@ -3,6 +3,7 @@
 import re
 
 from cinder import context as cinder_context
+from cinder.volume import group_types
 from cinder.volume import qos_specs as cinder_qos
 
 from purebridge.v1 import volume_driver_pb2 as pb
@@ -65,7 +66,8 @@ def qos_spec(volume_type):
         specs={str(k): str(v) for k, v in (spec["specs"] or {}).items()})
 
 
-def volume_message(volume):
+def volume_message(volume, with_group=False):
+    """A Volume message; with_group (creates only) adds the generic group it is created in."""
     volume_type = _volume_type(volume)
     message = pb.Volume(
         id=volume.id,
@@ -78,7 +80,44 @@ def volume_message(volume):
     spec = qos_spec(volume_type)
     if spec is not None:
         message.qos_spec.CopyFrom(spec)
+    if with_group and volume.obj_attr_is_set("group_id") and volume.group_id:
+        message.group.CopyFrom(group_message(volume.group))
     return message
+
+
+def group_message(group):
+    """A generic group with its group type's specs and its volume types' extra specs.
+
+    The specs are read from Cinder's database as upstream reads them (group_types by id).
+    """
+    specs = group_types.get_group_type_specs(group.group_type_id) or {}
+    return pb.Group(
+        id=group.id,
+        group_type_specs={str(k): str(v) for k, v in specs.items()},
+        volume_types=[pb.VolumeTypeSpecs(extra_specs=type_extra_specs(vt))
+                      for vt in (group.volume_types or [])])
+
+
+def group_volume_updates(updates):
+    """Group calls' per-volume answers as Cinder's [{'id': ..., 'status': ..., ...}]."""
+    result = []
+    for update in updates:
+        model = {"id": update.volume_id, "status": update.status}
+        if update.HasField("model_update"):
+            model.update(volume_model_update(None, update.model_update) or {})
+        result.append(model)
+    return result
+
+
+def group_snapshot_updates(updates):
+    """Group snapshot calls' per-snapshot answers as Cinder's list of dicts."""
+    result = []
+    for update in updates:
+        model = {"id": update.snapshot_id, "status": update.status}
+        if update.HasField("model_update"):
+            model.update(snapshot_model_update(None, update.model_update) or {})
+        result.append(model)
+    return result
 
 
 def snapshot_message(snapshot):

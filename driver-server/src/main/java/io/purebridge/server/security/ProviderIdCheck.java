@@ -11,6 +11,7 @@ import io.purebridge.server.mapping.RequestMapper;
 import io.purebridge.v1.Snapshot;
 import io.purebridge.v1.Volume;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
  * the Cinder object it comes with: {@code volume-<id>-cinder} (the volume's name plus
  * {@code -cinder}, as the engine computes it), optionally inside a pod ({@code <pod>::}) or a volume
  * group ({@code <group>/}, from the type's flasharray:vg_name), and for a
- * snapshot that volume name, a dot and the snapshot's name. Anything else (another backend's
+ * snapshot that volume name, a dot and the snapshot's name (or, for a member of a group snapshot,
+ * {@code consisgroup-<id>-cinder.cgsnapshot-<id>-cinder.<that volume name>}). Anything else (another backend's
  * volume, a volume Cinder never made, a name with no dot) is refused before the engine sees it:
  * PERMISSION_DENIED naming the field. Every Volume and Snapshot anywhere in the request is checked,
  * including those in lists (UpdateProviderInfo) and inside snapshots.
@@ -26,6 +28,9 @@ import java.util.regex.Pattern;
 final class ProviderIdCheck {
     /** A pod prefix as the array names pods: letters, digits and '-', starting with a letter or digit. */
     private static final Pattern POD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,62}");
+    /** A member of a consistency group snapshot: {@code <pg>.cgsnapshot-<id>-cinder.<volume>}. */
+    private static final Pattern GROUP_MEMBER = Pattern.compile(
+            "consisgroup-[0-9a-f-]{36}-cinder\\.cgsnapshot-[0-9a-f-]{36}-cinder\\.(.+)");
 
     private ProviderIdCheck() {
     }
@@ -92,6 +97,10 @@ final class ProviderIdCheck {
             return volumeName.refusal();
         }
         String expected = volumeName.name() + "." + snapshot.getName();
+        Matcher member = GROUP_MEMBER.matcher(snapshot.getProviderId());
+        if (member.matches() && withoutPod(member.group(1)).equals(volumeName.name())) {
+            return null; // the volume's snapshot inside one of its group's snapshots
+        }
         if (!withoutPod(snapshot.getProviderId()).equals(expected)) {
             return refused(path + ".provider_id", snapshot.getProviderId(), expected);
         }

@@ -60,8 +60,9 @@ final class BackendStatsReport {
         // have volume QoS; features it does not offer yet are reported False so the scheduler does
         // not place such groups here.
         extra.put("QoS_support", array instanceof VolumeQos ? "True" : "False");
+        // Consistency groups are generic groups here; the legacy consistencygroup calls are not served.
         extra.put("consistencygroup_support", "False");
-        extra.put("consistent_group_snapshot_enabled", "False");
+        extra.put("consistent_group_snapshot_enabled", array instanceof ReplicationArray ? "True" : "False");
         extra.put("consistent_group_replication_enabled", "False");
         if (options.filterFunction() != null) {
             extra.put("filter_function", options.filterFunction());

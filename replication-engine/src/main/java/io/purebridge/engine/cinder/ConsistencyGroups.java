@@ -203,7 +203,8 @@ final class ConsistencyGroups {
             List<CinderSnapshot> sources) {
         requireSameLength(members.size(), sources.size(), "snapshots");
         createGroup(group);
-        return createAll(group, members, i -> volumes.createVolumeFromSnapshot(members.get(i), sources.get(i)));
+        return createAll(group, members, i -> volumes.createVolumeFromSnapshot(in(group, members.get(i)),
+                sources.get(i)));
     }
 
     /**
@@ -221,7 +222,7 @@ final class ConsistencyGroups {
             return createAll(group, members, i -> {
                 CinderVolume from = sourceVolumes.get(i);
                 String snap = temp.name() + "." + PurityNames.arrayVolumeName(from);
-                return volumes.createVolumeFromSnapshot(members.get(i),
+                return volumes.createVolumeFromSnapshot(in(group, members.get(i)),
                         new CinderSnapshot(members.get(i).id(), "group-source", snap, from, from.sizeGib()));
             });
         } finally {
@@ -257,6 +258,12 @@ final class ConsistencyGroups {
             throw EngineException.invalidArgument("GROUP_SOURCES_MISMATCH", "The new group has " + members
                     + " volumes but " + sources + " " + what + "; give one source per volume, in the same order.");
         }
+    }
+
+    /** The member as created in the group (Cinder's request may not say so). */
+    private static CinderVolume in(CinderGroup group, CinderVolume v) {
+        return new CinderVolume(v.id(), v.nameId(), v.name(), v.providerId(), v.sizeGib(), v.extraSpecs(),
+                v.replicationStatus(), v.qosSpec(), group);
     }
 
     private static CinderVolume withProvider(CinderVolume v, String providerId) {
