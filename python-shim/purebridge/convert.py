@@ -120,6 +120,36 @@ def group_snapshot_updates(updates):
     return result
 
 
+def volume_reference(volume):
+    """A Volume message naming the volume only (no type): enough to know its array name."""
+    return pb.Volume(id=volume.id, name_id=volume.name_id, name=volume.name,
+                     provider_id=volume.provider_id or "",
+                     size_gib=int(volume.size or 0))
+
+
+def snapshot_reference(snapshot):
+    return pb.Snapshot(id=snapshot.id, name=snapshot.name,
+                       provider_id=snapshot.provider_id or "",
+                       volume=volume_reference(snapshot.volume),
+                       volume_size_gib=int(snapshot.volume_size or 0))
+
+
+def manageable_entries(objects, snapshots=False):
+    """ManageableObjects as Cinder's manageable-list entries (before paging)."""
+    result = []
+    for obj in objects:
+        entry = {"reference": {"name": obj.name},
+                 "size": int(obj.size_gib),
+                 "safe_to_manage": obj.safe_to_manage,
+                 "reason_not_safe": obj.reason_not_safe or None,
+                 "cinder_id": obj.cinder_id or None,
+                 "extra_info": None}
+        if snapshots:
+            entry["source_reference"] = {"name": obj.source_name}
+        result.append(entry)
+    return result
+
+
 def snapshot_message(snapshot):
     return pb.Snapshot(
         id=snapshot.id,

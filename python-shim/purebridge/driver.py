@@ -22,6 +22,7 @@ from cinder.i18n import _
 from cinder import interface
 from cinder.volume import driver
 from cinder.volume.drivers.san import san
+from cinder.volume import volume_utils
 from cinder.zonemanager import utils as fczm_utils
 
 from purebridge import client as pb_client
@@ -509,6 +510,28 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
         except exception.SnapshotNotFound:
             LOG.warning("purebridge: snapshot %s is not on the array; "
                         "unmanage succeeds.", snapshot.id)
+
+    def get_manageable_volumes(self, cinder_volumes, marker, limit, offset,
+                               sort_keys, sort_dirs):
+        response = self._call(
+            "GetManageableVolumes", pb.GetManageableVolumesRequest(
+                backend_name=self._backend_name(),
+                cinder_volumes=[convert.volume_reference(v)
+                                for v in cinder_volumes]))
+        return volume_utils.paginate_entries_list(
+            convert.manageable_entries(response.volumes), marker, limit,
+            offset, sort_keys, sort_dirs)
+
+    def get_manageable_snapshots(self, cinder_snapshots, marker, limit,
+                                 offset, sort_keys, sort_dirs):
+        response = self._call(
+            "GetManageableSnapshots", pb.GetManageableSnapshotsRequest(
+                backend_name=self._backend_name(),
+                cinder_snapshots=[convert.snapshot_reference(s)
+                                  for s in cinder_snapshots]))
+        return volume_utils.paginate_entries_list(
+            convert.manageable_entries(response.snapshots, snapshots=True),
+            marker, limit, offset, sort_keys, sort_dirs)
 
     def update_provider_info(self, volumes, snapshots):
         response = self._call(

@@ -15,6 +15,10 @@ import io.purebridge.v1.CreateGroupResponse;
 import io.purebridge.v1.CreateGroupSnapshotRequest;
 import io.purebridge.v1.CreateGroupSnapshotResponse;
 import io.purebridge.v1.DeleteGroupRequest;
+import io.purebridge.v1.GetManageableSnapshotsRequest;
+import io.purebridge.v1.GetManageableSnapshotsResponse;
+import io.purebridge.v1.GetManageableVolumesRequest;
+import io.purebridge.v1.GetManageableVolumesResponse;
 import io.purebridge.v1.DeleteGroupResponse;
 import io.purebridge.v1.DeleteGroupSnapshotRequest;
 import io.purebridge.v1.DeleteGroupSnapshotResponse;
@@ -329,6 +333,28 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
     public void failover(FailoverRequest request, StreamObserver<FailoverResponse> out) {
         statusMapper.respond("Failover", out, () -> FailoverMapper.response(registry.failover(
                 RequestMapper.backendName(request.getBackendName()), FailoverMapper.request(request))));
+    }
+
+    @Override
+    public void getManageableVolumes(GetManageableVolumesRequest request,
+            StreamObserver<GetManageableVolumesResponse> out) {
+        statusMapper.respond("GetManageableVolumes", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            return GetManageableVolumesResponse.newBuilder().addAllVolumes(GroupMapper.manageable(
+                    backend.manageableVolumes(RequestMapper.volumes(request.getCinderVolumesList(), "cinder_volumes"))))
+                    .build();
+        });
+    }
+
+    @Override
+    public void getManageableSnapshots(GetManageableSnapshotsRequest request,
+            StreamObserver<GetManageableSnapshotsResponse> out) {
+        statusMapper.respond("GetManageableSnapshots", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            return GetManageableSnapshotsResponse.newBuilder().addAllSnapshots(GroupMapper.manageable(
+                    backend.manageableSnapshots(RequestMapper.snapshots(request.getCinderSnapshotsList(),
+                            "cinder_snapshots")))).build();
+        });
     }
 
     // --- generic volume groups ----------------------------------------------------------------

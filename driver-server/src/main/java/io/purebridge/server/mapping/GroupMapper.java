@@ -6,10 +6,11 @@ import io.purebridge.engine.cinder.SnapshotModelUpdate;
 import io.purebridge.engine.cinder.VolumeModelUpdate;
 import io.purebridge.v1.GroupSnapshotUpdate;
 import io.purebridge.v1.GroupVolumeUpdate;
+import io.purebridge.v1.ManageableObject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Engine answers of group calls as Cinder's per-volume and per-snapshot model updates. */
+/** Engine answers of group calls and manageable listings as Cinder's per-object entries. */
 public final class GroupMapper {
     /** Cinder's statuses for a group call that succeeded. */
     public static final String AVAILABLE = "available";
@@ -40,6 +41,12 @@ public final class GroupMapper {
                     .setModelUpdate(ResponseMapper.snapshotUpdate(taken.get(i))).build());
         }
         return out;
+    }
+
+    public static List<ManageableObject> manageable(List<io.purebridge.engine.cinder.ManageableObject> entries) {
+        return entries.stream().map(e -> ManageableObject.newBuilder().setName(e.name()).setSizeGib(e.sizeGib())
+                .setSafeToManage(e.safeToManage()).setReasonNotSafe(e.reasonNotSafe()).setCinderId(e.cinderId())
+                .setSourceName(e.sourceName() == null ? "" : e.sourceName()).build()).toList();
     }
 
     public static List<GroupSnapshotUpdate> deletedSnapshots(List<CinderSnapshot> snapshots) {

@@ -462,6 +462,16 @@ public final class ArrayCinderBackend implements CinderBackend {
     }
 
     @Override
+    public List<ManageableObject> manageableVolumes(List<CinderVolume> cinderVolumes) {
+        return new ManageableListing(array).volumes(ManageableListing.byArrayName(cinderVolumes, List.of()));
+    }
+
+    @Override
+    public List<ManageableObject> manageableSnapshots(List<CinderSnapshot> cinderSnapshots) {
+        return new ManageableListing(array).snapshots(ManageableListing.byArrayName(List.of(), cinderSnapshots));
+    }
+
+    @Override
     public ProviderUpdates updateProviderInfo(List<CinderVolume> volumes, List<CinderSnapshot> snapshots) {
         // As upstream: only volumes without a provider_id, named by rule, without asking the array.
         List<ProviderUpdate> updates = new ArrayList<>();

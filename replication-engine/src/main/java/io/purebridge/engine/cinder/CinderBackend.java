@@ -76,6 +76,18 @@ public interface CinderBackend {
         return retype(volume, newExtraSpecs);
     }
 
+    /** Every array volume for Cinder's manageable list, in the array's order (Cinder pages and sorts). */
+    default List<ManageableObject> manageableVolumes(List<CinderVolume> cinderVolumes) {
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "MANAGEABLE_LIST_NOT_SUPPORTED", "Backend "
+                + backendName() + " cannot list manageable volumes.");
+    }
+
+    /** Every array snapshot for Cinder's manageable list. */
+    default List<ManageableObject> manageableSnapshots(List<CinderSnapshot> cinderSnapshots) {
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "MANAGEABLE_LIST_NOT_SUPPORTED", "Backend "
+                + backendName() + " cannot list manageable snapshots.");
+    }
+
     // --- generic volume groups (consistent_group_snapshot_enabled) ------------------------------
     // UNIMPLEMENTED by default: Cinder's generic group code then handles groups.
 

@@ -46,6 +46,11 @@ final class ManagedObjects {
             throw EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
                     + " names no volume on array " + arrayInfo.name() + "; check the name with the array's volume list.");
         }
+        if (!ref.equals(target) && ManageableListing.cinderNamed(ref)) {
+            throw EngineException.failedPrecondition("VOLUME_ALREADY_MANAGED", "source-name " + ref + " is named by"
+                    + " Cinder's rule (volume-<id>-cinder): it is already managed; unmanage it first, or pick a"
+                    + " volume from `cinder manageable-list` that is safe to manage.");
+        }
         if (!array.listConnections(null, ref).isEmpty()) {
             throw EngineException.failedPrecondition("VOLUME_CONNECTED", "Volume " + ref
                     + " is connected to hosts; disconnect it on the array before managing it.");
@@ -91,6 +96,10 @@ final class ManagedObjects {
             }
             throw EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
                     + " names no snapshot on array " + arrayInfo.name() + "; check the name with the array's snapshot list.");
+        }
+        if (!ref.equals(target) && ManageableListing.cinderNamedSnapshot(ref)) {
+            throw EngineException.failedPrecondition("SNAPSHOT_ALREADY_MANAGED", "source-name " + ref + " is named"
+                    + " by Cinder's rule (<volume>.snapshot-<id>): it is already managed; unmanage it first.");
         }
         String volumePart = target.substring(0, target.lastIndexOf('.'));
         if (!source.get().sourceName().equals(volumePart)) {
