@@ -43,6 +43,7 @@ promtool:
 	  echo "promtool is not installed: the alert rule checks will be skipped"
 
 test: java-test venv python-stubs
+	$(MAKE) --no-print-directory python-lint
 	$(MAKE) --no-print-directory python-test
 	$(MAKE) --no-print-directory e2e
 

@@ -3,6 +3,7 @@
 #   make venv          create $(PY_VENV) with Cinder, grpcio and the test tools, shim installed -e
 #   make python-stubs  generate purebridge/v1/*_pb2.py and *_pb2_grpc.py from proto/
 #   make python-test   run the shim's unit and functional tests (functional ones start the jar)
+#   make python-lint   ruff (ruff.toml) over the shim, its tests, the e2e suite, benches, devstack
 
 PY_VENV        ?= .venv
 PYTHON3        ?= python3
@@ -16,7 +17,7 @@ PY_VENV_STAMP  := $(PY_VENV)/.purebridge-venv.stamp
 SERVER_JAR     ?= driver-server/target/driver-server-0.1.0-SNAPSHOT-all.jar
 PYTEST_ARGS    ?=
 
-.PHONY: venv python-stubs python-test python-unit-test
+.PHONY: venv python-stubs python-test python-unit-test python-lint
 
 venv: $(PY_VENV_STAMP)
 
@@ -38,6 +39,9 @@ $(PY_STUBS) &: $(PY_PROTOS) $(PY_VENV_STAMP)
 # pytest exits 5 when it collects nothing: make treats that, like any failure, as an error.
 python-test: python-stubs $(SERVER_JAR)
 	PUREBRIDGE_SERVER_JAR=$(abspath $(SERVER_JAR)) $(PY) -m pytest -q $(PYTEST_ARGS) $(PY_SHIM)/tests
+
+python-lint: $(PY_VENV_STAMP)
+	$(PY_VENV)/bin/ruff check python-shim tests-e2e bench devstack
 
 python-unit-test: python-stubs
 	$(PY) -m pytest -q $(PYTEST_ARGS) $(PY_SHIM)/tests/unit

@@ -27,6 +27,6 @@ java ${BENCH_JAVA_OPTS:--Xmx2g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -c
   io.purebridge.bench.RestLatencyBench 1000 200
 echo
 # Issue 18: what the metrics endpoint and request ids cost the data path (budget: 2% of throughput).
-java ${BENCH_JAVA_OPTS:--Xmx2g} -Dslf4j.provider=io.purebridge.server.logging.RequestIdServiceProvider \
+java ${BENCH_JAVA_OPTS:--Xmx2g} -Dslf4j.provider=io.purebridge.server.logging.ServiceLogProvider \
   -Dslf4j.internal.verbosity=WARN -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" \
   io.purebridge.bench.MetricsOverheadBench 9 1500

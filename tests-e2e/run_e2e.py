@@ -103,7 +103,7 @@ def main():
     passed = sum(1 for r in results if r[1] == "PASS")
     failed = len(results) - passed
     print("\nstep                    result    time")
-    for name, status, seconds, detail in results:
+    for name, status, seconds, _detail in results:
         print("%-22s  %-6s %6.1fs" % (name, status, seconds))
     print("%-22s  %-6s %6.1fs" % ("(teardown)", "", teardown_seconds))
     print("total %.1f s; %d cinder CLI calls taking %.1f s" % (

@@ -372,7 +372,7 @@ class Suite(object):
                 "retyped clone %s -> %s lost its bytes" % (volume_type, target)
         listing = {r["Name"]: r for r in self.cinder(
             "list", "--fields", "name,status,volume_type,size,replication_status").rows()}
-        for volume_type, mode in TYPES:
+        for volume_type, _mode in TYPES:
             for name, size, kind in (("e2e-%s" % volume_type, "2", volume_type),
                                      ("e2e-%s-fromsnap" % volume_type, "1", volume_type),
                                      ("e2e-%s-clone" % volume_type, "1",

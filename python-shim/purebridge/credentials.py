@@ -110,4 +110,4 @@ def _read(path, option):
         with open(path, "rb") as f:
             return f.read()
     except OSError as e:
-        raise ValueError("%s: cannot read %s: %s" % (option, path, e.strerror))
+        raise ValueError("%s: cannot read %s: %s" % (option, path, e.strerror)) from e

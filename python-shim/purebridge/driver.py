@@ -114,7 +114,7 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
                 self.configuration.safe_get("purebridge_tls_key_file"),
                 options=pb_client.CHANNEL_OPTIONS)
         except ValueError as e:
-            raise exception.InvalidInput(reason=str(e))
+            raise exception.InvalidInput(reason=str(e)) from e
         return self._client_factory(endpoint, timeout,
                                     channel_factory=factory)
 

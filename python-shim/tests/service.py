@@ -1,11 +1,13 @@
 """The real purebridge service jar (driver-server) as a child process."""
 
+import contextlib
 import os
 import queue
 import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -131,3 +133,18 @@ def jar_or_skip():
     if JAVA is None:
         pytest.skip("java is not installed")
     return jar
+
+
+@contextlib.contextmanager
+def running_service(prefix, workdir=None):
+    """A started service in its own data dir (a fresh temporary one unless given), stopped and
+    removed on exit. Prefixes stay short: unix socket paths are limited to 107 bytes."""
+    own_dir = workdir is None
+    path = tempfile.mkdtemp(prefix=prefix) if own_dir else workdir
+    svc = Service(jar_or_skip(), path).start()
+    try:
+        yield svc
+    finally:
+        svc.stop()
+        if own_dir:
+            shutil.rmtree(path, ignore_errors=True)

@@ -2,18 +2,15 @@
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 
 import threading
 
 import pytest
 
-from tests.service import jar_or_skip
-from tests.service import Service
+from tests.service import running_service
 from tests.unit import fake_service
 
 SHIM_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -43,11 +40,8 @@ def _text(output):
 
 @pytest.fixture(scope="package")
 def service():
-    workdir = tempfile.mkdtemp(prefix="pbc-")  # unix socket paths are short
-    svc = Service(jar_or_skip(), workdir).start()
-    yield svc
-    svc.stop()
-    shutil.rmtree(workdir, ignore_errors=True)
+    with running_service("pbc-") as svc:
+        yield svc
 
 
 @pytest.fixture

@@ -1,23 +1,17 @@
 """The service jar with its REST 2.x front end, and py-pure-client on it."""
 
-import shutil
-import tempfile
 
 import pytest
 
-from tests.service import jar_or_skip
-from tests.service import Service
+from tests.service import running_service
 
 ARRAY = "pure-primary"
 
 
 @pytest.fixture(scope="package")
 def service():
-    workdir = tempfile.mkdtemp(prefix="pbc-")
-    svc = Service(jar_or_skip(), workdir).start()
-    yield svc
-    svc.stop()
-    shutil.rmtree(workdir, ignore_errors=True)
+    with running_service("pbc-") as svc:
+        yield svc
 
 
 @pytest.fixture(scope="package")

@@ -9,6 +9,7 @@ from purebridge import client as pb_client
 from tests import conftest as shared
 from tests.functional.admin import Admin
 from tests.service import jar_or_skip
+from tests.service import running_service
 from tests.service import Service
 
 
@@ -31,11 +32,8 @@ def start_service():
 
 @pytest.fixture(scope="module")
 def service():
-    workdir = tempfile.mkdtemp(prefix="pbf-")
-    svc = Service(jar_or_skip(), workdir).start()
-    yield svc
-    svc.stop()
-    shutil.rmtree(workdir, ignore_errors=True)
+    with running_service("pbf-") as svc:
+        yield svc
 
 
 @pytest.fixture

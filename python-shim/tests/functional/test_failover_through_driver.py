@@ -10,6 +10,7 @@ manager_failover(), which applies the driver's answer exactly as cinder/volume/m
 import hashlib
 import random
 
+import grpc
 import pytest
 
 from cinder import exception
@@ -370,8 +371,9 @@ def test_dr_drill_from_the_cli_leaves_production_alone(svc, controls, build):
                          "--target", DR)
     assert stopped.returncode == 0, stopped.stderr
     assert "2 test copies removed" in stopped.stdout
-    with pytest.raises(Exception):
+    with pytest.raises(grpc.RpcError) as gone:
         controls.checksum(DR, copy_names[asyn.id], 4096)
+    assert gone.value.code() == grpc.StatusCode.NOT_FOUND
     assert stats(drv)["replication_status"] == "enabled"
 
 

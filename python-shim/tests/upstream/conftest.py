@@ -27,8 +27,7 @@ from pypureclient import flasharray
 
 from tests import cinder_database
 from tests.functional.admin import Admin
-from tests.service import jar_or_skip
-from tests.service import Service
+from tests.service import running_service
 
 SECTION = "puredriver-upstream"
 HOST = "cinder-upstream@" + SECTION
@@ -52,9 +51,8 @@ def cinder_db(workdir):
 
 @pytest.fixture(scope="package")
 def service(workdir):
-    svc = Service(jar_or_skip(), workdir).start()
-    yield svc
-    svc.stop()
+    with running_service("pbu-", workdir) as svc:
+        yield svc
 
 
 @pytest.fixture(scope="package")

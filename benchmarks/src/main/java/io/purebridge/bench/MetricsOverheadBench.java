@@ -59,7 +59,8 @@ import java.util.concurrent.TimeUnit;
  * first bare wiring, and the cost is reported net of the floor. A scrape's CPU (collect
  * everything and write the text format) is measured on its own and charged at one scrape a
  * second, 15 times Prometheus' usual rate, against one core. In-process is the worst case: over the
- * shim's unix socket every call also pays the transport, and the share of observability is smaller.
+ * shim's unix socket every call also pays the transport, and the share of observability is smaller:
+ * the second part measures that, as calls per second over TCP from several callers.
  * Not a test: {@code bench/java-bench.sh} (make bench) runs it; arguments: [rounds (9)] [ms per
  * round (1500)].
  */
@@ -154,6 +155,15 @@ public final class MetricsOverheadBench {
                 System.out.printf(Locale.ROOT, "metrics overhead: one scrape (%d bytes) costs %.2f ms of CPU%n",
                         scrapeBytes(prometheus), scrapeCpuNanos / 1e6);
             }
+            try (Wiring bare = wireTcp(ServerInterceptors.intercept(service));
+                    Wiring control = wireTcp(ServerInterceptors.intercept(service));
+                    Wiring observed = wireTcp(ServerInterceptors.intercept(service, backends,
+                            new RpcMetricsInterceptor(dropwizard), new RequestIdInterceptor()))) {
+                throughput("GetVolumeStats", MetricsOverheadBench::stats, List.of(bare, control, observed),
+                        rounds, roundMillis, prometheus);
+                throughput("CreateVolume+DeleteVolume", MetricsOverheadBench::createDelete,
+                        List.of(bare, control, observed), rounds, roundMillis, prometheus);
+            }
         } finally {
             try (var paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -192,6 +202,81 @@ public final class MetricsOverheadBench {
             now = System.nanoTime();
         } while (now < end);
         return new Round(calls, THREADS.getCurrentThreadCpuTime() - cpu0, now - start);
+    }
+
+    /**
+     * Calls per second over a real transport (Netty on loopback, the service's own executor), from
+     * {@link #CLIENTS} threads at once as a busy cinder-volume calls, while the observed wiring is
+     * scraped once a second: the throughput an operator would lose. Same rotation and noise floor.
+     */
+    private static void throughput(String name, Workload workload, List<Wiring> wirings, int rounds,
+            int roundMillis, PrometheusRegistry prometheus) throws Exception {
+        for (int warm = 0; warm < 2; warm++) {
+            for (Wiring wiring : wirings) {
+                callsPerSecond(workload, wiring, roundMillis, null);
+            }
+        }
+        List<Double> observedRatios = new ArrayList<>();
+        List<Double> controlRatios = new ArrayList<>();
+        List<Double> bareRates = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            double[] rate = new double[3];
+            for (int k = 0; k < 3; k++) {
+                int which = (round + k) % 3;
+                rate[which] = callsPerSecond(workload, wirings.get(which), roundMillis, which == 2 ? prometheus : null);
+            }
+            bareRates.add(rate[0]);
+            controlRatios.add(rate[1] / rate[0]);
+            observedRatios.add(rate[2] / rate[0]);
+        }
+        double floor = (1 - median(controlRatios)) * 100;
+        double cost = (1 - median(observedRatios)) * 100;
+        System.out.printf(Locale.ROOT, "metrics overhead, %-26s over TCP, %d callers: bare %.0f calls/s, observed"
+                + " and scraped each second %.0f calls/s: throughput cost %+.2f%% (noise floor %+.2f%%; budget 2%%)%n",
+                name, CLIENTS, median(bareRates), median(bareRates) * median(observedRatios), cost, floor);
+    }
+
+    private static final int CLIENTS = 4;
+
+    private static double callsPerSecond(Workload workload, Wiring wiring, long millis, PrometheusRegistry scraped)
+            throws Exception {
+        java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        List<Thread> callers = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            Thread caller = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    workload.run(wiring.stub(), 10);
+                    calls.addAndGet(10);
+                }
+            }, "bench-caller-" + c);
+            caller.start();
+            callers.add(caller);
+        }
+        long start = System.nanoTime();
+        long nextScrape = start;
+        while (scraped != null && System.nanoTime() < end) {
+            if (System.nanoTime() >= nextScrape) {
+                scrapeBytes(scraped);
+                nextScrape += TimeUnit.SECONDS.toNanos(1);
+            }
+            Thread.sleep(10);
+        }
+        for (Thread caller : callers) {
+            caller.join();
+        }
+        return calls.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static Wiring wireTcp(ServerServiceDefinition service) throws IOException {
+        Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+                .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+        ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+                .forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+        Metadata headers = new Metadata();
+        headers.put(RequestIdInterceptor.HEADER, "req-" + UUID.randomUUID());
+        return new Wiring(server, channel, VolumeDriverServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
     }
 
     /** Median CPU of one scrape: collect every family and write the Prometheus text format. */

@@ -81,7 +81,7 @@ public final class PurebridgeServer {
                 List.of(new VolumeDataGrpcService(registry, new StatusMapper()),
                         new ArrayAdminGrpcService(host::open, new StatusMapper()),
                         new ReplicationAdminGrpcService(host::open, host::arrayNames, host.replication(),
-                                new StatusMapper()),
+                                registry::backendSummaries, new StatusMapper()),
                         new DrTestGrpcService(registry, new StatusMapper())));
     }
 

@@ -6,6 +6,8 @@ import io.grpc.StatusRuntimeException;
 import io.purebridge.v1.ArrayAccess;
 import io.purebridge.v1.ArrayAdminServiceGrpc;
 import io.purebridge.v1.ArraySpaceFigures;
+import io.purebridge.v1.BackendStatus;
+import io.purebridge.v1.GetBackendStatusRequest;
 import io.purebridge.v1.GetNetworkStatusRequest;
 import io.purebridge.v1.GetPodStatusRequest;
 import io.purebridge.v1.GetProtectionGroupStatusRequest;
@@ -21,14 +23,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What {@code purebridge-admin status} shows, read from the service at one moment: the replication
- * network, every pod and protection group, and each array's space (or why it has none).
+ * What {@code purebridge-admin status} shows, read from the service at one moment: the registered
+ * backends, the replication network, every pod and protection group, and each array's space (or why
+ * it has none).
  *
+ * @param backends the backends cinder-volume hosts registered (empty before any registers)
  * @param space per array, in the network's order: its figures, or null when it did not answer
  * @param spaceErrors per array that did not answer: the gRPC code name
  */
-record StatusSnapshot(Instant at, NetworkStatus network, List<PodStatus> pods, List<ProtectionGroupStatus> groups,
-        Map<String, ArraySpaceFigures> space, Map<String, String> spaceErrors) {
+record StatusSnapshot(Instant at, NetworkStatus network, List<BackendStatus> backends, List<PodStatus> pods,
+        List<ProtectionGroupStatus> groups, Map<String, ArraySpaceFigures> space, Map<String, String> spaceErrors) {
 
     private static final long DEADLINE_SECONDS = 10;
 
@@ -38,6 +42,8 @@ record StatusSnapshot(Instant at, NetworkStatus network, List<PodStatus> pods, L
                 .newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
         NetworkStatus network = replication.getNetworkStatus(GetNetworkStatusRequest.newBuilder()
                 .addAllAccess(access).build()).getNetwork();
+        List<BackendStatus> backends = replication.getBackendStatus(GetBackendStatusRequest.newBuilder()
+                .addAllAccess(access).build()).getBackendsList();
         List<PodStatus> pods = replication.getPodStatus(GetPodStatusRequest.newBuilder().addAllAccess(access).build())
                 .getPodsList();
         List<ProtectionGroupStatus> groups = replication.getProtectionGroupStatus(GetProtectionGroupStatusRequest
@@ -61,6 +67,6 @@ record StatusSnapshot(Instant at, NetworkStatus network, List<PodStatus> pods, L
                 errors.put(array, e.getStatus().getCode().name());
             }
         }
-        return new StatusSnapshot(at, network, pods, groups, space, errors);
+        return new StatusSnapshot(at, network, backends, pods, groups, space, errors);
     }
 }

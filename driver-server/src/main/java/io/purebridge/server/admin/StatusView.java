@@ -4,19 +4,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.v1.ArraySpaceFigures;
+import io.purebridge.v1.BackendStatus;
+import io.purebridge.v1.BackendTargetStatus;
 import io.purebridge.v1.PodMemberStatus;
 import io.purebridge.v1.PodStatus;
 import io.purebridge.v1.ProtectionGroupStatus;
 import io.purebridge.v1.ProtectionGroupTargetStatus;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
- * Renders a {@link StatusSnapshot}: one section per array (its space, the pods it is the first
- * member of with every member's sync state, resync progress bar and ETA, and the protection groups
- * it is the source of with each target's RPO against the schedule), or one JSON document.
+ * Renders a {@link StatusSnapshot}: one section per registered backend (failed over or not, its
+ * primary and replication targets with their state and space, its pod with every member's sync
+ * state, resync progress bar and ETA, and its protection groups with each target's RPO against the
+ * schedule), then one section per array with what no backend claimed; or one JSON document.
  *
  * <p>A resync's ETA comes from the bytes left now and in the previous snapshot (null before two
  * snapshots, or when nothing moved). A target is LATE when its RPO is over twice the replication
@@ -100,50 +105,107 @@ final class StatusView {
         }
         out.setLength(out.length() - (links(s).isEmpty() ? 0 : 1));
         out.append('\n');
+        Set<String> shownPods = new HashSet<>();
+        Set<String> shownGroups = new HashSet<>();
+        for (BackendStatus backend : s.backends()) {
+            out.append("\n== backend ").append(backend.getName()).append("  ")
+                    .append(backend.getActiveBackendId().isEmpty() ? "on its primary"
+                            : "FAILED OVER to '" + backend.getActiveBackendId() + "'")
+                    .append(", serving from ").append(backend.getActiveArray()).append('\n');
+            for (String[] member : backendArrays(backend)) {
+                out.append(String.format(Locale.ROOT, "  %-16s %-24s ", member[0], member[1]));
+                appendArrayState(out, s, member[0]);
+            }
+            for (PodStatus pod : s.pods()) {
+                if (!backend.getPod().isEmpty() && pod.getName().equals(backend.getPod())) {
+                    appendPod(out, s, previous, pod);
+                    shownPods.add(pod.getName());
+                }
+            }
+            for (ProtectionGroupStatus g : s.groups()) {
+                if (backend.getProtectionGroupsList().contains(g.getName())
+                        && (g.getSourceArray().equals(backend.getActiveArray())
+                                || g.getSourceArray().equals(backend.getPrimaryArray()))) {
+                    appendGroup(out, g);
+                    shownGroups.add(g.getSourceArray() + "|" + g.getName());
+                }
+            }
+        }
         for (String array : s.network().getArraysList()) {
             out.append('\n').append("== ").append(array).append("  ");
-            ArraySpaceFigures space = s.space().get(array);
-            if (s.network().getStoppedArraysList().contains(array)) {
-                out.append("STOPPED");
-            } else if (space == null) {
-                out.append("DOES NOT ANSWER (").append(s.spaceErrors().get(array)).append(')');
-            } else {
-                double used = space.getCapacityBytes() == 0 ? 0
-                        : (double) space.getTotalPhysicalBytes() / space.getCapacityBytes();
-                out.append(String.format(Locale.ROOT, "up  space %s of %s used (%.1f%%), provisioned %s, data"
-                        + " reduction %.2f", bytes(space.getTotalPhysicalBytes()), bytes(space.getCapacityBytes()),
-                        used * 100, bytes(space.getTotalProvisionedBytes()), space.getDataReduction()));
-            }
-            out.append('\n');
+            appendArrayState(out, s, array);
             for (PodStatus pod : podsOf(s, array)) {
-                out.append("  pod ").append(pod.getName()).append("  mediator ")
-                        .append(pod.getMediatorReachable() ? "reachable" : "UNREACHABLE")
-                        .append(pod.getPreElected().isEmpty() ? "" : ", pre-elected " + pod.getPreElected()).append('\n');
-                for (PodMemberStatus m : pod.getArraysList()) {
-                    out.append(String.format(Locale.ROOT, "    %-20s %-10s %s", m.getArray(), m.getStatus(),
-                            m.getInSync() ? "in sync" : "OUT OF SYNC"));
-                    if (m.getStatus().equals("resyncing")) {
-                        long eta = etaSeconds(s, previous, pod.getName(), m);
-                        out.append("  ").append(bar(m.getProgress())).append(String.format(Locale.ROOT,
-                                " %3d%%  %s left  ETA %s", Math.round(m.getProgress() * 100), bytes(m.getDirtyBytes()),
-                                eta < 0 ? "-" : duration(eta)));
-                    }
-                    out.append('\n');
+                if (!shownPods.contains(pod.getName())) {
+                    appendPod(out, s, previous, pod);
                 }
             }
             for (ProtectionGroupStatus g : groupsOf(s, array)) {
-                out.append("  pg ").append(g.getName()).append("  schedule ")
-                        .append(g.getScheduleEnabled() ? "every " + duration(g.getFrequencyMs() / 1000) : "off")
-                        .append("  ").append(g.getSnapshotCount()).append(" snapshot(s)\n");
-                for (ProtectionGroupTargetStatus t : g.getTargetsList()) {
-                    String rpo = t.getLagMillis() < 0 ? "RPO - (never replicated)"
-                            : "RPO " + duration(t.getLagMillis() / 1000) + (late(g, t) ? " LATE" : "");
-                    out.append(String.format(Locale.ROOT, "    -> %-17s %-11s %-28s sent %s%n", t.getArray(),
-                            t.getReachable() ? "reachable" : "UNREACHABLE", rpo, bytes(t.getBytesSent())));
+                if (!shownGroups.contains(g.getSourceArray() + "|" + g.getName())) {
+                    appendGroup(out, g);
                 }
             }
         }
         return out.toString();
+    }
+
+    /** The backend's arrays as {name, role}: the primary, then each replication target. */
+    static List<String[]> backendArrays(BackendStatus backend) {
+        List<String[]> arrays = new ArrayList<>();
+        arrays.add(new String[] {backend.getPrimaryArray().isEmpty() ? "?" : backend.getPrimaryArray(), "primary"});
+        for (BackendTargetStatus t : backend.getTargetsList()) {
+            arrays.add(new String[] {t.getArray().isEmpty() ? "?" : t.getArray(),
+                t.getType() + " target '" + t.getBackendId() + "'"});
+        }
+        return arrays;
+    }
+
+    private static void appendArrayState(StringBuilder out, StatusSnapshot s, String array) {
+        ArraySpaceFigures space = s.space().get(array);
+        if (array.equals("?")) {
+            out.append("UNREACHABLE at registration");
+        } else if (!s.network().getArraysList().contains(array)) {
+            out.append("not hosted by this service");
+        } else if (s.network().getStoppedArraysList().contains(array)) {
+            out.append("STOPPED");
+        } else if (space == null) {
+            out.append("DOES NOT ANSWER (").append(s.spaceErrors().get(array)).append(')');
+        } else {
+            double used = space.getCapacityBytes() == 0 ? 0
+                    : (double) space.getTotalPhysicalBytes() / space.getCapacityBytes();
+            out.append(String.format(Locale.ROOT, "up  space %s of %s used (%.1f%%), provisioned %s, data"
+                    + " reduction %.2f", bytes(space.getTotalPhysicalBytes()), bytes(space.getCapacityBytes()),
+                    used * 100, bytes(space.getTotalProvisionedBytes()), space.getDataReduction()));
+        }
+        out.append('\n');
+    }
+
+    private static void appendPod(StringBuilder out, StatusSnapshot s, StatusSnapshot previous, PodStatus pod) {
+        out.append("  pod ").append(pod.getName()).append("  mediator ")
+                .append(pod.getMediatorReachable() ? "reachable" : "UNREACHABLE")
+                .append(pod.getPreElected().isEmpty() ? "" : ", pre-elected " + pod.getPreElected()).append('\n');
+        for (PodMemberStatus m : pod.getArraysList()) {
+            out.append(String.format(Locale.ROOT, "    %-20s %-10s %s", m.getArray(), m.getStatus(),
+                    m.getInSync() ? "in sync" : "OUT OF SYNC"));
+            if (m.getStatus().equals("resyncing")) {
+                long eta = etaSeconds(s, previous, pod.getName(), m);
+                out.append("  ").append(bar(m.getProgress())).append(String.format(Locale.ROOT,
+                        " %3d%%  %s left  ETA %s", Math.round(m.getProgress() * 100), bytes(m.getDirtyBytes()),
+                        eta < 0 ? "-" : duration(eta)));
+            }
+            out.append('\n');
+        }
+    }
+
+    private static void appendGroup(StringBuilder out, ProtectionGroupStatus g) {
+        out.append("  pg ").append(g.getName()).append(" on ").append(g.getSourceArray()).append("  schedule ")
+                .append(g.getScheduleEnabled() ? "every " + duration(g.getFrequencyMs() / 1000) : "off")
+                .append("  ").append(g.getSnapshotCount()).append(" snapshot(s)\n");
+        for (ProtectionGroupTargetStatus t : g.getTargetsList()) {
+            String rpo = t.getLagMillis() < 0 ? "RPO - (never replicated)"
+                    : "RPO " + duration(t.getLagMillis() / 1000) + (late(g, t) ? " LATE" : "");
+            out.append(String.format(Locale.ROOT, "    -> %-17s %-11s %-28s sent %s%n", t.getArray(),
+                    t.getReachable() ? "reachable" : "UNREACHABLE", rpo, bytes(t.getBytesSent())));
+        }
     }
 
     static String json(StatusSnapshot s, StatusSnapshot previous) {
@@ -153,6 +215,26 @@ final class StatusView {
         ArrayNode links = root.putArray("links");
         for (String[] link : links(s)) {
             links.addObject().put("array_a", link[0]).put("array_b", link[1]).put("up", link[2].equals("up"));
+        }
+        ArrayNode backends = root.putArray("backends");
+        for (BackendStatus backend : s.backends()) {
+            ObjectNode b = backends.addObject().put("name", backend.getName())
+                    .put("failed_over", !backend.getActiveBackendId().isEmpty())
+                    .put("active_backend_id", backend.getActiveBackendId())
+                    .put("active_array", backend.getActiveArray());
+            ArrayNode members = b.putArray("arrays");
+            for (String[] member : backendArrays(backend)) {
+                String array = member[0];
+                members.addObject().put("name", array.equals("?") ? null : array).put("role", member[1])
+                        .put("up", s.space().containsKey(array));
+            }
+            if (backend.getPod().isEmpty()) {
+                b.putNull("pod");
+            } else {
+                b.put("pod", backend.getPod());
+            }
+            ArrayNode groups = b.putArray("protection_groups");
+            backend.getProtectionGroupsList().forEach(groups::add);
         }
         ArrayNode arrays = root.putArray("arrays");
         for (String array : s.network().getArraysList()) {

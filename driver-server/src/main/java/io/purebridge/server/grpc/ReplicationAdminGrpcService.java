@@ -4,6 +4,7 @@ import io.grpc.stub.StreamObserver;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.PgSnapshotRecord;
 import io.purebridge.engine.array.ReplicationArray;
+import io.purebridge.engine.cinder.BackendSummary;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.sim.PgStatus;
@@ -11,8 +12,12 @@ import io.purebridge.engine.sim.PodStatus;
 import io.purebridge.engine.sim.ReplicationControls;
 import io.purebridge.server.mapping.Required;
 import io.purebridge.v1.ArrayAccess;
+import io.purebridge.v1.BackendStatus;
+import io.purebridge.v1.BackendTargetStatus;
 import io.purebridge.v1.CutLinkRequest;
 import io.purebridge.v1.CutLinkResponse;
+import io.purebridge.v1.GetBackendStatusRequest;
+import io.purebridge.v1.GetBackendStatusResponse;
 import io.purebridge.v1.GetNetworkStatusRequest;
 import io.purebridge.v1.GetNetworkStatusResponse;
 import io.purebridge.v1.GetPodStatusRequest;
@@ -39,6 +44,7 @@ import io.purebridge.v1.TickResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -58,6 +64,7 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
     private final Supplier<List<String>> hostedArrays;
     private final ReplicationControls controls;
     private final StatusMapper statusMapper;
+    private final Supplier<List<BackendSummary>> backends;
 
     /**
      * @param arrays opens a hosted array after checking its token
@@ -66,6 +73,13 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
      */
     public ReplicationAdminGrpcService(ArrayOpener arrays, Supplier<List<String>> hostedArrays,
             ReplicationControls controls, StatusMapper statusMapper) {
+        this(arrays, hostedArrays, controls, List::of, statusMapper);
+    }
+
+    /** @param backends the registered backends, for GetBackendStatus */
+    public ReplicationAdminGrpcService(ArrayOpener arrays, Supplier<List<String>> hostedArrays,
+            ReplicationControls controls, Supplier<List<BackendSummary>> backends, StatusMapper statusMapper) {
+        this.backends = Objects.requireNonNull(backends, "backends");
         this.tokens = new ArrayTokens(arrays);
         this.hostedArrays = Objects.requireNonNull(hostedArrays, "hostedArrays");
         this.controls = Objects.requireNonNull(controls, "controls");
@@ -230,6 +244,31 @@ public final class ReplicationAdminGrpcService extends ReplicationAdminServiceGr
             everyArray(request.getAccessList());
             return GetNetworkStatusResponse.newBuilder().setNetwork(network()).build();
         });
+    }
+
+    @Override
+    public void getBackendStatus(GetBackendStatusRequest request, StreamObserver<GetBackendStatusResponse> out) {
+        statusMapper.respond("GetBackendStatus", out, () -> {
+            everyArray(request.getAccessList());
+            GetBackendStatusResponse.Builder response = GetBackendStatusResponse.newBuilder();
+            backends.get().forEach(b -> response.addBackends(backend(b)));
+            return response.build();
+        });
+    }
+
+    private static BackendStatus backend(BackendSummary summary) {
+        BackendStatus.Builder status = BackendStatus.newBuilder().setName(summary.backendName())
+                .setPrimaryArray(Objects.requireNonNullElse(summary.primaryArray(), ""))
+                .setActiveBackendId(Objects.requireNonNullElse(summary.activeBackendId(), ""))
+                .setActiveArray(summary.activeArray())
+                .setPod(Objects.requireNonNullElse(summary.podName(), ""))
+                .addAllProtectionGroups(summary.protectionGroups());
+        for (BackendSummary.Target t : summary.targets()) {
+            status.addTargets(BackendTargetStatus.newBuilder().setBackendId(t.backendId())
+                    .setType(t.type().name().toLowerCase(Locale.ROOT))
+                    .setArray(Objects.requireNonNullElse(t.arrayName(), "")));
+        }
+        return status.build();
     }
 
     private void everyArray(List<ArrayAccess> access) {

@@ -46,6 +46,7 @@ class StatusCommandTest {
     @TempDir
     Path dir;
     private SimulatedArrayHost host;
+    private ArrayBackendRegistry registry;
     private PurebridgeServer server;
     private SimulatedFlashArray primary;
     private String endpoint;
@@ -60,7 +61,7 @@ class StatusCommandTest {
             configs.add(SimulatedArrayConfig.of(name, TOKENS.get(name)));
         }
         host = SimulatedHosts.withHeartbeat(dir.resolve("arrays"), configs, Clock.systemUTC(), 2);
-        ArrayBackendRegistry registry = new ArrayBackendRegistry(host);
+        registry = new ArrayBackendRegistry(host);
         registry.register(new BackendConfig("puredriver-1", StorageProtocol.ISCSI, Map.of(
                 "san_ip", "sim://pure-primary", "pure_api_token", TOKENS.get("pure-primary"),
                 "volume_backend_name", "puredriver-1"),
@@ -130,9 +131,41 @@ class StatusCommandTest {
                 .contains("  pod cinder-pod  mediator reachable")
                 .containsPattern("pure-primary +online +in sync")
                 .containsPattern("pure-sync +resyncing +OUT OF SYNC  \\[#*\\.+\\] +\\d+%  [0-9.]+ [KM]iB left  ETA \\d+s")
-                .containsPattern("  pg cinder-group  schedule every \\S+  1 snapshot\\(s\\)")
+                .containsPattern("  pg cinder-group on pure-primary  schedule every \\S+  1 snapshot\\(s\\)")
                 .containsPattern("-> pure-dr +UNREACHABLE +RPO \\d+s ");
         assertThat(screen).doesNotContain("tok-");
+        // The backend's section comes first and holds its arrays, its pod and its group.
+        String backend = screen.substring(screen.indexOf("== backend puredriver-1"), screen.indexOf("\n== pure-"));
+        assertThat(backend).startsWith("== backend puredriver-1  on its primary, serving from pure-primary\n")
+                .containsPattern("pure-primary +primary +up  space ")
+                .containsPattern("pure-sync +sync target 'metro' +up  space ")
+                .containsPattern("pure-dr +async target 'dr' +STOPPED")
+                .contains("  pod cinder-pod  mediator reachable")
+                .contains("  pg cinder-group on pure-primary");
+        assertThat(screen.substring(screen.indexOf("\n== pure-"))).as("shown once, under the backend")
+                .doesNotContain("pod cinder-pod").doesNotContain("pg cinder-group");
+    }
+
+    @Test
+    void aFailedOverBackendGetsItsOwnSectionNamingTheTarget() throws Exception {
+        registry.register(new BackendConfig("puredriver-2", StorageProtocol.ISCSI, Map.of(
+                "san_ip", "sim://pure-primary", "pure_api_token", TOKENS.get("pure-primary"),
+                "volume_backend_name", "puredriver-2", "pure_replication_pg_name", "cinder-group-2"),
+                List.of(Map.of("backend_id", "dr", "san_ip", "sim://pure-dr", "api_token", TOKENS.get("pure-dr"))),
+                "dr"));
+
+        assertThat(run()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String screen = stdout();
+        assertThat(screen).contains("== backend puredriver-1  on its primary, serving from pure-primary\n")
+                .contains("== backend puredriver-2  FAILED OVER to 'dr', serving from pure-dr\n");
+        assertThat(run("--json")).isZero();
+        JsonNode second = new ObjectMapper().readTree(stdout()).path("backends").get(1);
+        assertThat(second.path("name").asText()).isEqualTo("puredriver-2");
+        assertThat(second.path("failed_over").asBoolean()).isTrue();
+        assertThat(second.path("active_array").asText()).isEqualTo("pure-dr");
+        assertThat(second.path("pod").isNull()).as("no sync target").isTrue();
+        assertThat(second.path("arrays").findValuesAsText("role")).containsExactly("primary", "async target 'dr'");
+        assertThat(second.path("protection_groups").get(0).asText()).isEqualTo("cinder-group-2");
     }
 
     @Test
@@ -143,6 +176,13 @@ class StatusCommandTest {
 
         JsonNode status = new ObjectMapper().readTree(stdout());
         assertThat(status.path("mediator_reachable").asBoolean()).isTrue();
+        JsonNode backend = status.path("backends").get(0);
+        assertThat(backend.path("name").asText()).isEqualTo("puredriver-1");
+        assertThat(backend.path("failed_over").asBoolean()).isFalse();
+        assertThat(backend.path("pod").asText()).isEqualTo("cinder-pod");
+        assertThat(backend.path("arrays").findValuesAsText("name")).containsExactly("pure-primary", "pure-sync",
+                "pure-dr");
+        assertThat(backend.path("arrays").findValuesAsText("up")).containsExactly("true", "true", "true");
         assertThat(status.path("links").findValuesAsText("up")).containsExactly("false", "true", "true");
         JsonNode primaryNode = array(status, "pure-primary");
         assertThat(primaryNode.path("name").asText()).isEqualTo("pure-primary");

@@ -2,6 +2,7 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayConnector;
 import io.purebridge.engine.array.ArrayInfo;
+import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.error.EngineException;
@@ -35,6 +36,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     private final Map<String, ArrayCinderBackend> backends = new ConcurrentHashMap<>();
     /** The primary array's name per backend, as last reached (a failover may find it down). */
     private final Map<String, String> primaryNames = new ConcurrentHashMap<>();
+    private final Map<String, BackendSummary> summaries = new ConcurrentHashMap<>();
     private final KeyedLocks failoverLocks = new KeyedLocks(16);
 
     public ArrayBackendRegistry(ArrayConnector connector) {
@@ -130,11 +132,42 @@ public final class ArrayBackendRegistry implements BackendRegistry {
         ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets,
                 replication, uniform, reachable, reachedIds, placement);
         ArrayCinderBackend previous = backends.put(options.backendName(), backend);
+        summaries.put(options.backendName(), summary(options, primaryInfo, activeInfo, reachable));
         LOG.info("{}: {} backend on array {} ({} replication targets reached, active {})", options.backendName(),
                 previous == null ? "registered" : "re-registered", activeInfo.name(),
                 reachedIds.size(), options.activeBackendId() == null ? "primary" : options.activeBackendId());
         return new RegisteredBackend(activeInfo.name(), activeInfo.id(),
                 options.activeBackendId() == null ? "" : options.activeBackendId());
+    }
+
+    private static BackendSummary summary(BackendOptions options, ArrayInfo primaryInfo, ArrayInfo activeInfo,
+            List<ReplicationSetup.Target> reachable) {
+        List<BackendSummary.Target> targets = new ArrayList<>();
+        boolean sync = false;
+        boolean async = false;
+        for (ReplicationTarget target : options.replicationTargets()) {
+            String arrayName = reachable.stream().filter(r -> r.device().backendId().equals(target.backendId()))
+                    .map(r -> r.info().name()).findFirst().orElse(null);
+            targets.add(new BackendSummary.Target(target.backendId(), target.type(), arrayName));
+            sync |= target.type() == ReplicationType.SYNC;
+            async |= target.type() == ReplicationType.ASYNC;
+        }
+        List<String> groups = new ArrayList<>();
+        if (async) {
+            groups.add(options.replicationPgName());
+            if (sync && options.trisyncEnabled()) {
+                groups.add(ArrayNames.inPod(options.replicationPodName(), options.trisyncPgName()));
+            }
+        }
+        return new BackendSummary(options.backendName(), primaryInfo == null ? null : primaryInfo.name(),
+                options.activeBackendId(), activeInfo.name(), sync ? options.replicationPodName() : null,
+                groups, targets);
+    }
+
+    @Override
+    public List<BackendSummary> backendSummaries() {
+        return summaries.values().stream().sorted(java.util.Comparator.comparing(BackendSummary::backendName))
+                .toList();
     }
 
     /**

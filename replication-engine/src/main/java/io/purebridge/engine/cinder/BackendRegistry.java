@@ -32,6 +32,11 @@ public interface BackendRegistry {
                 "FAILOVER_NOT_SUPPORTED", "Backend " + backendName + " cannot fail over in this service.");
     }
 
+    /** Every registered backend's arrays and replication objects, by backend name. */
+    default java.util.List<BackendSummary> backendSummaries() {
+        return java.util.List.of();
+    }
+
     /** DR drills (test copies on a replication target) for a registered backend. */
     default DrTest drTest(String backendName) {
         throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
