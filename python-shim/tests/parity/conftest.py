@@ -24,8 +24,7 @@ from purebridge import driver as pb_driver
 from tests import cinder_database
 from tests import conftest as shared
 from tests.functional.admin import Admin
-from tests.service import jar_or_skip
-from tests.service import Service
+from tests.service import running_service
 
 PRIMARY = "pure-primary"
 GIB = 1 << 30
@@ -47,9 +46,8 @@ def cinder_db(workdir):
 
 @pytest.fixture(scope="package")
 def service(workdir):
-    svc = Service(jar_or_skip(), workdir).start()
-    yield svc
-    svc.stop()
+    with running_service("pbp-", workdir) as svc:
+        yield svc
 
 
 @pytest.fixture(scope="package")
