@@ -81,3 +81,34 @@ def test_managing_an_already_managed_volume_is_refused(
     assert "already managed" in str(caught.value)
     assert volume_on(array, owner.provider_id) is not None
     assert volume_on(array, "volume-%s-cinder" % other.id) is None
+
+
+def test_manage_applies_the_types_qos_and_volume_group(
+        driver, array, cinder_db, make_type):
+    tag = uuid.uuid4().hex[:8]
+    name = "legacy-%s-q" % tag
+    ok(array.post_volumes(names=[name], volume=flasharray.VolumePost(
+        provisioned=GIB)))
+    group = "vg-m-%s" % tag
+    vtype = make_type(specs={"flasharray:vg_name": group,
+                             "flasharray:vg_maxIOPS": "3000"})
+    vol = objects.Volume(cinder_db, size=1, volume_type_id=vtype["id"],
+                         status="creating", project_id="p", user_id="u")
+    vol.create()
+    vol = objects.Volume.get_by_id(cinder_db, vol.id)
+    update = driver.manage_existing(vol, {"source-name": name})
+    assert update["provider_id"] == "%s/volume-%s-cinder" % (group, vol.id)
+    assert volume_on(array, name) is None
+    vg = ok(array.get_volume_groups(names=[group]))[0]
+    assert vg.qos.iops_limit == 3000 and vg.volume_count == 1
+
+    qname = "legacy-%s-r" % tag
+    ok(array.post_volumes(names=[qname], volume=flasharray.VolumePost(
+        provisioned=GIB)))
+    qtype = make_type(qos={"maxIOPS": "1200"})
+    qvol = objects.Volume(cinder_db, size=1, volume_type_id=qtype["id"],
+                          status="creating", project_id="p", user_id="u")
+    qvol.create()
+    qvol = objects.Volume.get_by_id(cinder_db, qvol.id)
+    update = driver.manage_existing(qvol, {"source-name": qname})
+    assert volume_on(array, update["provider_id"]).qos.iops_limit == 1200

@@ -2,7 +2,9 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.QosLimits;
 import io.purebridge.engine.array.SnapshotRecord;
+import io.purebridge.engine.array.VolumeQos;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
@@ -36,7 +38,14 @@ final class ManagedObjects {
                     + volume.id() + " has a replicated volume type; manage it with a non-replicated type, then"
                     + " retype it.");
         }
+        // The type's QoS and volume group are checked before anything is renamed.
+        VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), ReplicationMode.NONE, volume.id());
+        QosSpecs qos = QosSpecs.of(volume);
+        QosLimits limits = vg.inGroup() ? QosLimits.UNLIMITED : qos.limitsFor(volume.sizeGib(), volume.id());
         String target = PurityNames.volumeName(volume);
+        if (vg.inGroup() && array.findVolume(vg.volumeName(target)).filter(v -> !v.destroyed()).isPresent()) {
+            return volumeModel(vg.volumeName(target)); // a retry after the move went through
+        }
         Optional<VolumeRecord> source = array.findVolume(ref).filter(v -> !v.destroyed());
         if (source.isEmpty()) {
             // A retry after the rename went through finds the volume under its new name.
@@ -58,8 +67,17 @@ final class ManagedObjects {
         if (!ref.equals(target)) {
             array.renameVolume(ref, target);
         }
-        LOG.info("{}: managed volume {} as {}", backendName, ref, target);
-        return volumeModel(target);
+        String name = target;
+        if (vg.inGroup()) {
+            vg.ensure(array, backendName);
+            name = VolumeGroupPlacement.groups(array, backendName).moveVolumeToGroup(target, vg.group()).name();
+        }
+        // As upstream: the volume's own limits give way to the type's (none: cleared).
+        if (array instanceof VolumeQos volumeQos && !volumeQos.volumeQos(name).equals(limits)) {
+            volumeQos.setVolumeQos(name, limits);
+        }
+        LOG.info("{}: managed volume {} as {}", backendName, ref, name);
+        return volumeModel(name);
     }
 
     long manageExistingGetSize(String sourceName) {

@@ -196,6 +196,32 @@ class QosAndVolumeGroupsTest {
     }
 
     @Test
+    void manageAppliesTheTypesVolumeGroupAndQosAfterCheckingThem() {
+        CinderBackend backend = backend(Map.of());
+        a.createVolume("legacy-a", 1L << 30, new QosLimits(null, 777L));
+        a.createVolume("legacy-b", 1L << 30);
+        CinderVolume bad = volume(1, Map.of(), spec(Map.of("maxIOPS", "-2")));
+        CinderFixture.failure(() -> backend.manageExisting(bad, "legacy-a"), ErrorCode.INVALID_ARGUMENT);
+        assertThat(a.findVolume("legacy-a")).isPresent(); // nothing renamed
+
+        CinderVolume plain = volume(1, Map.of(), null);
+        VolumeModelUpdate managed = backend.manageExisting(plain, "legacy-a");
+        assertThat(a.volumeQos(managed.providerId()).unlimited()).isTrue(); // upstream clears it
+
+        CinderVolume grouped = volume(1, Map.of("flasharray:vg_name", "vg-m", "flasharray:vg_maxIOPS", "2000"), null);
+        VolumeModelUpdate inGroup = backend.manageExisting(grouped, "legacy-b");
+        assertThat(inGroup.providerId()).isEqualTo("vg-m/" + grouped.name() + "-cinder");
+        assertThat(backend.manageExisting(grouped, "legacy-b")).isEqualTo(inGroup); // a retry
+        assertThat(a.findVolumeGroup("vg-m").orElseThrow().qos().iops()).isEqualTo(2000L);
+
+        // A volume already managed is refused, and keeps its name.
+        CinderVolume thief = volume(1, Map.of(), null);
+        assertThat(CinderFixture.failure(() -> backend.manageExisting(thief, managed.providerId()),
+                ErrorCode.FAILED_PRECONDITION).reason()).isEqualTo("VOLUME_ALREADY_MANAGED");
+        assertThat(a.findVolume(managed.providerId())).isPresent();
+    }
+
+    @Test
     void personalityIsSetOnNewHostsAndOnExistingOnesAtAttach() {
         CinderBackend plain = backend(Map.of());
         CinderVolume v = volume(1, Map.of(), null);
