@@ -7,6 +7,7 @@ from cinder.volume import group_types
 from cinder.volume import qos_specs as cinder_qos
 
 from purebridge.v1 import volume_driver_pb2 as pb
+from purebridge.v1 import volume_types_pb2 as types_pb
 
 
 def option_string(value):
@@ -61,7 +62,7 @@ def qos_spec(volume_type):
     if not spec:
         spec = cinder_qos.get_qos_specs(cinder_context.get_admin_context(),
                                         spec_id)
-    return pb.QosSpec(
+    return types_pb.QosSpec(
         consumer=str(spec["consumer"] or ""),
         specs={str(k): str(v) for k, v in (spec["specs"] or {}).items()})
 
@@ -91,10 +92,10 @@ def group_message(group):
     The specs are read from Cinder's database as upstream reads them (group_types by id).
     """
     specs = group_types.get_group_type_specs(group.group_type_id) or {}
-    return pb.Group(
+    return types_pb.Group(
         id=group.id,
         group_type_specs={str(k): str(v) for k, v in specs.items()},
-        volume_types=[pb.VolumeTypeSpecs(extra_specs=type_extra_specs(vt))
+        volume_types=[types_pb.VolumeTypeSpecs(extra_specs=type_extra_specs(vt))
                       for vt in (group.volume_types or [])])
 
 
