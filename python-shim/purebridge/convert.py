@@ -2,7 +2,12 @@
 
 import re
 
+from cinder import context as cinder_context
+from cinder.volume import group_types
+from cinder.volume import qos_specs as cinder_qos
+
 from purebridge.v1 import volume_driver_pb2 as pb
+from purebridge.v1 import volume_types_pb2 as types_pb
 
 
 def option_string(value):
@@ -25,25 +30,125 @@ def type_extra_specs(volume_type):
     return {str(k): str(v) for k, v in (specs or {}).items()}
 
 
-def _extra_specs(volume):
+def _volume_type(volume):
     if volume.obj_attr_is_set("volume_type"):
-        volume_type = volume.volume_type
-    elif volume.volume_type_id:
-        volume_type = volume.volume_type  # lazy-loaded from Cinder's database
-    else:
-        volume_type = None
-    return type_extra_specs(volume_type)
+        return volume.volume_type
+    if volume.volume_type_id:
+        return volume.volume_type  # lazy-loaded from Cinder's database
+    return None
 
 
-def volume_message(volume):
-    return pb.Volume(
+def _field(obj, name):
+    """A volume type's field, from a dict or an object (None when the object lacks it)."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    if hasattr(obj, "obj_attr_is_set"):
+        return getattr(obj, name) if obj.obj_attr_is_set(name) else None
+    return getattr(obj, name, None)
+
+
+def qos_spec(volume_type):
+    """The type's associated qos-spec as a QosSpec message, or None when it has none.
+
+    Cinder hands types over as objects (lazy-loading qos_specs) or, in retype, as dicts that
+    carry only qos_specs_id: that one is read from Cinder's database.
+    """
+    spec_id = None if volume_type is None else _field(volume_type, "qos_specs_id")
+    if not spec_id:
+        return None
+    spec = _field(volume_type, "qos_specs")
+    if not spec and not isinstance(volume_type, dict):
+        spec = volume_type.qos_specs  # lazy-loaded from Cinder's database
+    if not spec:
+        spec = cinder_qos.get_qos_specs(cinder_context.get_admin_context(),
+                                        spec_id)
+    return types_pb.QosSpec(
+        consumer=str(spec["consumer"] or ""),
+        specs={str(k): str(v) for k, v in (spec["specs"] or {}).items()})
+
+
+def volume_message(volume, with_group=False):
+    """A Volume message; with_group (creates only) adds the generic group it is created in."""
+    volume_type = _volume_type(volume)
+    message = pb.Volume(
         id=volume.id,
         name_id=volume.name_id,
         name=volume.name,
         provider_id=volume.provider_id or "",
         size_gib=int(volume.size or 0),
-        volume_type_extra_specs=_extra_specs(volume),
+        volume_type_extra_specs=type_extra_specs(volume_type),
         replication_status=volume.replication_status or "")
+    spec = qos_spec(volume_type)
+    if spec is not None:
+        message.qos_spec.CopyFrom(spec)
+    if with_group and volume.obj_attr_is_set("group_id") and volume.group_id:
+        message.group.CopyFrom(group_message(volume.group))
+    return message
+
+
+def group_message(group):
+    """A generic group with its group type's specs and its volume types' extra specs.
+
+    The specs are read from Cinder's database as upstream reads them (group_types by id).
+    """
+    specs = group_types.get_group_type_specs(group.group_type_id) or {}
+    return types_pb.Group(
+        id=group.id,
+        group_type_specs={str(k): str(v) for k, v in specs.items()},
+        volume_types=[types_pb.VolumeTypeSpecs(extra_specs=type_extra_specs(vt))
+                      for vt in (group.volume_types or [])])
+
+
+def group_volume_updates(updates):
+    """Group calls' per-volume answers as Cinder's [{'id': ..., 'status': ..., ...}]."""
+    result = []
+    for update in updates:
+        model = {"id": update.volume_id, "status": update.status}
+        if update.HasField("model_update"):
+            model.update(volume_model_update(None, update.model_update) or {})
+        result.append(model)
+    return result
+
+
+def group_snapshot_updates(updates):
+    """Group snapshot calls' per-snapshot answers as Cinder's list of dicts."""
+    result = []
+    for update in updates:
+        model = {"id": update.snapshot_id, "status": update.status}
+        if update.HasField("model_update"):
+            model.update(snapshot_model_update(None, update.model_update) or {})
+        result.append(model)
+    return result
+
+
+def volume_reference(volume):
+    """A Volume message naming the volume only (no type): enough to know its array name."""
+    return pb.Volume(id=volume.id, name_id=volume.name_id, name=volume.name,
+                     provider_id=volume.provider_id or "",
+                     size_gib=int(volume.size or 0))
+
+
+def snapshot_reference(snapshot):
+    return pb.Snapshot(id=snapshot.id, name=snapshot.name,
+                       provider_id=snapshot.provider_id or "",
+                       volume=volume_reference(snapshot.volume),
+                       volume_size_gib=int(snapshot.volume_size or 0))
+
+
+def manageable_entries(objects, snapshots=False):
+    """ManageableObjects as Cinder's manageable-list entries (before paging)."""
+    result = []
+    for obj in objects:
+        entry = {"reference": {"name": obj.name},
+                 "size": int(obj.size_gib),
+                 "safe_to_manage": obj.safe_to_manage,
+                 "reason_not_safe": obj.reason_not_safe or None,
+                 "cinder_id": obj.cinder_id or None,
+                 "extra_info": None}
+        if snapshots:
+            entry["source_reference"] = {"name": obj.source_name}
+        result.append(entry)
+    return result
 
 
 def snapshot_message(snapshot):

@@ -11,6 +11,8 @@ Version history:
             replication modes (none, async, sync, trisync).
     0.2.0 - Replication failover and failback: failover_host, and failover +
             failover_completed for active-active clusters.
+    0.3.0 - QoS from volume types, volume groups from extra specs, host personality at
+            attach, consistency groups (generic groups with consistent snapshots).
 """
 
 from oslo_log import log as logging
@@ -20,6 +22,7 @@ from cinder.i18n import _
 from cinder import interface
 from cinder.volume import driver
 from cinder.volume.drivers.san import san
+from cinder.volume import volume_utils
 from cinder.zonemanager import utils as fczm_utils
 
 from purebridge import client as pb_client
@@ -38,7 +41,7 @@ _SHIM_ONLY_OPTIONS = frozenset(o.name for o in options.PUREBRIDGE_OPTS)
 class PureBaseVolumeDriver(driver.VolumeDriver):
     """Everything but the protocol: forwards each call to the purebridge service."""
 
-    VERSION = "0.2.0"
+    VERSION = "0.3.0"
     CI_WIKI_NAME = "purebridge_CI"
     # The service is stateless toward arrays, so several cinder-volume hosts may share a backend.
     SUPPORTS_ACTIVE_ACTIVE = True
@@ -155,7 +158,7 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
     def create_volume(self, volume):
         response = self._call("CreateVolume", pb.CreateVolumeRequest(
             backend_name=self._backend_name(),
-            volume=convert.volume_message(volume)), volume=volume)
+            volume=convert.volume_message(volume, with_group=True)), volume=volume)
         return convert.volume_model_update(volume, response.model_update)
 
     def delete_volume(self, volume):
@@ -177,7 +180,7 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
         response = self._call(
             "CreateVolumeFromSnapshot", pb.CreateVolumeFromSnapshotRequest(
                 backend_name=self._backend_name(),
-                volume=convert.volume_message(volume),
+                volume=convert.volume_message(volume, with_group=True),
                 snapshot=convert.snapshot_message(snapshot)),
             volume=volume, snapshot=snapshot)
         return convert.volume_model_update(volume, response.model_update)
@@ -186,7 +189,7 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
         response = self._call(
             "CreateClonedVolume", pb.CreateClonedVolumeRequest(
                 backend_name=self._backend_name(),
-                volume=convert.volume_message(volume),
+                volume=convert.volume_message(volume, with_group=True),
                 source_volume=convert.volume_message(src_vref)),
             volume=volume)
         return convert.volume_model_update(volume, response.model_update)
@@ -220,11 +223,14 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
         Cinder calls this only for a host of this backend; the service moves the volume between
         none, async, sync and trisync without copying data through the host.
         """
-        response = self._call("Retype", pb.RetypeRequest(
+        request = pb.RetypeRequest(
             backend_name=self._backend_name(),
             volume=convert.volume_message(volume),
-            new_volume_type_extra_specs=convert.type_extra_specs(new_type)),
-            volume=volume)
+            new_volume_type_extra_specs=convert.type_extra_specs(new_type))
+        new_qos = convert.qos_spec(new_type)
+        if new_qos is not None:
+            request.new_qos_spec.CopyFrom(new_qos)
+        response = self._call("Retype", request, volume=volume)
         return True, convert.volume_model_update(volume, response.model_update)
 
     # -- replication failover -----------------------------------------------------------------
@@ -280,6 +286,78 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
         except Exception:
             self._active_backend_id = previous
             raise
+
+    # -- generic volume groups ----------------------------------------------------------------
+    # Groups whose type lacks consistent_group_snapshot_enabled answer UNIMPLEMENTED, raised here
+    # as NotImplementedError: Cinder's manager then runs its generic group code, as upstream.
+
+    def create_group(self, context, group):
+        response = self._call("CreateGroup", pb.CreateGroupRequest(
+            backend_name=self._backend_name(),
+            group=convert.group_message(group)))
+        return {"status": response.status}
+
+    def delete_group(self, context, group, volumes):
+        response = self._call("DeleteGroup", pb.DeleteGroupRequest(
+            backend_name=self._backend_name(),
+            group=convert.group_message(group),
+            volumes=[convert.volume_message(v) for v in volumes]))
+        return ({"status": response.status},
+                convert.group_volume_updates(response.volume_updates))
+
+    def update_group(self, context, group, add_volumes=None,
+                     remove_volumes=None):
+        self._call("UpdateGroup", pb.UpdateGroupRequest(
+            backend_name=self._backend_name(),
+            group=convert.group_message(group),
+            add_volumes=[convert.volume_message(v)
+                         for v in add_volumes or []],
+            remove_volumes=[convert.volume_message(v)
+                            for v in remove_volumes or []]))
+        return None, None, None
+
+    def create_group_from_src(self, context, group, volumes,
+                              group_snapshot=None, snapshots=None,
+                              source_group=None, source_vols=None):
+        request = pb.CreateGroupFromSourceRequest(
+            backend_name=self._backend_name(),
+            group=convert.group_message(group),
+            volumes=[convert.volume_message(v) for v in volumes])
+        if group_snapshot is not None:
+            request.group_snapshot.snapshots.extend(
+                convert.snapshot_message(s) for s in snapshots or [])
+        elif source_group is not None:
+            request.source_group.group.CopyFrom(
+                convert.group_message(source_group))
+            request.source_group.volumes.extend(
+                convert.volume_message(v) for v in source_vols or [])
+        response = self._call("CreateGroupFromSource", request)
+        return ({"status": response.status},
+                convert.group_volume_updates(response.volume_updates))
+
+    def create_group_snapshot(self, context, group_snapshot, snapshots):
+        response = self._call("CreateGroupSnapshot",
+                              pb.CreateGroupSnapshotRequest(
+                                  backend_name=self._backend_name(),
+                                  group=convert.group_message(
+                                      group_snapshot.group),
+                                  group_snapshot_id=group_snapshot.id,
+                                  snapshots=[convert.snapshot_message(s)
+                                             for s in snapshots]))
+        return ({"status": response.status},
+                convert.group_snapshot_updates(response.snapshot_updates))
+
+    def delete_group_snapshot(self, context, group_snapshot, snapshots):
+        response = self._call("DeleteGroupSnapshot",
+                              pb.DeleteGroupSnapshotRequest(
+                                  backend_name=self._backend_name(),
+                                  group=convert.group_message(
+                                      group_snapshot.group),
+                                  group_snapshot_id=group_snapshot.id,
+                                  snapshots=[convert.snapshot_message(s)
+                                             for s in snapshots]))
+        return ({"status": response.status},
+                convert.group_snapshot_updates(response.snapshot_updates))
 
     # -- exports and attach -------------------------------------------------------------------
 
@@ -432,6 +510,28 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
         except exception.SnapshotNotFound:
             LOG.warning("purebridge: snapshot %s is not on the array; "
                         "unmanage succeeds.", snapshot.id)
+
+    def get_manageable_volumes(self, cinder_volumes, marker, limit, offset,
+                               sort_keys, sort_dirs):
+        response = self._call(
+            "GetManageableVolumes", pb.GetManageableVolumesRequest(
+                backend_name=self._backend_name(),
+                cinder_volumes=[convert.volume_reference(v)
+                                for v in cinder_volumes]))
+        return volume_utils.paginate_entries_list(
+            convert.manageable_entries(response.volumes), marker, limit,
+            offset, sort_keys, sort_dirs)
+
+    def get_manageable_snapshots(self, cinder_snapshots, marker, limit,
+                                 offset, sort_keys, sort_dirs):
+        response = self._call(
+            "GetManageableSnapshots", pb.GetManageableSnapshotsRequest(
+                backend_name=self._backend_name(),
+                cinder_snapshots=[convert.snapshot_reference(s)
+                                  for s in cinder_snapshots]))
+        return volume_utils.paginate_entries_list(
+            convert.manageable_entries(response.snapshots, snapshots=True),
+            marker, limit, offset, sort_keys, sort_dirs)
 
     def update_provider_info(self, volumes, snapshots):
         response = self._call(

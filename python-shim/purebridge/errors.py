@@ -36,6 +36,11 @@ REPLICATION_TARGET_REASONS = frozenset({
     "INVALID_REPLICATION_TARGET", "REPLICATION_TARGET_UNKNOWN",
     "REPLICATION_NOT_CONFIGURED", "FAILOVER_REFUSED", "NO_FAILOVER_TARGET",
 })
+# INVALID_ARGUMENT reasons naming a volume or group type the backend cannot honour.
+VOLUME_TYPE_REASONS = frozenset({
+    "VOLUME_GROUP_SYNC_UNSUPPORTED", "VOLUME_GROUP_NAME_INVALID",
+    "GROUP_TYPE_UNSUPPORTED",
+})
 FAILOVER_REASONS = frozenset({
     "UNABLE_TO_FAIL_OVER", "FAILOVER_FAILED",
 })
@@ -88,6 +93,11 @@ def parse_rpc_error(rpc, err, **subject):
 
 
 def _invalid_input(err):
+    # Upstream's own exceptions for a volume type it cannot honour.
+    if err.reason.startswith(("QOS_SPEC_", "VOLUME_GROUP_QOS_")):
+        return exception.InvalidQoSSpecs(reason=err.describe())
+    if err.reason in VOLUME_TYPE_REASONS:
+        return exception.InvalidVolumeType(reason=err.describe())
     return exception.InvalidInput(reason=err.describe())
 
 

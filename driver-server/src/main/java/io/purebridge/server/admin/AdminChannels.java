@@ -15,10 +15,17 @@ final class AdminChannels {
 
     /** A channel and the event loop it owns; close shuts both down. */
     record Connection(ManagedChannel channel, AutoCloseable loop) implements AutoCloseable {
+        /** Never throws InterruptedException (try-with-resources would not restore the interrupt). */
         @Override
-        public void close() throws Exception {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            loop.close();
+        public void close() {
+            try {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                loop.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the admin connection failed: " + e.getMessage(), e);
+            }
         }
     }
 

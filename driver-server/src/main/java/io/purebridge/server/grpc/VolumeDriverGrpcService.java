@@ -4,6 +4,27 @@ import io.grpc.stub.StreamObserver;
 import io.purebridge.engine.cinder.BackendRegistry;
 import io.purebridge.engine.cinder.CinderBackend;
 import io.purebridge.engine.cinder.CinderSnapshot;
+import io.purebridge.engine.cinder.CinderGroup;
+import io.purebridge.engine.cinder.VolumeModelUpdate;
+import io.purebridge.server.mapping.GroupMapper;
+import io.purebridge.server.mapping.Required;
+import io.purebridge.v1.CreateGroupFromSourceRequest;
+import io.purebridge.v1.CreateGroupFromSourceResponse;
+import io.purebridge.v1.CreateGroupRequest;
+import io.purebridge.v1.CreateGroupResponse;
+import io.purebridge.v1.CreateGroupSnapshotRequest;
+import io.purebridge.v1.CreateGroupSnapshotResponse;
+import io.purebridge.v1.DeleteGroupRequest;
+import io.purebridge.v1.GetManageableSnapshotsRequest;
+import io.purebridge.v1.GetManageableSnapshotsResponse;
+import io.purebridge.v1.GetManageableVolumesRequest;
+import io.purebridge.v1.GetManageableVolumesResponse;
+import io.purebridge.v1.DeleteGroupResponse;
+import io.purebridge.v1.DeleteGroupSnapshotRequest;
+import io.purebridge.v1.DeleteGroupSnapshotResponse;
+import io.purebridge.v1.UpdateGroupRequest;
+import io.purebridge.v1.UpdateGroupResponse;
+import java.util.List;
 import io.purebridge.engine.cinder.CinderVolume;
 import io.purebridge.engine.cinder.ConnectionProperties;
 import io.purebridge.engine.cinder.HostConnector;
@@ -302,7 +323,8 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
             CinderVolume volume = RequestMapper.volume(request.hasVolume(), request.getVolume(), "volume");
             return RetypeResponse.newBuilder()
                     .setModelUpdate(ResponseMapper.volumeUpdate(backend.retype(volume,
-                            RequestMapper.extraSpecs(request.getNewVolumeTypeExtraSpecsMap()))))
+                            RequestMapper.extraSpecs(request.getNewVolumeTypeExtraSpecsMap()),
+                            request.hasNewQosSpec() ? RequestMapper.qosSpec(request.getNewQosSpec()) : null)))
                     .build();
         });
     }
@@ -311,6 +333,110 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
     public void failover(FailoverRequest request, StreamObserver<FailoverResponse> out) {
         statusMapper.respond("Failover", out, () -> FailoverMapper.response(registry.failover(
                 RequestMapper.backendName(request.getBackendName()), FailoverMapper.request(request))));
+    }
+
+    @Override
+    public void getManageableVolumes(GetManageableVolumesRequest request,
+            StreamObserver<GetManageableVolumesResponse> out) {
+        statusMapper.respond("GetManageableVolumes", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            return GetManageableVolumesResponse.newBuilder().addAllVolumes(GroupMapper.manageable(
+                    backend.manageableVolumes(RequestMapper.volumes(request.getCinderVolumesList(), "cinder_volumes"))))
+                    .build();
+        });
+    }
+
+    @Override
+    public void getManageableSnapshots(GetManageableSnapshotsRequest request,
+            StreamObserver<GetManageableSnapshotsResponse> out) {
+        statusMapper.respond("GetManageableSnapshots", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            return GetManageableSnapshotsResponse.newBuilder().addAllSnapshots(GroupMapper.manageable(
+                    backend.manageableSnapshots(RequestMapper.snapshots(request.getCinderSnapshotsList(),
+                            "cinder_snapshots")))).build();
+        });
+    }
+
+    // --- generic volume groups ----------------------------------------------------------------
+
+    @Override
+    public void createGroup(CreateGroupRequest request, StreamObserver<CreateGroupResponse> out) {
+        statusMapper.respond("CreateGroup", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            backend.createGroup(RequestMapper.group(request.hasGroup(), request.getGroup(), "group"));
+            return CreateGroupResponse.newBuilder().setStatus(GroupMapper.AVAILABLE).build();
+        });
+    }
+
+    @Override
+    public void deleteGroup(DeleteGroupRequest request, StreamObserver<DeleteGroupResponse> out) {
+        statusMapper.respond("DeleteGroup", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderGroup group = RequestMapper.group(request.hasGroup(), request.getGroup(), "group");
+            List<CinderVolume> volumes = RequestMapper.volumes(request.getVolumesList(), "volumes");
+            backend.deleteGroup(group, volumes);
+            return DeleteGroupResponse.newBuilder().setStatus(GroupMapper.DELETED)
+                    .addAllVolumeUpdates(GroupMapper.deletedVolumes(volumes)).build();
+        });
+    }
+
+    @Override
+    public void updateGroup(UpdateGroupRequest request, StreamObserver<UpdateGroupResponse> out) {
+        statusMapper.respond("UpdateGroup", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            backend.updateGroup(RequestMapper.group(request.hasGroup(), request.getGroup(), "group"),
+                    RequestMapper.volumes(request.getAddVolumesList(), "add_volumes"),
+                    RequestMapper.volumes(request.getRemoveVolumesList(), "remove_volumes"));
+            return UpdateGroupResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void createGroupSnapshot(CreateGroupSnapshotRequest request,
+            StreamObserver<CreateGroupSnapshotResponse> out) {
+        statusMapper.respond("CreateGroupSnapshot", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderGroup group = RequestMapper.group(request.hasGroup(), request.getGroup(), "group");
+            String id = Required.text(request.getGroupSnapshotId(), "group_snapshot_id");
+            List<CinderSnapshot> snapshots = RequestMapper.snapshots(request.getSnapshotsList(), "snapshots");
+            return CreateGroupSnapshotResponse.newBuilder().setStatus(GroupMapper.AVAILABLE)
+                    .addAllSnapshotUpdates(GroupMapper.takenSnapshots(snapshots,
+                            backend.createGroupSnapshot(group, id, snapshots))).build();
+        });
+    }
+
+    @Override
+    public void deleteGroupSnapshot(DeleteGroupSnapshotRequest request,
+            StreamObserver<DeleteGroupSnapshotResponse> out) {
+        statusMapper.respond("DeleteGroupSnapshot", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderGroup group = RequestMapper.group(request.hasGroup(), request.getGroup(), "group");
+            List<CinderSnapshot> snapshots = RequestMapper.snapshots(request.getSnapshotsList(), "snapshots");
+            backend.deleteGroupSnapshot(group, Required.text(request.getGroupSnapshotId(), "group_snapshot_id"));
+            return DeleteGroupSnapshotResponse.newBuilder().setStatus(GroupMapper.DELETED)
+                    .addAllSnapshotUpdates(GroupMapper.deletedSnapshots(snapshots)).build();
+        });
+    }
+
+    @Override
+    public void createGroupFromSource(CreateGroupFromSourceRequest request,
+            StreamObserver<CreateGroupFromSourceResponse> out) {
+        statusMapper.respond("CreateGroupFromSource", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            CinderGroup group = RequestMapper.group(request.hasGroup(), request.getGroup(), "group");
+            List<CinderVolume> volumes = RequestMapper.volumes(request.getVolumesList(), "volumes");
+            List<VolumeModelUpdate> made = switch (request.getSourceCase()) {
+                case GROUP_SNAPSHOT -> backend.createGroupFromGroupSnapshot(group, volumes, RequestMapper.snapshots(
+                        request.getGroupSnapshot().getSnapshotsList(), "group_snapshot.snapshots"));
+                case SOURCE_GROUP -> backend.createGroupFromGroup(group, volumes,
+                        RequestMapper.group(request.getSourceGroup().hasGroup(), request.getSourceGroup().getGroup(),
+                                "source_group.group"),
+                        RequestMapper.volumes(request.getSourceGroup().getVolumesList(), "source_group.volumes"));
+                case SOURCE_NOT_SET -> throw Required.missing("group_snapshot or source_group");
+            };
+            return CreateGroupFromSourceResponse.newBuilder().setStatus(GroupMapper.AVAILABLE)
+                    .addAllVolumeUpdates(GroupMapper.createdVolumes(volumes, made)).build();
+        });
     }
 
     /** Validates backend_name first so a missing name is reported before anything else. */

@@ -2,14 +2,19 @@ package io.purebridge.server.mapping;
 
 import io.purebridge.engine.cinder.BackendConfig;
 import io.purebridge.engine.cinder.CinderSnapshot;
+import io.purebridge.engine.cinder.CinderGroup;
 import io.purebridge.engine.cinder.CinderVolume;
+import io.purebridge.engine.cinder.QosSpecs;
 import io.purebridge.engine.cinder.HostConnector;
 import io.purebridge.engine.cinder.StorageProtocol;
 import io.purebridge.v1.Connector;
+import io.purebridge.v1.Group;
 import io.purebridge.v1.RegisterBackendRequest;
 import io.purebridge.v1.ReplicationDevice;
+import io.purebridge.v1.QosSpec;
 import io.purebridge.v1.Snapshot;
 import io.purebridge.v1.Volume;
+import io.purebridge.v1.VolumeTypeSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +79,25 @@ public final class RequestMapper {
                 volume.getProviderId(),
                 volume.getSizeGib(),
                 volume.getVolumeTypeExtraSpecsMap(),
-                volume.getReplicationStatus());
+                volume.getReplicationStatus(),
+                volume.hasQosSpec() ? qosSpec(volume.getQosSpec()) : null,
+                volume.hasGroup() ? group(volume.getGroup(), field + ".group") : null);
+    }
+
+    /** A required group message at {@code field}. */
+    public static CinderGroup group(boolean present, Group group, String field) {
+        Required.present(present, field);
+        return group(group, field);
+    }
+
+    public static CinderGroup group(Group group, String field) {
+        return new CinderGroup(Required.text(group.getId(), field + ".id"), group.getGroupTypeSpecsMap(),
+                group.getVolumeTypesList().stream().map(VolumeTypeSpecs::getExtraSpecsMap).toList());
+    }
+
+    /** A volume type's associated qos-spec. */
+    public static QosSpecs.VolumeTypeQos qosSpec(QosSpec spec) {
+        return new QosSpecs.VolumeTypeQos(spec.getConsumer(), spec.getSpecsMap());
     }
 
     /** A volume type's extra specs (proto maps are never null; empty means no replication). */

@@ -11,13 +11,16 @@ import io.purebridge.server.mapping.RequestMapper;
 import io.purebridge.v1.Snapshot;
 import io.purebridge.v1.Volume;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A provider_id names the array object a call acts on, so it must be the name this backend gives
  * the Cinder object it comes with: {@code volume-<id>-cinder} (the volume's name plus
- * {@code -cinder}, as the engine computes it), optionally inside a pod ({@code <pod>::}), and for a
- * snapshot that volume name, a dot and the snapshot's name. Anything else (another backend's
+ * {@code -cinder}, as the engine computes it), optionally inside a pod ({@code <pod>::}) or a volume
+ * group ({@code <group>/}, from the type's flasharray:vg_name), and for a
+ * snapshot that volume name, a dot and the snapshot's name (or, for a member of a group snapshot,
+ * {@code consisgroup-<id>-cinder.cgsnapshot-<id>-cinder.<that volume name>}). Anything else (another backend's
  * volume, a volume Cinder never made, a name with no dot) is refused before the engine sees it:
  * PERMISSION_DENIED naming the field. Every Volume and Snapshot anywhere in the request is checked,
  * including those in lists (UpdateProviderInfo) and inside snapshots.
@@ -25,6 +28,9 @@ import java.util.regex.Pattern;
 final class ProviderIdCheck {
     /** A pod prefix as the array names pods: letters, digits and '-', starting with a letter or digit. */
     private static final Pattern POD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,62}");
+    /** A member of a consistency group snapshot: {@code <pg>.cgsnapshot-<id>-cinder.<volume>}. */
+    private static final Pattern GROUP_MEMBER = Pattern.compile(
+            "consisgroup-[0-9a-f-]{36}-cinder\\.cgsnapshot-[0-9a-f-]{36}-cinder\\.(.+)");
 
     private ProviderIdCheck() {
     }
@@ -91,6 +97,10 @@ final class ProviderIdCheck {
             return volumeName.refusal();
         }
         String expected = volumeName.name() + "." + snapshot.getName();
+        Matcher member = GROUP_MEMBER.matcher(snapshot.getProviderId());
+        if (member.matches() && withoutPod(member.group(1)).equals(volumeName.name())) {
+            return null; // the volume's snapshot inside one of its group's snapshots
+        }
         if (!withoutPod(snapshot.getProviderId()).equals(expected)) {
             return refused(path + ".provider_id", snapshot.getProviderId(), expected);
         }
@@ -117,12 +127,17 @@ final class ProviderIdCheck {
         }
     }
 
+    /** The name without its pod ({@code <pod>::}) or volume group ({@code <group>/}) prefix. */
     private static String withoutPod(String providerId) {
         int sep = providerId.indexOf("::");
-        if (sep < 0) {
-            return providerId;
+        if (sep >= 0) {
+            return POD.matcher(providerId.substring(0, sep)).matches() ? providerId.substring(sep + 2) : providerId;
         }
-        return POD.matcher(providerId.substring(0, sep)).matches() ? providerId.substring(sep + 2) : providerId;
+        int slash = providerId.indexOf('/');
+        if (slash >= 0) {
+            return POD.matcher(providerId.substring(0, slash)).matches() ? providerId.substring(slash + 1) : providerId;
+        }
+        return providerId;
     }
 
     private static StatusRuntimeException refused(String field, String providerId, String expected) {

@@ -174,6 +174,28 @@ class AuthenticationAttackTest {
     }
 
     @Test
+    void groupSnapshotMembersAndVolumeGroupNamesAreAcceptedOnlyForTheirOwnVolume() {
+        VolumeDriverServiceBlockingStub owner = owner();
+        String pgSnapshot = "consisgroup-" + java.util.UUID.randomUUID() + "-cinder.cgsnapshot-"
+                + java.util.UUID.randomUUID() + "-cinder.";
+        Snapshot member = Snapshot.newBuilder().setId("s2").setName("snapshot-s2")
+                .setProviderId(pgSnapshot + "volume-v1-cinder").setVolume(volume("v1")).build();
+        // The volume's own snapshot inside a group snapshot, and a volume in a volume group: accepted.
+        owner.deleteSnapshot(DeleteSnapshotRequest.newBuilder().setBackendName(BACKEND).setSnapshot(member).build());
+        owner.deleteVolume(DeleteVolumeRequest.newBuilder().setBackendName(BACKEND)
+                .setVolume(volume("v1").toBuilder().setProviderId("cinder-vg/volume-v1-cinder")).build());
+        // Another volume's member, or another volume in a group: refused.
+        StatusRuntimeException e = refused(() -> owner.deleteSnapshot(DeleteSnapshotRequest.newBuilder()
+                .setBackendName(BACKEND).setSnapshot(member.toBuilder()
+                        .setProviderId(pgSnapshot + "volume-v2-cinder")).build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        StatusRuntimeException vg = refused(() -> owner.deleteVolume(DeleteVolumeRequest.newBuilder()
+                .setBackendName(BACKEND).setVolume(volume("v1").toBuilder()
+                        .setProviderId("cinder-vg/volume-v2-cinder")).build()));
+        assertThat(vg.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+
+    @Test
     void theHolderOfOnlyTheDrTokenCannotRedirectTheBackend() {
         VolumeDriverServiceBlockingStub owner = owner();
         StatusRuntimeException e = refused(() -> anonymous.registerBackend(

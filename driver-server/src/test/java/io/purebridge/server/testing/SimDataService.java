@@ -79,11 +79,16 @@ public final class SimDataService implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    public void close() {
+        try {
+            if (channel != null) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            server.stop(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            host.close();
         }
-        server.stop(5, TimeUnit.SECONDS);
-        host.close();
     }
 }

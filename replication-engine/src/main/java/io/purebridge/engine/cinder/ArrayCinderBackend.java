@@ -1,17 +1,17 @@
 package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.ArrayInfo;
-import io.purebridge.engine.array.ArrayNames;
-import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.QosLimits;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.array.SnapshotRecord;
+import io.purebridge.engine.array.VolumeGroups;
+import io.purebridge.engine.array.VolumeQos;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +52,10 @@ public final class ArrayCinderBackend implements CinderBackend {
     private final List<String> reachedTargetIds;
     /** Where replicated volumes go while failed over; {@link FailedOverPlacement#NOT_FAILED_OVER} else. */
     private final FailedOverPlacement failedOver;
+    private final BackendStatsReport stats;
+    private final ManagedObjects managed;
+    private final ReplicationPlacement placement;
+    private final ConsistencyGroups groups;
 
     /**
      * @param array the active array (the primary, or the target Cinder says is active)
@@ -98,6 +102,10 @@ public final class ArrayCinderBackend implements CinderBackend {
         this.reachedTargetIds = List.copyOf(reachedTargetIds);
         this.uniformAttachments = uniformTargets.stream()
                 .map(t -> new HostAttachments(options, t, uuidHex, chapSecrets)).toList();
+        this.placement = new ReplicationPlacement(options, array, arrayInfo.name(), replication, failedOver);
+        this.managed = new ManagedObjects(options.backendName(), array, arrayInfo);
+        this.groups = new ConsistencyGroups(options, array, this);
+        this.stats = new BackendStatsReport(options, array, replication, targetTypes, this.reachedTargetIds, failedOver);
     }
 
     public BackendOptions options() {
@@ -114,11 +122,19 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public VolumeModelUpdate createVolume(CinderVolume volume) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
-        ReplicationMode mode = replicationFor(volume);
-        String name = placementName(volume, mode);
+        ReplicationMode mode = placement.modeFor(volume);
+        // Every spec is checked before the array is asked for anything.
+        VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
+        QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
+        String name = placement.name(volume, mode, vg);
+        vg.ensure(array, backendName());
         // Create first, read only when the array says the name is taken (as upstream: one request).
         try {
-            array.createVolume(name, bytes);
+            if (limits.unlimited()) {
+                array.createVolume(name, bytes);
+            } else {
+                qosArray().createVolume(name, bytes, limits);
+            }
         } catch (EngineException e) {
             if (e.code() != ErrorCode.ALREADY_EXISTS) {
                 throw e;
@@ -126,10 +142,11 @@ public final class ArrayCinderBackend implements CinderBackend {
             // The same request again (a retry, or a race with an identical one) answers as if it had
             // created the volume; a destroyed volume or a different one under the name fails.
             existingForCreate(array.findVolume(name).orElseThrow(() -> e), bytes, null);
-            return joinGroups(name, mode);
+            applyQos(name, limits);
+            return groups.join(volume, placement.join(name, mode));
         }
         LOG.info("{}: created volume {} ({} GiB)", backendName(), name, volume.sizeGib());
-        return joinGroups(name, mode);
+        return groups.join(volume, placement.join(name, mode));
     }
 
     @Override
@@ -142,7 +159,7 @@ public final class ArrayCinderBackend implements CinderBackend {
                 uniform.disconnectAll(name);
             }
         }
-        leaveReplicationGroup(name, ReplicationMode.fromExtraSpecs(volume.extraSpecs()));
+        placement.leave(name, ReplicationMode.fromExtraSpecs(volume.extraSpecs()));
         try {
             try {
                 array.destroyVolume(name);
@@ -172,6 +189,7 @@ public final class ArrayCinderBackend implements CinderBackend {
                 }
             }
         }
+        VolumeGroupPlacement.destroyIfEmpty(array, name, options.eradicateOnDelete(), backendName());
         LOG.info("{}: deleted volume {}", backendName(), name);
     }
 
@@ -179,7 +197,9 @@ public final class ArrayCinderBackend implements CinderBackend {
     public void extendVolume(CinderVolume volume, long newSizeGib) {
         long bytes = sizeBytes(newSizeGib, "new_size");
         String name = PurityNames.arrayVolumeName(volume);
-        // One request; the array refuses a shrink without truncate and a missing or destroyed volume.
+        // Per-GB limits follow the size (upstream multiplies them by bytes here); checked first.
+        QosSpecs qos = VolumeGroups.groupOf(name).isEmpty() ? QosSpecs.of(volume) : QosSpecs.NONE;
+        // One request (two for per-GB QoS); the array refuses a shrink without truncate and a missing or destroyed volume.
         try {
             array.resizeVolume(name, bytes, false);
         } catch (EngineException e) {
@@ -194,18 +214,24 @@ public final class ArrayCinderBackend implements CinderBackend {
             }
             throw e;
         }
+        if (qos.perGb()) {
+            qosArray().setVolumeQos(name, qos.limitsFor(newSizeGib, volume.id()));
+        }
         LOG.info("{}: extended volume {} to {} GiB", backendName(), name, newSizeGib);
     }
 
     @Override
     public VolumeModelUpdate createVolumeFromSnapshot(CinderVolume volume, CinderSnapshot snapshot) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
-        ReplicationMode mode = replicationFor(volume);
+        ReplicationMode mode = placement.modeFor(volume);
         // Copy first: one request (two to grow); the name it had before a retype moved its volume
         // is tried only when the array has no such snapshot.
         String source = PurityNames.arraySnapshotName(snapshot);
         String moved = movedSnapshotName(snapshot);
-        String name = placementName(volume, mode);
+        VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
+        QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
+        String name = placement.name(volume, mode, vg);
+        vg.ensure(array, backendName());
         try {
             copyAndGrow(volume, name, source, bytes);
         } catch (EngineException e) {
@@ -225,23 +251,29 @@ public final class ArrayCinderBackend implements CinderBackend {
                         + ") does not exist on array " + arrayInfo.name() + ".");
             }
         }
-        return joinGroups(name, mode);
+        applyQos(name, limits);
+        return groups.join(volume, placement.join(name, mode));
     }
 
     @Override
     public VolumeModelUpdate createClonedVolume(CinderVolume volume, CinderVolume sourceVolume) {
         long bytes = sizeBytes(volume.sizeGib(), "size");
-        ReplicationMode mode = replicationFor(volume);
+        ReplicationMode mode = placement.modeFor(volume);
+        VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
+        QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
+        String name = placement.name(volume, mode, vg);
         String source = PurityNames.arrayVolumeName(sourceVolume);
+        vg.ensure(array, backendName());
         try {
-            copyAndGrow(volume, placementName(volume, mode), source, bytes);
+            copyAndGrow(volume, name, source, bytes);
         } catch (EngineException e) {
             if (sourceMissing(e)) {
                 throw volumeNotFound(source, sourceVolume.id());
             }
             throw e;
         }
-        return joinGroups(placementName(volume, mode), mode);
+        applyQos(name, limits);
+        return groups.join(volume, placement.join(name, mode));
     }
 
     @Override
@@ -260,6 +292,45 @@ public final class ArrayCinderBackend implements CinderBackend {
             array.resizeVolume(name, before.provisionedBytes(), false);
         }
         LOG.info("{}: reverted volume {} to snapshot {}", backendName(), name, source);
+    }
+
+    // --- generic volume groups ------------------------------------------------------------------
+
+    @Override
+    public void createGroup(CinderGroup group) {
+        groups.createGroup(group);
+    }
+
+    @Override
+    public void deleteGroup(CinderGroup group, List<CinderVolume> volumes) {
+        groups.deleteGroup(group, volumes);
+    }
+
+    @Override
+    public void updateGroup(CinderGroup group, List<CinderVolume> add, List<CinderVolume> remove) {
+        groups.updateGroup(group, add, remove);
+    }
+
+    @Override
+    public List<SnapshotModelUpdate> createGroupSnapshot(CinderGroup group, String id, List<CinderSnapshot> snaps) {
+        return groups.createGroupSnapshot(group, id, snaps);
+    }
+
+    @Override
+    public void deleteGroupSnapshot(CinderGroup group, String groupSnapshotId) {
+        groups.deleteGroupSnapshot(group, groupSnapshotId);
+    }
+
+    @Override
+    public List<VolumeModelUpdate> createGroupFromGroupSnapshot(CinderGroup group, List<CinderVolume> volumes,
+            List<CinderSnapshot> snapshots) {
+        return groups.createFromGroupSnapshot(group, volumes, snapshots);
+    }
+
+    @Override
+    public List<VolumeModelUpdate> createGroupFromGroup(CinderGroup group, List<CinderVolume> volumes,
+            CinderGroup source, List<CinderVolume> sources) {
+        return groups.createFromGroup(group, volumes, source, sources);
     }
 
     // --- snapshots -----------------------------------------------------------------------------
@@ -325,32 +396,10 @@ public final class ArrayCinderBackend implements CinderBackend {
             // Uniform access: the host sees the pod volume through every uniform sync target too
             // (same serial on both arrays, so multipath makes one device of it).
             for (HostAttachments uniform : uniformAttachments) {
-                props = merge(props, uniform.attach(record, connector));
+                props = ConnectionProperties.merge(props, uniform.attach(record, connector));
             }
         }
         return props;
-    }
-
-    /** Both arrays' targets in one connection_info (iSCSI and FC; NVMe keeps the active array's). */
-    private static ConnectionProperties merge(ConnectionProperties a, ConnectionProperties b) {
-        if (a instanceof ConnectionProperties.Iscsi x && b instanceof ConnectionProperties.Iscsi y) {
-            return new ConnectionProperties.Iscsi(concat(x.targetIqns(), y.targetIqns()),
-                    concat(x.targetPortals(), y.targetPortals()), concat(x.targetLuns(), y.targetLuns()), x.wwn(),
-                    x.authMethod(), x.authUsername(), x.authPassword());
-        }
-        if (a instanceof ConnectionProperties.FibreChannel x && b instanceof ConnectionProperties.FibreChannel y) {
-            Map<String, List<String>> map = new LinkedHashMap<>(x.initiatorTargetMap());
-            y.initiatorTargetMap().forEach((k, v) -> map.merge(k, v, ArrayCinderBackend::concat));
-            return new ConnectionProperties.FibreChannel(concat(x.targetWwns(), y.targetWwns()),
-                    concat(x.targetLuns(), y.targetLuns()), x.wwn(), map);
-        }
-        return a;
-    }
-
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 
     @Override
@@ -377,195 +426,49 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     @Override
     public BackendStats volumeStats() {
-        ArraySpace space = array.space();
-        double total = space.capacityBytes() / (double) GIB;
-        double used = space.totalPhysicalBytes() / (double) GIB;
-        double free = total - used;
-        double provisioned = space.totalProvisionedBytes() / (double) GIB;
-        // Counted, not listed: one request each on REST however many objects the array holds.
-        long volumes = array.countLiveVolumes();
-        long snapshots = array.countLiveSnapshots();
-        long hosts = array.countHosts();
-
-        List<String> replicationTypes = new ArrayList<>();
-        boolean anySync = options.replicationTargets().stream().anyMatch(t -> t.type() == ReplicationType.SYNC);
-        boolean anyAsync = options.replicationTargets().stream().anyMatch(t -> t.type() == ReplicationType.ASYNC);
-        if (options.replicationConfigured()) {
-            replicationTypes.add("async");
-            if (anySync) {
-                replicationTypes.add("sync");
-            }
-            if (options.trisyncEnabled()) {
-                replicationTypes.add("trisync");
-            }
-        }
-        Map<String, String> extra = new LinkedHashMap<>();
-        // Features this build does not offer yet are reported as such, so the scheduler does not
-        // place consistency groups or QoS types here.
-        extra.put("QoS_support", "False");
-        extra.put("consistencygroup_support", "False");
-        extra.put("consistent_group_snapshot_enabled", "False");
-        extra.put("consistent_group_replication_enabled", "False");
-        if (options.filterFunction() != null) {
-            extra.put("filter_function", options.filterFunction());
-        }
-        if (options.goodnessFunction() != null) {
-            extra.put("goodness_function", options.goodnessFunction());
-        }
-        PerformanceStats.addTo(extra, array, backendName());
-        if (replication != null) {
-            // As upstream: what the primary's array connections offer right now.
-            List<ReplicationType> connected = replication.listArrayConnections().stream()
-                    .filter(c -> "connected".equals(c.status()) && targetTypes.containsKey(c.remoteName()))
-                    .map(c -> targetTypes.get(c.remoteName())).toList();
-            anySync = connected.contains(ReplicationType.SYNC);
-            anyAsync = connected.contains(ReplicationType.ASYNC);
-        }
-        if (options.replicationConfigured()) {
-            extra.put("replication_status", failedOver.active() ? FailoverVolumeUpdate.FAILED_OVER : ENABLED);
-            extra.put("active_backend_id", failedOver.active() ? failedOver.backendId() : "");
-        }
-        if (anySync && anyAsync) {
-            extra.put("replication_capability", "trisync");
-        } else if (anySync) {
-            extra.put("replication_capability", "sync");
-        } else if (anyAsync) {
-            extra.put("replication_capability", "async");
-        }
-        return new BackendStats(options.volumeBackendName(), VENDOR, driverVersion(),
-                options.storageProtocolName(), total, free, provisioned, options.reservedPercentage(),
-                overSubscriptionRatio(space, provisioned, used), true, true, volumes, snapshots, hosts, 0,
-                options.replicationConfigured(), replicationTypes, reachedTargetIds.size(), reachedTargetIds,
-                space.dataReduction(), extra);
-    }
-
-    private double overSubscriptionRatio(ArraySpace space, double provisionedGib, double usedGib) {
-        if (options.automaticMaxOversubscriptionRatio() && space.totalReduction() < 100) {
-            return space.totalReduction();
-        }
-        if (options.maxOverSubscriptionRatio().isPresent()) {
-            return options.maxOverSubscriptionRatio().getAsDouble();
-        }
-        // max_over_subscription_ratio = auto, Cinder's formula; 20 (the default) before any use.
-        if (usedGib > 0 && provisionedGib > 0) {
-            return 1 + provisionedGib / usedGib;
-        }
-        return 20.0;
-    }
-
-    private String driverVersion() {
-        return switch (options.protocol()) {
-            case ISCSI -> "22.0.iscsi";
-            case FC -> "22.0.fc";
-            case NVME_ROCE, NVME_TCP -> "22.0.nvme";
-        };
+        return stats.report();
     }
 
     // --- manage / unmanage ----------------------------------------------------------------------
 
     @Override
     public VolumeModelUpdate manageExisting(CinderVolume volume, String sourceName) {
-        String ref = validateRef(sourceName, false);
-        if (replicationFor(volume) != ReplicationMode.NONE) {
-            throw new EngineException(ErrorCode.UNIMPLEMENTED, "MANAGE_REPLICATED_NOT_SUPPORTED", "Volume "
-                    + volume.id() + " has a replicated volume type; manage it with a non-replicated type, then"
-                    + " retype it.");
-        }
-        String target = PurityNames.volumeName(volume);
-        Optional<VolumeRecord> source = array.findVolume(ref).filter(v -> !v.destroyed());
-        if (source.isEmpty()) {
-            // A retry after the rename went through finds the volume under its new name.
-            if (!ref.equals(target) && array.findVolume(target).filter(v -> !v.destroyed()).isPresent()) {
-                return volumeModel(target);
-            }
-            throw EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
-                    + " names no volume on array " + arrayInfo.name() + "; check the name with the array's volume list.");
-        }
-        if (!array.listConnections(null, ref).isEmpty()) {
-            throw EngineException.failedPrecondition("VOLUME_CONNECTED", "Volume " + ref
-                    + " is connected to hosts; disconnect it on the array before managing it.");
-        }
-        if (!ref.equals(target)) {
-            array.renameVolume(ref, target);
-        }
-        LOG.info("{}: managed volume {} as {}", backendName(), ref, target);
-        return volumeModel(target);
+        return managed.manageExisting(volume, sourceName, () -> placement.modeFor(volume));
     }
 
     @Override
     public long manageExistingGetSize(String sourceName) {
-        String ref = validateRef(sourceName, false);
-        VolumeRecord volume = array.findVolume(ref).filter(v -> !v.destroyed())
-                .orElseThrow(() -> EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
-                        + " names no volume on array " + arrayInfo.name() + "."));
-        return ceilGib(volume.provisionedBytes());
+        return managed.manageExistingGetSize(sourceName);
     }
 
     @Override
     public void unmanage(CinderVolume volume) {
-        String name = PurityNames.arrayVolumeName(volume);
-        String newName = PurityNames.unmanagedName(name, PurityNames.MAX_VOLUME_NAME);
-        try {
-            array.renameVolume(name, newName);
-        } catch (EngineException e) {
-            if (e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
-            }
-            LOG.warn("{}: volume {} to unmanage does not exist", backendName(), name);
-            return;
-        }
-        LOG.info("{}: unmanaged volume {} as {}", backendName(), name, newName);
+        managed.unmanage(volume);
     }
 
     @Override
     public SnapshotModelUpdate manageExistingSnapshot(CinderSnapshot snapshot, String sourceName) {
-        String ref = validateRef(sourceName, true);
-        String target = PurityNames.arraySnapshotName(new CinderSnapshot(snapshot.id(), snapshot.name(), "",
-                snapshot.volume(), snapshot.volumeSizeGib()));
-        Optional<SnapshotRecord> source = array.findSnapshot(ref).filter(s -> !s.destroyed());
-        if (source.isEmpty()) {
-            if (!ref.equals(target) && array.findSnapshot(target).filter(s -> !s.destroyed()).isPresent()) {
-                return snapshotModel(target);
-            }
-            throw EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
-                    + " names no snapshot on array " + arrayInfo.name() + "; check the name with the array's snapshot list.");
-        }
-        String volumePart = target.substring(0, target.lastIndexOf('.'));
-        if (!source.get().sourceName().equals(volumePart)) {
-            throw EngineException.invalidArgument("MANAGE_REF_WRONG_VOLUME", "Snapshot " + ref + " belongs to volume "
-                    + source.get().sourceName() + ", not to " + volumePart + " (Cinder volume "
-                    + snapshot.volume().id() + "); manage it under the volume it was taken of.");
-        }
-        if (!ref.equals(target)) {
-            array.renameSnapshot(ref, target);
-        }
-        LOG.info("{}: managed snapshot {} as {}", backendName(), ref, target);
-        return snapshotModel(target);
+        return managed.manageExistingSnapshot(snapshot, sourceName);
     }
 
     @Override
     public long manageExistingSnapshotGetSize(String sourceName) {
-        String ref = validateRef(sourceName, true);
-        SnapshotRecord snapshot = array.findSnapshot(ref).filter(s -> !s.destroyed())
-                .orElseThrow(() -> EngineException.notFound("MANAGE_REF_NOT_FOUND", "source-name " + ref
-                        + " names no snapshot on array " + arrayInfo.name() + "."));
-        return ceilGib(snapshot.provisionedBytes());
+        return managed.manageExistingSnapshotGetSize(sourceName);
     }
 
     @Override
     public void unmanageSnapshot(CinderSnapshot snapshot) {
-        String name = snapshotName(snapshot);
-        String newName = PurityNames.unmanagedSnapshotName(name);
-        try {
-            array.renameSnapshot(name, newName);
-        } catch (EngineException e) {
-            if (e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
-            }
-            LOG.warn("{}: snapshot {} to unmanage does not exist", backendName(), name);
-            return;
-        }
-        LOG.info("{}: unmanaged snapshot {} as {}", backendName(), name, newName);
+        managed.unmanageSnapshot(snapshotName(snapshot));
+    }
+
+    @Override
+    public List<ManageableObject> manageableVolumes(List<CinderVolume> cinderVolumes) {
+        return new ManageableListing(array).volumes(ManageableListing.byArrayName(cinderVolumes, List.of()));
+    }
+
+    @Override
+    public List<ManageableObject> manageableSnapshots(List<CinderSnapshot> cinderSnapshots) {
+        return new ManageableListing(array).snapshots(ManageableListing.byArrayName(List.of(), cinderSnapshots));
     }
 
     @Override
@@ -733,125 +636,25 @@ public final class ArrayCinderBackend implements CinderBackend {
         return array.findVolume(name).filter(v -> !v.destroyed()).orElseThrow(() -> volumeNotFound(name, cinderId));
     }
 
-    /**
-     * The volume type's replication mode, after checking that this backend can provide it: a
-     * replicated type needs replication_device lines and arrays that replicate; sync and trisync need
-     * a type:sync device.
-     */
-    private ReplicationMode replicationFor(CinderVolume volume) {
-        ReplicationMode mode = ReplicationMode.fromExtraSpecs(volume.extraSpecs());
-        if (mode == ReplicationMode.NONE) {
-            return mode;
-        }
-        String wanted = mode.name().toLowerCase(Locale.ROOT);
-        if (!options.replicationConfigured()) {
-            throw EngineException.failedPrecondition("REPLICATION_NOT_CONFIGURED", "Volume " + volume.id()
-                    + " has a volume type asking for " + wanted + " replication, but backend " + backendName()
-                    + " has no replication_device; add one to cinder.conf or use a non-replicated type.");
-        }
-        if (replication == null) {
-            throw new EngineException(ErrorCode.UNIMPLEMENTED, "REPLICATION_NOT_BUILT", "Volume " + volume.id()
-                    + " asks for " + wanted + " replication, which backend " + backendName() + " cannot provide:"
-                    + " its arrays do not replicate through this purebridge build (or it is failed over);"
-                    + " use a non-replicated volume type.");
-        }
-        if ((mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) && !hasSyncTarget()) {
-            throw EngineException.failedPrecondition("SYNC_REPLICATION_NOT_CONFIGURED", "Volume " + volume.id()
-                    + " asks for " + wanted + " replication, but backend " + backendName() + " has no"
-                    + " replication_device with type:sync; add one or use an async type.");
-        }
-        return mode;
+    /** The type's QoS limits for a volume of this size; none inside a volume group (its QoS rules). */
+    private static QosLimits volumeLimits(CinderVolume volume, VolumeGroupPlacement vg, long sizeGib) {
+        QosSpecs qos = QosSpecs.of(volume);
+        return vg.inGroup() ? QosLimits.UNLIMITED : qos.limitsFor(sizeGib, volume.id());
     }
 
-    private boolean hasSyncTarget() {
-        return options.replicationTargets().stream().anyMatch(t -> t.type() == ReplicationType.SYNC);
-    }
-
-    /** provider_id when set; else volume-<id>-cinder, inside the pod for sync and trisync. */
-    private String placementName(CinderVolume volume, ReplicationMode mode) {
-        if (!volume.providerId().isEmpty()) {
-            return volume.providerId();
-        }
-        String base = PurityNames.volumeName(volume);
-        return (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) && failedOver.podPlacement()
-                ? ArrayNames.inPod(options.replicationPodName(), base) : base;
-    }
-
-    /**
-     * Adds the volume to the groups its mode needs (async: the replication group; trisync: the
-     * tri-sync group); on failure the new volume is destroyed, as upstream does.
-     */
-    private VolumeModelUpdate joinGroups(String name, ReplicationMode mode) {
-        String group = groupFor(mode);
-        if (group != null) {
-            try {
-                replication.putProtectionGroupMembers(group, List.of(name));
-            } catch (EngineException e) {
-                LOG.warn("{}: cannot add {} to protection group {}, destroying it: {}", backendName(), name, group,
-                        e.getMessage());
-                try {
-                    array.destroyVolume(name);
-                } catch (EngineException cleanup) {
-                    LOG.warn("{}: cleanup of {} failed: {}", backendName(), name, cleanup.getMessage());
-                }
-                throw e;
-            }
-        }
-        return new VolumeModelUpdate(name, mode == ReplicationMode.NONE ? DISABLED : ENABLED, volumeMetadata(name));
-    }
-
-    private String groupFor(ReplicationMode mode) {
-        if (failedOver.active() && mode != ReplicationMode.NONE
-                && (mode == ReplicationMode.ASYNC || !failedOver.podPlacement())) {
-            // Served by a replication target: protected back toward the primary until failback.
-            return FailbackGroup.name(options);
-        }
-        return switch (mode) {
-            case ASYNC -> options.replicationPgName();
-            case TRISYNC -> options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null;
-            default -> null;
-        };
-    }
-
-    /**
-     * On delete: takes the volume out of the group its type put it in, asking the array to remove
-     * it rather than reading the group first (one request; none for types that join no group).
-     */
-    private void leaveReplicationGroup(String name, ReplicationMode mode) {
-        String group = replication == null ? null : groupFor(mode);
-        if (group == null) {
-            return;
-        }
-        try {
-            replication.dropProtectionGroupMembers(group, List.of(name));
-        } catch (EngineException e) {
-            if (e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
-            }
+    /** Sets the limits on a copy (copies start unlimited); nothing to send for none. */
+    private void applyQos(String name, QosLimits limits) {
+        if (!limits.unlimited()) {
+            qosArray().setVolumeQos(name, limits);
         }
     }
 
-    /** Removes the volume from the backend's replication groups (nothing when it is in none). */
-    private void leaveGroups(String name) {
-        if (replication == null) {
-            return;
+    private VolumeQos qosArray() {
+        if (array instanceof VolumeQos qos) {
+            return qos;
         }
-        for (String group : new String[] {
-                failedOver.active() ? FailbackGroup.name(options) : options.replicationPgName(),
-                options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null}) {
-            if (group == null) {
-                continue;
-            }
-            try {
-                if (replication.findProtectionGroup(group).map(g -> g.members().contains(name)).orElse(false)) {
-                    replication.removeProtectionGroupMembers(group, List.of(name));
-                }
-            } catch (EngineException e) {
-                if (e.code() != ErrorCode.NOT_FOUND) {
-                    throw e;
-                }
-            }
-        }
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "QOS_NOT_SUPPORTED", "Backend " + backendName()
+                + " drives an array without volume QoS; use a volume type without QoS specs.");
     }
 
     // --- retype --------------------------------------------------------------------------------
@@ -864,16 +667,27 @@ public final class ArrayCinderBackend implements CinderBackend {
      */
     @Override
     public VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs) {
+        return retype(volume, newExtraSpecs, null);
+    }
+
+    /**
+     * Also moves the volume into, between or out of volume groups and sets the new type's QoS
+     * (checked before anything changes).
+     */
+    @Override
+    public VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs,
+            QosSpecs.VolumeTypeQos newQosSpec) {
         ReplicationMode from = ReplicationMode.fromExtraSpecs(volume.extraSpecs());
-        CinderVolume target = new CinderVolume(volume.id(), volume.nameId(), volume.name(), "", volume.sizeGib(),
-                newExtraSpecs, volume.replicationStatus());
-        ReplicationMode to = replicationFor(target);
+        CinderVolume target = volume.withType(newExtraSpecs, newQosSpec);
+        ReplicationMode to = placement.modeFor(target);
+        VolumeGroupPlacement vg = VolumeGroupPlacement.of(newExtraSpecs, to, volume.id());
+        QosLimits limits = volumeLimits(target, vg, volume.sizeGib());
         String name = PurityNames.arrayVolumeName(volume);
         liveVolume(name, volume.id());
         boolean inPod = PurityNames.podOf(name) != null;
-        boolean wantPod = (to == ReplicationMode.SYNC || to == ReplicationMode.TRISYNC) && failedOver.podPlacement();
+        boolean wantPod = placement.inPod(to);
         if (from != ReplicationMode.NONE || inPod) {
-            leaveGroups(name);
+            placement.leaveAll(name);
         }
         String newName = name;
         if (inPod != wantPod) {
@@ -884,39 +698,33 @@ public final class ArrayCinderBackend implements CinderBackend {
             }
             newName = replication.moveVolume(name, wantPod ? options.replicationPodName() : "").name();
         }
-        VolumeModelUpdate model = joinGroups(newName, to);
+        String oldGroup = VolumeGroups.groupOf(newName);
+        if (!wantPod && !oldGroup.equals(vg.group())) {
+            vg.ensure(array, backendName());
+            newName = VolumeGroupPlacement.groups(array, backendName()).moveVolumeToGroup(newName, vg.group()).name();
+            VolumeGroupPlacement.destroyIfEmpty(array, oldGroup + VolumeGroups.SEPARATOR, options.eradicateOnDelete(),
+                    backendName());
+        }
+        if (array instanceof VolumeQos qos && !qos.volumeQos(newName).equals(limits)) {
+            qos.setVolumeQos(newName, limits);
+        } else if (!limits.unlimited() && !(array instanceof VolumeQos)) {
+            qosArray();
+        }
+        VolumeModelUpdate model = placement.join(newName, to);
         LOG.info("{}: retyped volume {} from {} to {} (now {})", backendName(), volume.id(), from, to, newName);
         return model;
     }
 
-    private static String validateRef(String sourceName, boolean snapshot) {
-        if (sourceName == null || sourceName.isBlank()) {
-            throw EngineException.invalidArgument("MANAGE_REF_MISSING",
-                    "existing_ref needs 'source-name': the array " + (snapshot ? "snapshot" : "volume") + " name.");
-        }
-        String ref = sourceName.trim();
-        int pods = ref.split("::", -1).length - 1;
-        if (pods > 1) {
-            throw EngineException.invalidArgument("MANAGE_REF_IN_REALM",
-                    "Unable to manage " + ref + ": it is in a realm, which Cinder cannot manage.");
-        }
-        if (pods == 1) {
-            throw new EngineException(ErrorCode.UNIMPLEMENTED, "POD_VOLUMES_NOT_SUPPORTED", "Unable to manage " + ref
-                    + ": volumes in pods cannot be managed by this purebridge build yet; move it out of the pod first.");
-        }
-        return ref;
-    }
-
     private VolumeModelUpdate volumeModel(String name) {
-        return new VolumeModelUpdate(name, DISABLED, volumeMetadata(name));
+        return ManagedObjects.volumeModel(name, arrayInfo.name());
     }
 
     private Map<String, String> volumeMetadata(String name) {
-        return Map.of("array_volume_name", name, "array_name", arrayInfo.name());
+        return ManagedObjects.volumeMetadata(name, arrayInfo.name());
     }
 
     private SnapshotModelUpdate snapshotModel(String name) {
-        return new SnapshotModelUpdate(name, Map.of("array_snapshot_name", name, "array_name", arrayInfo.name()));
+        return ManagedObjects.snapshotModel(name, arrayInfo.name());
     }
 
     private static boolean isDestroyed(EngineException e) {
@@ -932,10 +740,6 @@ public final class ArrayCinderBackend implements CinderBackend {
             throw EngineException.outOfRange("SIZE_TOO_LARGE", field + " " + sizeGib + " GiB is too large.");
         }
         return sizeGib * GIB;
-    }
-
-    private static long ceilGib(long bytes) {
-        return (bytes + GIB - 1) / GIB;
     }
 
     private static String gib(long bytes) {

@@ -70,6 +70,67 @@ public interface CinderBackend {
                 "RETYPE_NOT_SUPPORTED", "Backend " + backendName() + " cannot retype volume " + volume.id() + ".");
     }
 
+    /** {@link #retype(CinderVolume, Map)} with the new type's qos-spec (null: none associated). */
+    default VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs,
+            QosSpecs.VolumeTypeQos newQosSpec) {
+        return retype(volume, newExtraSpecs);
+    }
+
+    /** Every array volume for Cinder's manageable list, in the array's order (Cinder pages and sorts). */
+    default List<ManageableObject> manageableVolumes(List<CinderVolume> cinderVolumes) {
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "MANAGEABLE_LIST_NOT_SUPPORTED", "Backend "
+                + backendName() + " cannot list manageable volumes.");
+    }
+
+    /** Every array snapshot for Cinder's manageable list. */
+    default List<ManageableObject> manageableSnapshots(List<CinderSnapshot> cinderSnapshots) {
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "MANAGEABLE_LIST_NOT_SUPPORTED", "Backend "
+                + backendName() + " cannot list manageable snapshots.");
+    }
+
+    // --- generic volume groups (consistent_group_snapshot_enabled) ------------------------------
+    // UNIMPLEMENTED by default: Cinder's generic group code then handles groups.
+
+    default void createGroup(CinderGroup group) {
+        throw groupsUnimplemented(group);
+    }
+
+    /** Deletes the group and its volumes. */
+    default void deleteGroup(CinderGroup group, List<CinderVolume> volumes) {
+        throw groupsUnimplemented(group);
+    }
+
+    default void updateGroup(CinderGroup group, List<CinderVolume> add, List<CinderVolume> remove) {
+        throw groupsUnimplemented(group);
+    }
+
+    /** One array operation for every member; the member snapshots' model updates, in order. */
+    default List<SnapshotModelUpdate> createGroupSnapshot(CinderGroup group, String groupSnapshotId,
+            List<CinderSnapshot> snapshots) {
+        throw groupsUnimplemented(group);
+    }
+
+    default void deleteGroupSnapshot(CinderGroup group, String groupSnapshotId) {
+        throw groupsUnimplemented(group);
+    }
+
+    /** The group's volumes from the members of a group snapshot ({@code snapshots[i]} for {@code volumes[i]}). */
+    default List<VolumeModelUpdate> createGroupFromGroupSnapshot(CinderGroup group, List<CinderVolume> volumes,
+            List<CinderSnapshot> snapshots) {
+        throw groupsUnimplemented(group);
+    }
+
+    /** The group's volumes as copies, consistent across them, of another group's ({@code sources[i]} for {@code volumes[i]}). */
+    default List<VolumeModelUpdate> createGroupFromGroup(CinderGroup group, List<CinderVolume> volumes,
+            CinderGroup source, List<CinderVolume> sources) {
+        throw groupsUnimplemented(group);
+    }
+
+    private EngineException groupsUnimplemented(CinderGroup group) {
+        return new EngineException(ErrorCode.UNIMPLEMENTED, "GROUPS_NOT_SUPPORTED", "Backend " + backendName()
+                + " leaves group " + group.id() + " to Cinder's generic group code.");
+    }
+
     /**
      * The volume's bytes, for Cinder's image and backup copies, when the array stores them itself
      * (simulated arrays). A real array's data path is its SCSI/NVMe target, so by default this fails.

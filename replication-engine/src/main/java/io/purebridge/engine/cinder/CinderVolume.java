@@ -10,6 +10,8 @@ import java.util.Objects;
  * @param providerId the array name recorded at create; authoritative when not empty
  * @param extraSpecs the volume type's extra specs
  * @param replicationStatus Cinder's current replication_status, or ""
+ * @param qosSpec the volume type's associated qos-spec, or null when it has none
+ * @param group the generic group the volume belongs to, or null
  */
 public record CinderVolume(
         String id,
@@ -18,7 +20,9 @@ public record CinderVolume(
         String providerId,
         long sizeGib,
         Map<String, String> extraSpecs,
-        String replicationStatus) {
+        String replicationStatus,
+        QosSpecs.VolumeTypeQos qosSpec,
+        CinderGroup group) {
     public CinderVolume {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(nameId, "nameId");
@@ -26,5 +30,22 @@ public record CinderVolume(
         providerId = providerId == null ? "" : providerId;
         extraSpecs = extraSpecs == null ? Map.of() : Map.copyOf(extraSpecs);
         replicationStatus = replicationStatus == null ? "" : replicationStatus;
+    }
+
+    /** A volume whose type has no qos-spec. */
+    public CinderVolume(String id, String nameId, String name, String providerId, long sizeGib,
+            Map<String, String> extraSpecs, String replicationStatus) {
+        this(id, nameId, name, providerId, sizeGib, extraSpecs, replicationStatus, null, null);
+    }
+
+    /** A volume outside groups. */
+    public CinderVolume(String id, String nameId, String name, String providerId, long sizeGib,
+            Map<String, String> extraSpecs, String replicationStatus, QosSpecs.VolumeTypeQos qosSpec) {
+        this(id, nameId, name, providerId, sizeGib, extraSpecs, replicationStatus, qosSpec, null);
+    }
+
+    /** This volume as it will be under another type (retype): no provider_id, the new type's specs. */
+    public CinderVolume withType(Map<String, String> newExtraSpecs, QosSpecs.VolumeTypeQos newQosSpec) {
+        return new CinderVolume(id, nameId, name, "", sizeGib, newExtraSpecs, replicationStatus, newQosSpec, group);
     }
 }

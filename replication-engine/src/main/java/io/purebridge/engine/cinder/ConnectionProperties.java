@@ -1,5 +1,7 @@
 package io.purebridge.engine.cinder;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,5 +53,27 @@ public sealed interface ConnectionProperties {
 
     /** One NVMe portal: transport is "tcp" or "rdma". */
     record NvmePortal(String address, int port, String transport) {
+    }
+
+    /** Both arrays' targets in one connection_info (iSCSI and FC; NVMe keeps the active array's). */
+    static ConnectionProperties merge(ConnectionProperties a, ConnectionProperties b) {
+        if (a instanceof ConnectionProperties.Iscsi x && b instanceof ConnectionProperties.Iscsi y) {
+            return new ConnectionProperties.Iscsi(concat(x.targetIqns(), y.targetIqns()),
+                    concat(x.targetPortals(), y.targetPortals()), concat(x.targetLuns(), y.targetLuns()), x.wwn(),
+                    x.authMethod(), x.authUsername(), x.authPassword());
+        }
+        if (a instanceof ConnectionProperties.FibreChannel x && b instanceof ConnectionProperties.FibreChannel y) {
+            Map<String, List<String>> map = new LinkedHashMap<>(x.initiatorTargetMap());
+            y.initiatorTargetMap().forEach((k, v) -> map.merge(k, v, ConnectionProperties::concat));
+            return new ConnectionProperties.FibreChannel(concat(x.targetWwns(), y.targetWwns()),
+                    concat(x.targetLuns(), y.targetLuns()), x.wwn(), map);
+        }
+        return a;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 }

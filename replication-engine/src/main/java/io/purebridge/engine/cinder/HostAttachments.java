@@ -76,7 +76,7 @@ final class HostAttachments {
                 if (attempt > 1) {
                     found = findHost(connector);
                 }
-                HostRecord host = found.orElseGet(() -> createHost(connector));
+                HostRecord host = found.map(this::ensurePersonality).orElseGet(() -> createHost(connector));
                 if (usesChap()) {
                     host = ensureChap(host, connector);
                 }
@@ -232,6 +232,20 @@ final class HostAttachments {
         }
         LOG.info("{}: created host {} for {}", options.backendName(), host.name(), connector.host());
         return host;
+    }
+
+    /**
+     * pure_host_personality on a host that exists already (made before the option was set, or by
+     * hand): set on attach, where upstream sets it only on hosts it creates. Nothing sent when it
+     * already matches.
+     */
+    private HostRecord ensurePersonality(HostRecord host) {
+        String wanted = options.hostPersonality();
+        if (wanted == null || wanted.equals(host.personality())) {
+            return host;
+        }
+        LOG.info("{}: host {} personality {} -> {}", options.backendName(), host.name(), host.personality(), wanted);
+        return array.updateHost(host.name(), wanted, null, null);
     }
 
     private HostRecord createHostNamed(String name, HostConnector connector) {

@@ -425,7 +425,7 @@ final class BlockStore {
             pieces.get(0).run();
         } finally {
             try {
-                CompletableFuture.allOf(others.toArray(new CompletableFuture[0])).join();
+                CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])).join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof RuntimeException r) {
                     throw r;
