@@ -75,9 +75,13 @@ public final class MetricsOverheadBench {
     private record Wiring(Server server, ManagedChannel channel, VolumeDriverServiceBlockingStub stub)
             implements AutoCloseable {
         @Override
-        public void close() throws InterruptedException {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        public void close() {
+            try {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -294,7 +298,7 @@ public final class MetricsOverheadBench {
 
     private static int scrapeBytes(PrometheusRegistry registry) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 << 10);
-        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
         return out.size();
     }
 
