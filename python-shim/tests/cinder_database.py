@@ -28,7 +28,15 @@ def start(workdir, migrate=True):
 
 
 def stop():
+    """Stops the coordinator and forgets the database, so the next start() (another test package
+    in the same pytest run, with its own work directory) gets a fresh engine on its own file:
+    oslo.db's facade keeps the engine it first built, whatever the connection option says after."""
     from cinder import coordination
+    from cinder.db import api as db_api
     coordination.COORDINATOR.stop()
+    factory = db_api.main_context_manager._factory
+    if factory._started:
+        factory.dispose_pool()
+        factory._started = False
     for name, group in _OVERRIDES:
         cfg.CONF.clear_override(name, group=group)
