@@ -1582,7 +1582,7 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
 
     /** Stored (compressed) body of a chunk, or null. */
     byte[] chunkBody(byte[] hash) {
-        return readUnchecked(() -> store.get(store.chunks(), hash));
+        return readUnchecked(() -> blocks.chunkBody(hash));
     }
 
     boolean hasChunk(byte[] hash) {
