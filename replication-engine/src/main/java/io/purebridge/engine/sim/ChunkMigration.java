@@ -19,12 +19,24 @@ final class ChunkMigration {
     private ChunkMigration() {
     }
 
-    static void run(SimStore store, ColumnFamilyHandle legacy) {
+    /**
+     * Moves up to {@code maxChunks} chunks (a test stops early to act out an interruption).
+     *
+     * @return true when the column family is empty
+     */
+    static boolean run(SimStore store, ColumnFamilyHandle legacy, long maxChunks) {
+        long seen = 0;
         List<byte[]> keys = new ArrayList<>();
         WriteBatch batch = new WriteBatch();
         long bytes = 0;
         try (RocksIterator it = store.iterator(legacy)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
+                if (seen++ == maxChunks) {
+                    if (!keys.isEmpty()) {
+                        store.write(batch);
+                    }
+                    return false;
+                }
                 byte[] hash = it.key();
                 if (store.get(store.meta(), MetaKeys.CHUNK_REFS.key(hash)) != null
                         && store.get(store.meta(), MetaKeys.CHUNK_LOCATION.key(hash)) == null) {
@@ -46,6 +58,7 @@ final class ChunkMigration {
             if (!keys.isEmpty()) {
                 store.write(batch);
             }
+            return true;
         } catch (RocksDBException e) {
             throw store.failure("migrate chunks", e);
         } finally {

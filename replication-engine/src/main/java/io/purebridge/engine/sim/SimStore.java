@@ -83,6 +83,15 @@ final class SimStore implements AutoCloseable {
     private long appliedSeq;
 
     SimStore(String arrayName, Path directory) {
+        this(arrayName, directory, SEGMENT_BYTES, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param segmentBytes size of a chunk-log segment
+     * @param migrateAtMost chunks of an earlier version's store to move on this open (tests stop
+     *     early to act out an interrupted upgrade)
+     */
+    SimStore(String arrayName, Path directory, long segmentBytes, long migrateAtMost) {
         this.arrayName = arrayName;
         try {
             Files.createDirectories(directory);
@@ -124,18 +133,17 @@ final class SimStore implements AutoCloseable {
         applyWrite = new WriteOptions().setSync(false);
         ChunkLog chunkLog = null;
         try {
-            chunkLog = ChunkLog.open(directory.resolve("chunklog"), SEGMENT_BYTES);
+            chunkLog = ChunkLog.open(directory.resolve("chunklog"), segmentBytes);
         } finally {
             log = chunkLog;
-            compactor = chunkLog == null ? null : new LogCompactor(this, chunkLog, SEGMENT_BYTES);
+            compactor = chunkLog == null ? null : new LogCompactor(this, chunkLog, segmentBytes);
             if (chunkLog == null) {
                 close();
             }
         }
         try {
             recover();
-            if (handles.size() > 1) {
-                ChunkMigration.run(this, handles.get(1));
+            if (handles.size() > 1 && ChunkMigration.run(this, handles.get(1), migrateAtMost)) {
                 dropLegacyChunks();
             }
         } catch (RuntimeException e) {
@@ -189,6 +197,11 @@ final class SimStore implements AutoCloseable {
 
     ColumnFamilyHandle meta() {
         return handles.get(0);
+    }
+
+    /** True while chunks of an earlier version's store wait to move into the log. */
+    boolean migrating() {
+        return handles.size() > 1;
     }
 
     ChunkLog log() {

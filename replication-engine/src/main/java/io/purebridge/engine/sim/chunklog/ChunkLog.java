@@ -40,6 +40,7 @@ public final class ChunkLog implements AutoCloseable {
     private long appended;
     /** Guarded by syncLock. */
     private long synced;
+    private volatile long syncs;
     private volatile IOException failure;
 
     private ChunkLog(Path dir, long segmentBytes) {
@@ -180,7 +181,13 @@ public final class ChunkLog implements AutoCloseable {
                 throw failed("fsync", dir, e);
             }
             synced = target;
+            syncs++;
         }
+    }
+
+    /** How many fsyncs {@link #sync} ran (group commit makes it fewer than syncing writers). */
+    public long syncCount() {
+        return syncs;
     }
 
     /**
