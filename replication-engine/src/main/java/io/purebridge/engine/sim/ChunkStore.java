@@ -95,13 +95,14 @@ final class ChunkStore {
 
     /** Checks a chunk record inside a span (CRC32C and name) and returns its body. */
     private static byte[] bodyOf(byte[] span, int at, int length, byte[] hash) {
-        byte[] payload = ChunkLog.payload(span, at, length);
-        if (payload.length <= BlockStore.HASH_BYTES
-                || !Arrays.equals(payload, 0, BlockStore.HASH_BYTES, hash, 0, BlockStore.HASH_BYTES)) {
+        ChunkLog.check(span, at, length);
+        int name = at + LogRecord.HEADER_BYTES;
+        if (length <= RECORD_OVERHEAD
+                || !Arrays.equals(span, name, name + BlockStore.HASH_BYTES, hash, 0, BlockStore.HASH_BYTES)) {
             throw EngineException.internal("CHUNK_LOG_CORRUPT", "the chunk log record indexed for chunk "
                     + BlockStore.hex(hash) + " holds another chunk; the array's store is damaged", null);
         }
-        return Arrays.copyOfRange(payload, BlockStore.HASH_BYTES, payload.length);
+        return Arrays.copyOfRange(span, at + RECORD_OVERHEAD, at + length);
     }
 
     /** Adds a new chunk to the Tx: appended to the log and indexed when the Tx commits. */

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,9 @@ public final class ChunkLog implements AutoCloseable {
                 log.segments.put(1L, LogSegment.open(dir, 1));
             }
             log.active = log.segments.lastEntry().getValue();
+            for (LogSegment s : log.segments.headMap(log.active.id, false).values()) {
+                s.seal();
+            }
         } catch (IOException e) {
             log.close();
             throw failed("open", dir, e);
@@ -134,6 +138,7 @@ public final class ChunkLog implements AutoCloseable {
                 // The old segment is made durable before anything lands in the new one, so a torn
                 // record can only ever be at the end of the last segment.
                 active.force();
+                active.seal();
                 LogSegment next = LogSegment.open(dir, active.id + 1);
                 segments.put(next.id, next);
                 active = next;
@@ -201,27 +206,28 @@ public final class ChunkLog implements AutoCloseable {
         if (s == null) {
             throw new SegmentGoneException(segment);
         }
-        ByteBuffer out = ByteBuffer.allocate(length);
         try {
-            s.read(offset, out);
+            return s.read(offset, length);
         } catch (ClosedChannelException e) {
             throw new SegmentGoneException(segment);
         } catch (IOException e) {
             throw failed("read", s.path, e);
         }
-        return out.array();
     }
 
     /** The payload of a checked record inside a span read by {@link #readSpan}. */
     public static byte[] payload(byte[] span, int at, int length) {
+        check(span, at, length);
+        return Arrays.copyOfRange(span, at + LogRecord.HEADER_BYTES, at + length);
+    }
+
+    /** Checks the record of {@code length} bytes at {@code at} of a span (CRC32C, framing). */
+    public static void check(byte[] span, int at, int length) {
         int n = LogRecord.check(span, at, length);
         if (n < 0 || LogRecord.HEADER_BYTES + n != length) {
             throw EngineException.internal("CHUNK_LOG_CORRUPT", "a chunk record fails its CRC32C check;"
                     + " the array's chunk log is damaged", null);
         }
-        byte[] out = new byte[n];
-        System.arraycopy(span, at + LogRecord.HEADER_BYTES, out, 0, n);
-        return out;
     }
 
     /** The payload of the record at {@code location}, checked. */

@@ -3,6 +3,7 @@ package io.purebridge.engine.sim.chunklog;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ final class LogSegment implements AutoCloseable {
     final Path path;
     private final FileChannel channel;
     private volatile long size;
+    /** The whole file mapped once it is sealed (never written again): reads copy straight from the page cache. */
+    private volatile MappedByteBuffer sealedMap;
 
     private LogSegment(long id, Path path, FileChannel channel, long size) {
         this.id = id;
@@ -65,6 +68,26 @@ final class LogSegment implements AutoCloseable {
         }
         size = pos;
         return at;
+    }
+
+    /** Maps a sealed segment for reading; the active one keeps using positional reads. */
+    void seal() throws IOException {
+        if (sealedMap == null && size > 0 && size <= Integer.MAX_VALUE) {
+            sealedMap = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+    }
+
+    /** {@code length} bytes at {@code offset}: one copy from the mapping, else one positional read. */
+    byte[] read(long offset, int length) throws IOException {
+        MappedByteBuffer map = sealedMap;
+        if (map != null && offset + length <= map.capacity()) {
+            byte[] out = new byte[length];
+            map.get((int) offset, out);
+            return out;
+        }
+        ByteBuffer out = ByteBuffer.allocate(length);
+        read(offset, out);
+        return out.array();
     }
 
     /** Fills {@code into} from {@code offset}; fails on a short file. */
