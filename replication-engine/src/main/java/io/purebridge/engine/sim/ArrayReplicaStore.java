@@ -112,7 +112,7 @@ final class ArrayReplicaStore implements ReplicaStore {
     /** Stored (compressed) body of a chunk, or null. */
     @Override
     public byte[] chunkBody(byte[] hash) {
-        return c.readEvenStopped(() -> c.store.get(c.store.chunks(), hash));
+        return c.readEvenStopped(() -> c.blocks.chunkBody(hash));
     }
 
     @Override

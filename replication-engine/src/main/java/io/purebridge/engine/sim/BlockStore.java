@@ -9,21 +9,15 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.rocksdb.RocksDBException;
 
 /**
  * The data plane of one simulated array: thin, deduplicated, compressed block storage with
  * copy-on-write block maps.
  *
  * <p><b>Chunks.</b> Blocks are {@link #BLOCK_SIZE} bytes in {@link ChunkCodec}'s format (named by
- * SHA-256, codec byte, LZ4 or raw), stored once in the {@code chunks} column family. All-zero blocks
- * are never stored: writing zeros unmaps the block.
+ * SHA-256, codec byte, LZ4 or raw), stored once in the array's chunk log ({@link ChunkStore}). All-zero
+ * blocks are never stored: writing zeros unmaps the block.
  *
  * <p><b>Block maps.</b> A volume's or snapshot's map is a page table ({@code t} + mapId + page index
  * -> page id). A page ({@code g} + page id) holds the chunk hashes of {@link #PAGE_SLOTS} consecutive
@@ -49,25 +43,13 @@ final class BlockStore {
     static final int HASH_BYTES = ChunkCodec.HASH_BYTES;
     static final long NO_PAGE = -1;
     private static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
-    /** Blocks per parallel task when preparing a write: below this, handing off costs more than it saves. */
-    private static final int PREPARE_MIN_BLOCKS = 4;
-    private static final AtomicInteger PREPARE_THREAD_IDS = new AtomicInteger();
-    private static final int PREPARE_THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-    /**
-     * Shared by every array of the process: hashing and compressing is pure CPU work, so more threads
-     * than cores (2 here) would only add switching. Daemon threads: nothing to shut down.
-     */
-    private static final ExecutorService PREPARE_POOL = Executors.newFixedThreadPool(PREPARE_THREADS, r -> {
-        Thread t = new Thread(r, "sim-block-prepare-" + PREPARE_THREAD_IDS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
-
     private final SimStore store;
+    private final ChunkStore chunks;
     private long nextPageId;
 
     BlockStore(SimStore store) {
         this.store = store;
+        this.chunks = new ChunkStore(store);
         byte[] raw = store.get(store.meta(), MetaKeys.NEXT_PAGE_ID.key());
         nextPageId = raw == null ? 1 : ByteBuffer.wrap(raw).getLong();
     }
@@ -157,7 +139,7 @@ final class BlockStore {
             throw EngineException.internal("PAGE_MISSING", "block-map page " + pageId
                     + " is referenced but not stored; the array's store is damaged", null);
         }
-        return decodePage(raw);
+        return PageCodec.decode(raw);
     }
 
     /** The slots of the committed page at a position, or null when unmapped. */
@@ -167,11 +149,16 @@ final class BlockStore {
     }
 
     private byte[] storedChunk(byte[] hash) {
-        byte[] stored = store.get(store.chunks(), hash);
+        byte[] stored = chunks.body(hash);
         if (stored == null) {
             throw chunkMissing();
         }
         return stored;
+    }
+
+    /** Stored (compressed) body of a chunk, or null when this array does not hold it. */
+    byte[] chunkBody(byte[] hash) {
+        return chunks.body(hash);
     }
 
     private static EngineException chunkMissing() {
@@ -225,7 +212,7 @@ final class BlockStore {
     void read(long mapId, long offset, byte[] out, int outOffset, int length) {
         long firstBlock = offset / BLOCK_SIZE;
         long blocks = (offset + length + BLOCK_SIZE - 1) / BLOCK_SIZE - firstBlock;
-        int parts = (int) Math.min(PREPARE_THREADS, blocks / PREPARE_MIN_BLOCKS);
+        int parts = (int) Math.min(BlockPrepare.THREADS, blocks / BlockPrepare.MIN_BLOCKS);
         if (parts <= 1) {
             readRange(mapId, offset, out, outOffset, length);
             return;
@@ -239,7 +226,7 @@ final class BlockStore {
             pieces.add(() -> readRange(mapId, start, out, outOffset + (int) (start - offset), (int) (end - start)));
             from = end;
         }
-        inParallel(pieces);
+        BlockPrepare.inParallel(pieces);
     }
 
     private void readRange(long mapId, long offset, byte[] out, int outOffset, int length) {
@@ -255,8 +242,8 @@ final class BlockStore {
     }
 
     /**
-     * One page's part of a read: every chunk it needs comes from one RocksDB multi-get (one JNI
-     * call, blob reads batched) and whole blocks decode straight into the caller's buffer.
+     * One page's part of a read: every chunk it needs is located with one RocksDB multi-get and read
+     * from the log in runs of adjacent records; whole blocks decode straight into the caller's buffer.
      */
     private void readPage(byte[][] page, long at, byte[] out, int outOffset, int length) {
         List<byte[]> hashes = new ArrayList<>();
@@ -268,7 +255,7 @@ final class BlockStore {
                 }
             }
         }
-        List<byte[]> stored = hashes.isEmpty() ? List.of() : store.multiGet(store.chunks(), hashes);
+        List<byte[]> stored = hashes.isEmpty() ? List.of() : chunks.bodies(hashes);
         int next = 0;
         int pos = outOffset;
         long done = 0;
@@ -377,68 +364,17 @@ final class BlockStore {
 
     /** Hashes and compresses a block (any thread); the hash is null for an all-zero block. */
     static Prepared prepare(byte[] content) {
-        return prepare(content, 0);
+        return BlockPrepare.prepare(content, 0);
     }
 
     /** {@link #prepare(byte[])} of the block at {@code from} in {@code data}, without copying it. */
     static Prepared prepare(byte[] data, int from) {
-        if (ChunkCodec.isZero(data, from)) {
-            return new Prepared(null, null);
-        }
-        return new Prepared(ChunkCodec.hash(data, from), ChunkCodec.encode(data, from));
+        return BlockPrepare.prepare(data, from);
     }
 
-    /**
-     * Prepares {@code count} consecutive blocks of {@code data} starting at {@code from}, split
-     * between the calling thread and the shared pool (a 1 MiB write is 32 blocks: on 2 cores this
-     * about halves its CPU time).
-     */
+    /** Prepares {@code count} consecutive blocks of {@code data} from {@code from}, in parallel. */
     static Prepared[] prepareAll(byte[] data, int from, int count) {
-        Prepared[] out = new Prepared[count];
-        int parts = Math.min(PREPARE_THREADS, count / PREPARE_MIN_BLOCKS);
-        if (parts <= 1) {
-            prepareRange(data, from, out, 0, count);
-            return out;
-        }
-        int per = (count + parts - 1) / parts;
-        List<Runnable> pieces = new ArrayList<>();
-        for (int start = 0; start < count; start += per) {
-            int s = start;
-            int e = Math.min(count, start + per);
-            pieces.add(() -> prepareRange(data, from, out, s, e));
-        }
-        inParallel(pieces);
-        return out;
-    }
-
-    /**
-     * Runs the first piece on the calling thread and the others on the shared pool, and returns
-     * when all are done. Pieces are pure CPU and RocksDB reads: they never wait for a lock, so a
-     * busy pool only delays a caller, never deadlocks it.
-     */
-    private static void inParallel(List<Runnable> pieces) {
-        List<CompletableFuture<Void>> others = new ArrayList<>();
-        for (Runnable piece : pieces.subList(1, pieces.size())) {
-            others.add(CompletableFuture.runAsync(piece, PREPARE_POOL));
-        }
-        try {
-            pieces.get(0).run();
-        } finally {
-            try {
-                CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])).join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw e;
-            }
-        }
-    }
-
-    private static void prepareRange(byte[] data, int from, Prepared[] out, int start, int end) {
-        for (int i = start; i < end; i++) {
-            out[i] = prepare(data, from + i * BLOCK_SIZE);
-        }
+        return BlockPrepare.prepareAll(data, from, count);
     }
 
     int setBlock(Tx tx, long mapId, long block, Prepared prepared, boolean live) {
@@ -615,7 +551,7 @@ final class BlockStore {
                 tx.put(ownersKey(p.id), ByteBuffer.allocate(16).putLong(p.live).putLong(p.other).array());
             }
             if (p.contentDirty) {
-                tx.put(pageKey(p.id), encodePage(p.slots));
+                tx.put(pageKey(p.id), PageCodec.encode(p.slots));
             }
         }
         if (allocated) {
@@ -671,12 +607,12 @@ final class BlockStore {
             if (newLive + newOther == 0) {
                 tx.delete(refKey);
                 if (old != null) {
-                    deleteChunk(tx, hash);
+                    chunks.remove(tx, hash, storedLen);
                 }
             } else {
                 tx.put(refKey, ByteBuffer.allocate(20).putLong(newLive).putLong(newOther).putInt(storedLen).array());
                 if (old == null) {
-                    putChunk(tx, hash, tx.newChunks.get(e.getKey()));
+                    chunks.add(tx, hash, tx.newChunks.get(e.getKey()));
                 }
             }
         }
@@ -815,68 +751,18 @@ final class BlockStore {
                 problems.add("chunk " + hex(hash) + " refs " + live + "/" + other + " but pages say "
                         + (expected == null ? "none" : expected[0] + "/" + expected[1]));
             }
-            if (store.get(store.chunks(), hash) == null) {
+            if (!chunks.isStored(hash)) {
                 problems.add("chunk " + hex(hash) + " is counted but not stored");
             }
             space[live > 0 ? 0 : 1] += len;
         });
-        long[] storedChunks = {0};
-        store.scan(store.chunks(), new byte[0], (key, value) -> storedChunks[0]++);
+        long[] storedChunks = {chunks.count()};
         if (storedChunks[0] != refs.size() || storedRefs[0] != refs.size()) {
             problems.add(storedChunks[0] + " chunks and " + storedRefs[0] + " ref counts stored but "
                     + refs.size() + " referenced");
         }
         problems.add("space unique=" + space[0] + " snapshots=" + space[1]);
         return problems;
-    }
-
-    // --- encodings -----------------------------------------------------------------------------
-
-    /** 32-byte occupancy bitmap, then the hashes of the occupied slots in order. */
-    private static byte[] encodePage(byte[][] slots) {
-        int count = 0;
-        byte[] bitmap = new byte[PAGE_SLOTS / 8];
-        for (int i = 0; i < PAGE_SLOTS; i++) {
-            if (slots[i] != null) {
-                bitmap[i >> 3] |= (byte) (1 << (i & 7));
-                count++;
-            }
-        }
-        ByteBuffer out = ByteBuffer.allocate(bitmap.length + count * HASH_BYTES).put(bitmap);
-        for (byte[] hash : slots) {
-            if (hash != null) {
-                out.put(hash);
-            }
-        }
-        return out.array();
-    }
-
-    private static byte[][] decodePage(byte[] raw) {
-        byte[][] slots = new byte[PAGE_SLOTS][];
-        int pos = PAGE_SLOTS / 8;
-        for (int i = 0; i < PAGE_SLOTS; i++) {
-            if ((raw[i >> 3] & (1 << (i & 7))) != 0) {
-                slots[i] = Arrays.copyOfRange(raw, pos, pos + HASH_BYTES);
-                pos += HASH_BYTES;
-            }
-        }
-        return slots;
-    }
-
-    private void putChunk(Tx tx, byte[] hash, byte[] body) {
-        try {
-            tx.batch.put(store.chunks(), hash, body);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void deleteChunk(Tx tx, byte[] hash) {
-        try {
-            tx.batch.delete(store.chunks(), hash);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static byte[] encode(byte[] content) {

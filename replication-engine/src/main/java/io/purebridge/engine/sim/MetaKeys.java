@@ -33,7 +33,11 @@ enum MetaKeys {
     /** How many maps share a page: page id (8 bytes) -> count. */
     PAGE_OWNERS("o"),
     /** A chunk's reference count: SHA-256 (32 bytes) -> count. */
-    CHUNK_REFS("r");
+    CHUNK_REFS("r"),
+    /** Where a chunk's record is in the chunk log: SHA-256 (32 bytes) -> segment, offset, length. */
+    CHUNK_LOCATION("l"),
+    /** The last chunk-log commit record applied to this store, and where to scan from (a single key). */
+    LOG_APPLIED("L");
 
     private final byte[] prefix;
 

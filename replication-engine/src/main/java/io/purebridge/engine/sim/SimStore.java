@@ -3,13 +3,20 @@ package io.purebridge.engine.sim;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.sim.chunklog.ChunkLocation;
+import io.purebridge.engine.sim.chunklog.ChunkLog;
+import io.purebridge.engine.sim.chunklog.LogRecord;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.BiConsumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -18,28 +25,39 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One simulated array's RocksDB. Two column families:
+ * One simulated array's store: a RocksDB for metadata and a {@link ChunkLog} for data.
  * <ul>
- *   <li>default (LZ4): metadata JSON (array state, volumes, snapshots, hosts, groups), block-map
- *       tables and pages, and chunk reference counts: every key kind is listed in
- *       {@link MetaKeys};</li>
- *   <li>{@code chunks} (no RocksDB compression, the values are already compressed; large values in
- *       blob files): hash -> chunk.</li>
+ *   <li>RocksDB (default column family, LZ4): metadata JSON (array state, volumes, snapshots, hosts,
+ *       groups), block-map tables and pages, chunk reference counts and chunk locations: every key
+ *       kind is listed in {@link MetaKeys};</li>
+ *   <li>the chunk log ({@code chunklog/} in the same directory): chunk bodies, each written once, and
+ *       a commit record per acknowledged change carrying that change's RocksDB batch.</li>
  * </ul>
- * Every acknowledged mutation is one WriteBatch written with sync=true, so the WAL holds it before
- * the caller sees success.
+ * Every acknowledged mutation is one {@link #write}: its new chunks and then its batch are appended
+ * to the log, the log is fsynced (one fsync for all writers waiting, group commit), and only then
+ * is the batch applied to RocksDB (WAL written, not fsynced: the log is the durable copy). After
+ * a crash, {@link #open} replays the log's commit records that RocksDB lost, so no index entry
+ * ever names bytes that are not on disk and nothing acknowledged is lost. Stores of earlier
+ * versions keep chunks in a {@code chunks} column family; {@link ChunkMigration} moves them.
  */
 final class SimStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SimStore.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final byte[] LEGACY_CHUNKS = bytes("chunks");
+    /** Segment size: compaction moves at most this much at a time; tests make it small. */
+    static final long SEGMENT_BYTES = Long.getLong("purebridge.sim.logSegmentBytes", 64L << 20);
 
     static {
         RocksDB.loadLibrary();
@@ -49,12 +67,31 @@ final class SimStore implements AutoCloseable {
     private final DBOptions dbOptions;
     private final BloomFilter metaFilter = new BloomFilter(10);
     private final ColumnFamilyOptions metaOptions;
-    private final ColumnFamilyOptions chunkOptions;
+    private final ColumnFamilyOptions legacyChunkOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final RocksDB db;
-    private final WriteOptions syncWrite;
+    private final WriteOptions applyWrite;
+    private final ChunkLog log;
+    private final LogCompactor compactor;
+    /** Chunks a batch brings, appended to the log by {@link #write} (identity keys, dropped with the batch). */
+    private final Map<WriteBatch, List<byte[][]>> staged = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Object appendLock = new Object();
+    private final Object applyLock = new Object();
+    /** Guarded by appendLock: the sequence number of the last commit record appended. */
+    private long appendedSeq;
+    /** Guarded by applyLock: commit records up to this one are applied to RocksDB. */
+    private long appliedSeq;
 
     SimStore(String arrayName, Path directory) {
+        this(arrayName, directory, SEGMENT_BYTES, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param segmentBytes size of a chunk-log segment
+     * @param migrateAtMost chunks of an earlier version's store to move on this open (tests stop
+     *     early to act out an interrupted upgrade)
+     */
+    SimStore(String arrayName, Path directory, long segmentBytes, long migrateAtMost) {
         this.arrayName = arrayName;
         try {
             Files.createDirectories(directory);
@@ -70,31 +107,105 @@ final class SimStore implements AutoCloseable {
         metaOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setWriteBufferSize(8L << 20).setMaxWriteBufferNumber(2)
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(metaFilter));
-        // Chunks (up to 32 KiB, already compressed) go to blob files so compaction does not rewrite
-        // them; blob GC reclaims the space of eradicated chunks.
-        chunkOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION)
-                .setWriteBufferSize(16L << 20).setMaxWriteBufferNumber(2)
-                .setEnableBlobFiles(true).setMinBlobSize(512).setBlobFileSize(256L << 20)
-                .setEnableBlobGarbageCollection(true);
-        List<ColumnFamilyDescriptor> descriptors = List.of(
-                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),
-                new ColumnFamilyDescriptor(bytes("chunks"), chunkOptions));
-        try {
-            db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+        // Only opened for stores of earlier versions, until their chunks are in the log.
+        legacyChunkOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION)
+                .setEnableBlobFiles(true).setMinBlobSize(512).setEnableBlobGarbageCollection(true);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions));
+        RocksDB opened = null;
+        try (Options listOptions = new Options()) {
+            boolean legacy = Files.exists(directory.resolve("CURRENT")) && RocksDB.listColumnFamilies(listOptions,
+                    directory.toString()).stream().anyMatch(name -> Arrays.equals(name, LEGACY_CHUNKS));
+            if (legacy) {
+                descriptors.add(new ColumnFamilyDescriptor(LEGACY_CHUNKS, legacyChunkOptions));
+            }
+            opened = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
         } catch (RocksDBException e) {
+            db = null;
+            applyWrite = null;
+            log = null;
+            compactor = null;
             close();
             throw EngineException.internal("ARRAY_STORE_UNAVAILABLE", arrayName + ": cannot open store in "
                     + directory + " (is another service using it?): " + e.getMessage(), e);
         }
-        syncWrite = new WriteOptions().setSync(true);
+        db = opened;
+        applyWrite = new WriteOptions().setSync(false);
+        ChunkLog chunkLog = null;
+        try {
+            chunkLog = ChunkLog.open(directory.resolve("chunklog"), segmentBytes);
+        } finally {
+            log = chunkLog;
+            compactor = chunkLog == null ? null : new LogCompactor(this, chunkLog, segmentBytes);
+            if (chunkLog == null) {
+                close();
+            }
+        }
+        try {
+            recover();
+            if (handles.size() > 1 && ChunkMigration.run(this, handles.get(1), migrateAtMost)) {
+                dropLegacyChunks();
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        compactor.start();
+    }
+
+    /** Applies the commit records RocksDB lost in a crash (if any), in log order. */
+    private void recover() {
+        byte[] raw = get(meta(), MetaKeys.LOG_APPLIED.key());
+        long appliedBefore = raw == null ? 0 : ByteBuffer.wrap(raw).getLong();
+        ChunkLocation from = raw == null ? null
+                : new ChunkLocation(ByteBuffer.wrap(raw, 8, 16).getLong(), ByteBuffer.wrap(raw, 16, 8).getLong(), 0);
+        long[] last = {appliedBefore};
+        int[] replayed = {0};
+        log.recover(from, payload -> {
+            long seq = ByteBuffer.wrap(payload).getLong();
+            if (seq <= last[0]) {
+                return;
+            }
+            try (WriteBatch batch = new WriteBatch(Arrays.copyOfRange(payload, 8, payload.length))) {
+                db.write(applyWrite, batch);
+            } catch (RocksDBException e) {
+                throw failure("replay", e);
+            }
+            last[0] = seq;
+            replayed[0]++;
+        });
+        appendedSeq = last[0];
+        appliedSeq = last[0];
+        if (replayed[0] > 0) {
+            syncIndex();
+            LOG.info("{}: replayed {} committed changes from the chunk log", arrayName, replayed[0]);
+        }
+    }
+
+    private void dropLegacyChunks() {
+        ColumnFamilyHandle legacy = handles.remove(1);
+        try {
+            syncIndex();
+            db.dropColumnFamily(legacy);
+        } catch (RocksDBException e) {
+            throw failure("drop the migrated chunks column family", e);
+        } finally {
+            legacy.close();
+        }
+        LOG.info("{}: chunks moved from RocksDB to the chunk log", arrayName);
     }
 
     ColumnFamilyHandle meta() {
         return handles.get(0);
     }
 
-    ColumnFamilyHandle chunks() {
-        return handles.get(1);
+    /** True while chunks of an earlier version's store wait to move into the log. */
+    boolean migrating() {
+        return handles.size() > 1;
+    }
+
+    ChunkLog log() {
+        return log;
     }
 
     byte[] get(ColumnFamilyHandle family, byte[] key) {
@@ -114,11 +225,171 @@ final class SimStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code batch} (and the chunks staged for it) durable, then applies it: the acknowledged
+     * write path. Concurrent callers share fsyncs; RocksDB applies batches in log order.
+     */
     void write(WriteBatch batch) {
+        List<byte[][]> chunks = staged.remove(batch);
+        long seq;
+        long mark;
+        synchronized (appendLock) {
+            seq = appendLocked(batch, chunks);
+            mark = log.mark();
+        }
+        RuntimeException error = null;
         try {
-            db.write(syncWrite, batch);
+            log.sync(mark);
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        error = apply(seq, error == null ? batch : null, error);
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    /** Appends the batch's chunks and its commit record; returns the record's sequence number. */
+    private long appendLocked(WriteBatch batch, List<byte[][]> chunks) {
+        try {
+            ChunkLocation start = log.position();
+            if (chunks != null) {
+                for (byte[][] c : chunks) {
+                    ChunkLocation at = log.append(LogRecord.CHUNK, c[0], c[1]);
+                    batch.put(meta(), MetaKeys.CHUNK_LOCATION.key(c[0]), at.encode());
+                }
+            }
+            long seq = appendedSeq + 1;
+            batch.put(meta(), MetaKeys.LOG_APPLIED.key(), ByteBuffer.allocate(24).putLong(seq)
+                    .putLong(start.segment()).putLong(start.offset()).array());
+            log.append(LogRecord.COMMIT, ByteBuffer.allocate(8).putLong(seq).array(), batch.data());
+            appendedSeq = seq;
+            return seq;
         } catch (RocksDBException e) {
             throw failure("write", e);
+        }
+    }
+
+    /** Applies commit {@code seq} in its turn (null batch: it failed, only pass the turn on). */
+    private RuntimeException apply(long seq, WriteBatch batch, RuntimeException error) {
+        boolean interrupted = false;
+        synchronized (applyLock) {
+            while (appliedSeq != seq - 1) {
+                try {
+                    applyLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            try {
+                if (batch != null) {
+                    db.write(applyWrite, batch);
+                }
+            } catch (RocksDBException e) {
+                error = failure("write", e);
+            } finally {
+                appliedSeq = seq;
+                applyLock.notifyAll();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return error;
+    }
+
+    /** Adds a new chunk to {@code batch}: {@link #write} appends it to the log and indexes it. */
+    void stageChunk(WriteBatch batch, byte[] hash, byte[] body) {
+        staged.computeIfAbsent(batch, b -> new ArrayList<>()).add(new byte[][] {hash, body});
+    }
+
+    /** A chunk's record became garbage; compaction reclaims it once enough has. */
+    void chunkFreed(long recordBytes) {
+        compactor.freed(recordBytes);
+    }
+
+    LogCompactor compactor() {
+        return compactor;
+    }
+
+    /**
+     * Relocates chunks for compaction: each one whose location in the index is still {@code from}
+     * (not freed or moved meanwhile) is appended anew and repointed, in one durable commit.
+     *
+     * @param moves {hash, old location (encoded), record payload (hash + body)}
+     * @return how many were moved
+     */
+    int relocate(List<byte[][]> moves) {
+        long seq;
+        long mark;
+        int moved = 0;
+        try (WriteBatch batch = new WriteBatch()) {
+            synchronized (appendLock) {
+                awaitApplied(appendedSeq);
+                List<byte[][]> still = new ArrayList<>();
+                for (byte[][] m : moves) {
+                    if (Arrays.equals(get(meta(), MetaKeys.CHUNK_LOCATION.key(m[0])), m[1])) {
+                        still.add(new byte[][] {m[0], Arrays.copyOfRange(m[2], m[0].length, m[2].length)});
+                    }
+                }
+                if (still.isEmpty()) {
+                    return 0;
+                }
+                moved = still.size();
+                seq = appendLocked(batch, still);
+                mark = log.mark();
+            }
+            RuntimeException error = null;
+            try {
+                log.sync(mark);
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            error = apply(seq, error == null ? batch : null, error);
+            if (error != null) {
+                throw error;
+            }
+        }
+        return moved;
+    }
+
+    /** Waits until every commit appended so far is applied to RocksDB. */
+    void awaitApplied() {
+        long target;
+        synchronized (appendLock) {
+            target = appendedSeq;
+        }
+        awaitApplied(target);
+    }
+
+    private void awaitApplied(long target) {
+        boolean interrupted = false;
+        synchronized (applyLock) {
+            while (appliedSeq < target) {
+                try {
+                    applyLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Makes RocksDB's own copy of every applied batch durable (its WAL fsynced), so no replay needs
+     * a log segment before now: called before compaction deletes segments.
+     */
+    void syncIndex() {
+        synchronized (appendLock) {
+            awaitApplied(appendedSeq);
+            try {
+                db.flushWal(true);
+            } catch (RocksDBException e) {
+                throw failure("sync", e);
+            }
         }
     }
 
@@ -180,15 +451,26 @@ final class SimStore implements AutoCloseable {
         return true;
     }
 
-    private EngineException failure(String what, RocksDBException e) {
+    /** An iterator over a column family (the migration's; the caller closes it). */
+    RocksIterator iterator(ColumnFamilyHandle family) {
+        return db.newIterator(family);
+    }
+
+    EngineException failure(String what, RocksDBException e) {
         return EngineException.internal("ARRAY_STORE_FAILED", arrayName + ": store " + what + " failed: "
                 + e.getMessage() + "; check the service's data directory (disk full or read-only?)", e);
     }
 
     @Override
     public void close() {
-        if (syncWrite != null) {
-            syncWrite.close();
+        if (compactor != null) {
+            compactor.close();
+        }
+        if (log != null) {
+            log.close();
+        }
+        if (applyWrite != null) {
+            applyWrite.close();
         }
         for (ColumnFamilyHandle handle : handles) {
             handle.close();
@@ -199,6 +481,6 @@ final class SimStore implements AutoCloseable {
         dbOptions.close();
         metaOptions.close();
         metaFilter.close();
-        chunkOptions.close();
+        legacyChunkOptions.close();
     }
 }

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a writer main class in a child JVM and kills it with kill -9 (crash tests). */
@@ -17,9 +19,16 @@ final class ChildJvm {
      * {@code killAfter}th "ACK n" line (or when it prints DONE); returns the ACKs seen.
      */
     static int runAndKill(Class<?> mainClass, Path store, int killAfter) throws Exception {
+        return runAndKill(mainClass, store, killAfter, List.of());
+    }
+
+    /** As {@link #runAndKill(Class, Path, int)}, with extra JVM options (system properties). */
+    static int runAndKill(Class<?> mainClass, Path store, int killAfter, List<String> jvmOptions) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                mainClass.getName(), store.toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName(), store.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process child = pb.start();
         int acked = 0;

@@ -1,0 +1,129 @@
+package io.purebridge.engine.sim;
+
+import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.sim.chunklog.ChunkLocation;
+import io.purebridge.engine.sim.chunklog.ChunkLog;
+import io.purebridge.engine.sim.chunklog.LogRecord;
+import io.purebridge.engine.sim.chunklog.SegmentGoneException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Chunk bodies of one array, in its {@link ChunkLog}: the index ({@code l} + hash -> location)
+ * says where each one is. Reads look locations up in one RocksDB multi-get and read runs of
+ * records that lie next to each other in the log (sequentially written data) with one positional
+ * read. New chunks are staged on the Tx's batch and written by {@link SimStore#write}.
+ */
+final class ChunkStore {
+    /** Longest run of adjacent records read at once. */
+    private static final int MAX_SPAN = 4 << 20;
+    private static final int RECORD_OVERHEAD = LogRecord.HEADER_BYTES + BlockStore.HASH_BYTES;
+
+    private final SimStore store;
+    private final ChunkLog log;
+
+    ChunkStore(SimStore store) {
+        this.store = store;
+        this.log = store.log();
+    }
+
+    static byte[] locationKey(byte[] hash) {
+        return MetaKeys.CHUNK_LOCATION.key(hash);
+    }
+
+    /** The stored body (codec byte first) of a chunk, or null when this array does not hold it. */
+    byte[] body(byte[] hash) {
+        List<byte[]> out = bodies(List.of(hash));
+        return out.get(0);
+    }
+
+    /** The stored bodies of {@code hashes}, in order, null where not stored. */
+    List<byte[]> bodies(List<byte[]> hashes) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return read(hashes);
+            } catch (SegmentGoneException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                // compaction moved some of them between the lookup and the read: look again
+            }
+        }
+    }
+
+    private List<byte[]> read(List<byte[]> hashes) {
+        List<byte[]> keys = new ArrayList<>(hashes.size());
+        for (byte[] h : hashes) {
+            keys.add(locationKey(h));
+        }
+        List<byte[]> raw = store.multiGet(store.meta(), keys);
+        ChunkLocation[] at = new ChunkLocation[hashes.size()];
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < at.length; i++) {
+            if (raw.get(i) != null) {
+                at[i] = ChunkLocation.decode(raw.get(i));
+                order.add(i);
+            }
+        }
+        order.sort(Comparator.<Integer>comparingLong(i -> at[i].segment()).thenComparingLong(i -> at[i].offset()));
+        byte[][] out = new byte[at.length][];
+        int runStart = 0;
+        while (runStart < order.size()) {
+            ChunkLocation first = at[order.get(runStart)];
+            int runEnd = runStart + 1;
+            long end = first.end();
+            while (runEnd < order.size()) {
+                ChunkLocation next = at[order.get(runEnd)];
+                if (next.segment() != first.segment() || next.offset() != end
+                        || next.end() - first.offset() > MAX_SPAN) {
+                    break;
+                }
+                end = next.end();
+                runEnd++;
+            }
+            byte[] span = log.readSpan(first.segment(), first.offset(), (int) (end - first.offset()));
+            for (int k = runStart; k < runEnd; k++) {
+                int i = order.get(k);
+                out[i] = bodyOf(span, (int) (at[i].offset() - first.offset()), at[i].length(), hashes.get(i));
+            }
+            runStart = runEnd;
+        }
+        return Arrays.asList(out);
+    }
+
+    /** Checks a chunk record inside a span (CRC32C and name) and returns its body. */
+    private static byte[] bodyOf(byte[] span, int at, int length, byte[] hash) {
+        ChunkLog.check(span, at, length);
+        int name = at + LogRecord.HEADER_BYTES;
+        if (length <= RECORD_OVERHEAD
+                || !Arrays.equals(span, name, name + BlockStore.HASH_BYTES, hash, 0, BlockStore.HASH_BYTES)) {
+            throw EngineException.internal("CHUNK_LOG_CORRUPT", "the chunk log record indexed for chunk "
+                    + BlockStore.hex(hash) + " holds another chunk; the array's store is damaged", null);
+        }
+        return Arrays.copyOfRange(span, at + RECORD_OVERHEAD, at + length);
+    }
+
+    /** Adds a new chunk to the Tx: appended to the log and indexed when the Tx commits. */
+    void add(Tx tx, byte[] hash, byte[] body) {
+        store.stageChunk(tx.batch, hash, body);
+    }
+
+    /** Drops a chunk from the index; its log record becomes garbage for compaction. */
+    void remove(Tx tx, byte[] hash, int storedLength) {
+        tx.delete(locationKey(hash));
+        store.chunkFreed(RECORD_OVERHEAD + storedLength + 1L);
+    }
+
+    boolean isStored(byte[] hash) {
+        return store.get(store.meta(), locationKey(hash)) != null;
+    }
+
+    /** How many chunks the index holds. */
+    long count() {
+        long[] n = {0};
+        store.scan(MetaKeys.CHUNK_LOCATION.prefix(), (k, v) -> n[0]++);
+        return n[0];
+    }
+}

@@ -1,0 +1,64 @@
+package io.purebridge.engine.sim.chunklog;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * The framing of one record in a log segment: type (1 byte), payload length (4), CRC32C (4) of type,
+ * length and payload, then the payload. A chunk record's payload is the chunk's SHA-256 followed by
+ * its stored body ({@code ChunkCodec} format); a commit record's payload is a serialized RocksDB
+ * WriteBatch (the metadata of one acknowledged change). A torn or damaged record fails its CRC.
+ */
+public final class LogRecord {
+    public static final byte CHUNK = 'C';
+    public static final byte COMMIT = 'B';
+    public static final int HEADER_BYTES = 9;
+    /** Larger payloads are not written; a header claiming more is damage, not data. */
+    static final int MAX_PAYLOAD = 256 << 20;
+
+    private LogRecord() {
+    }
+
+    /** The framed record of {@code parts} concatenated as payload. */
+    static ByteBuffer frame(byte type, byte[]... parts) {
+        int length = 0;
+        for (byte[] p : parts) {
+            length += p.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + length);
+        out.put(type).putInt(length).putInt(0);
+        for (byte[] p : parts) {
+            out.put(p);
+        }
+        out.putInt(5, crc(out.array(), 0, out.capacity()));
+        return out.flip();
+    }
+
+    /** CRC32C of a framed record with its CRC field taken as zero. */
+    static int crc(byte[] record, int from, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(record, from, 5);
+        crc.update(new byte[4]);
+        crc.update(record, from + HEADER_BYTES, length - HEADER_BYTES);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Checks the record framed at {@code from} in {@code bytes} (type, length, CRC) and returns its
+     * payload length, or -1 when it is torn or damaged.
+     */
+    static int check(byte[] bytes, int from, int available) {
+        if (available < HEADER_BYTES) {
+            return -1;
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes, from, HEADER_BYTES);
+        byte type = b.get();
+        int length = b.getInt();
+        int stored = b.getInt();
+        if ((type != CHUNK && type != COMMIT) || length < 0 || length > MAX_PAYLOAD
+                || HEADER_BYTES + length > available) {
+            return -1;
+        }
+        return crc(bytes, from, HEADER_BYTES + length) == stored ? length : -1;
+    }
+}

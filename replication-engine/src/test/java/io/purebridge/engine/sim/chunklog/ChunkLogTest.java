@@ -1,0 +1,137 @@
+package io.purebridge.engine.sim.chunklog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.purebridge.engine.error.EngineException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ChunkLogTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void recordsReadBackAndSegmentsRollAtTheirSize() {
+        List<ChunkLocation> at = new ArrayList<>();
+        try (ChunkLog log = ChunkLog.open(dir, 100)) {
+            log.recover(null, c -> { });
+            for (int i = 0; i < 10; i++) {
+                at.add(log.append(LogRecord.CHUNK, text("chunk-" + i), new byte[30]));
+            }
+            log.sync(log.mark());
+            assertThat(log.sealedSegments()).isNotEmpty();
+            assertThat(at.get(9).segment()).isGreaterThan(at.get(0).segment());
+        }
+        try (ChunkLog log = ChunkLog.open(dir, 100)) {
+            log.recover(null, c -> { });
+            for (int i = 0; i < 10; i++) {
+                assertThat(new String(log.read(at.get(i)), 0, 7, StandardCharsets.UTF_8)).isEqualTo("chunk-" + i);
+            }
+        }
+    }
+
+    @Test
+    void aTornTailIsCutOffAndCommitsAfterTheAppliedOneAreReplayed() throws Exception {
+        ChunkLocation applied;
+        try (ChunkLog log = ChunkLog.open(dir, 1 << 20)) {
+            log.recover(null, c -> { });
+            applied = log.append(LogRecord.COMMIT, text("one"));
+            log.append(LogRecord.CHUNK, text("body"));
+            log.append(LogRecord.COMMIT, text("two"));
+            log.append(LogRecord.COMMIT, text("three, torn"));
+            log.sync(log.mark());
+        }
+        Path segment = LogSegment.path(dir, 1);
+        long size;
+        try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+            size = f.length();
+            f.setLength(size - 3); // the last record lost its end in a crash
+        }
+        List<String> replayed = new ArrayList<>();
+        try (ChunkLog log = ChunkLog.open(dir, 1 << 20)) {
+            log.recover(applied, c -> replayed.add(new String(c, StandardCharsets.UTF_8)));
+            assertThat(replayed).containsExactly("two");
+            assertThat(log.diskBytes()).isEqualTo(size - LogRecord.HEADER_BYTES - "three, torn".length());
+            ChunkLocation next = log.append(LogRecord.COMMIT, text("four"));
+            assertThat(next.offset()).isEqualTo(log.diskBytes() - next.length());
+        }
+    }
+
+    @Test
+    void aDamagedRecordFailsItsChecksumOnRead() throws Exception {
+        ChunkLocation at;
+        try (ChunkLog log = ChunkLog.open(dir, 1 << 20)) {
+            log.recover(null, c -> { });
+            at = log.append(LogRecord.CHUNK, text("precious bytes"));
+            log.sync(log.mark());
+        }
+        try (RandomAccessFile f = new RandomAccessFile(LogSegment.path(dir, 1).toFile(), "rw")) {
+            f.seek(at.offset() + LogRecord.HEADER_BYTES + 3);
+            f.write('X');
+        }
+        try (ChunkLog log = ChunkLog.open(dir, 1 << 20)) {
+            assertThatThrownBy(() -> log.read(at)).isInstanceOfSatisfying(EngineException.class,
+                    e -> assertThat(e.reason()).isEqualTo("CHUNK_LOG_CORRUPT"));
+        }
+    }
+
+    @Test
+    void concurrentWritersShareFsyncs() throws Exception {
+        int writers = 8;
+        int each = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try (ChunkLog log = ChunkLog.open(dir, 1 << 20)) {
+            log.recover(null, c -> { });
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) {
+                        log.append(LogRecord.CHUNK, new byte[4096]);
+                        log.sync(log.mark());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+            assertThat(log.syncCount()).as("fsyncs for %d acknowledged appends", writers * each)
+                    .isLessThan(writers * each);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRetiredSegmentStaysReadableForReadersAlreadyOnTheirWay() {
+        try (ChunkLog log = ChunkLog.open(dir, 64)) {
+            log.recover(null, c -> { });
+            ChunkLocation old = log.append(LogRecord.CHUNK, new byte[60]);
+            log.append(LogRecord.CHUNK, new byte[60]);
+            log.retire(old.segment());
+            assertThat(LogSegment.path(dir, old.segment())).doesNotExist();
+            assertThatThrownBy(() -> log.read(old)).isInstanceOf(SegmentGoneException.class);
+            assertThatThrownBy(() -> log.retire(log.position().segment())).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
