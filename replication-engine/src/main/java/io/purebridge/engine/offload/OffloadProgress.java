@@ -8,6 +8,8 @@ public final class OffloadProgress {
     /** Where a job stands. */
     public enum State { RUNNING, COMPLETED, FAILED }
 
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private final long sequence = SEQUENCE.incrementAndGet();
     private final String job;
     private final long totalBytes;
     private final long startedMillis;
@@ -37,6 +39,11 @@ public final class OffloadProgress {
     /** Bytes that crossed the network to or from the bucket (after compression). */
     public long sentBytes() {
         return sentBytes.get();
+    }
+
+    /** Order of creation in this process. */
+    public long sequence() {
+        return sequence;
     }
 
     public long startedMillis() {

@@ -169,13 +169,13 @@ public final class OffloadService implements AutoCloseable {
     /** Jobs run by this service, newest last. */
     public List<OffloadProgress> jobs() {
         List<OffloadProgress> out = new ArrayList<>(jobs.values());
-        out.sort(java.util.Comparator.comparingLong(OffloadProgress::startedMillis));
+        out.sort(java.util.Comparator.comparingLong(OffloadProgress::sequence));
         return out;
     }
 
     private OffloadProgress start(String job, long bytes) {
         OffloadProgress p = new OffloadProgress(job, bytes, clock.millis());
-        jobs.put(job + "@" + p.startedMillis() + "#" + jobs.size(), p);
+        jobs.put(job + "#" + p.sequence(), p);
         return p;
     }
 
