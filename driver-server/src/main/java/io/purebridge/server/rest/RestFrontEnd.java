@@ -17,9 +17,9 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -107,7 +107,7 @@ public final class RestFrontEnd implements AutoCloseable {
             s.addConnector(c);
             connectors.put(name, c);
         }
-        s.addBean(new ConnectionLimit(limits.maxConnections(), s));
+        s.addBean(new NetworkConnectionLimit(limits.maxConnections(), s));
         s.setErrorHandler(new FlashArrayErrorHandler());
         Map<String, Supplier<? extends FlashArray>> copy = new LinkedHashMap<>(arrays);
         s.setHandler(new FlashArrayHttpHandler(copy, sessions, routes, clock, options.eradicationDelayMs(), limits));
