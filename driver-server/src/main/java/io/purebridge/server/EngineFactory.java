@@ -4,6 +4,7 @@ import io.purebridge.engine.array.ArrayConnector;
 import io.purebridge.engine.array.ArrayDirectory;
 import io.purebridge.engine.cinder.ArrayBackendRegistry;
 import io.purebridge.engine.cinder.BackendRegistry;
+import io.purebridge.engine.offload.OffloadTargets;
 import io.purebridge.engine.rest.RestArrayConnector;
 import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedArrayHost;
@@ -34,15 +35,19 @@ public final class EngineFactory {
      *
      * @param simulatedArrays the simulated arrays hosted by this service (also served by the REST
      *     front end)
+     * @param offloadTargets the configured offload targets (S3 buckets for snapshot offload)
      */
-    public record Engine(BackendRegistry registry, SimulatedArrayHost simulatedArrays) implements AutoCloseable {
+    public record Engine(BackendRegistry registry, SimulatedArrayHost simulatedArrays, OffloadTargets offloadTargets)
+            implements AutoCloseable {
         public Engine {
             Objects.requireNonNull(registry, "registry");
             Objects.requireNonNull(simulatedArrays, "simulatedArrays");
+            Objects.requireNonNull(offloadTargets, "offloadTargets");
         }
 
         @Override
         public void close() {
+            offloadTargets.close();
             simulatedArrays.close();
         }
     }
@@ -58,7 +63,8 @@ public final class EngineFactory {
         SimulatedArrayHost host = new SimulatedArrayHost(arraysDir, arrays, Clock.systemUTC(),
                 eradicationCheckPeriod(eradicationDelay));
         ArrayConnector connector = new ArrayDirectory(host, new RestArrayConnector());
-        return new Engine(new ArrayBackendRegistry(connector), host);
+        OffloadTargets offloadTargets = OffloadTargets.none();
+        return new Engine(new ArrayBackendRegistry(connector, offloadTargets), host, offloadTargets);
     }
 
     /** Checks often enough that short test delays expire promptly, at most once a minute. */

@@ -7,10 +7,12 @@ import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.offload.OffloadTargets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -38,9 +40,16 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     private final Map<String, String> primaryNames = new ConcurrentHashMap<>();
     private final Map<String, BackendSummary> summaries = new ConcurrentHashMap<>();
     private final KeyedLocks failoverLocks = new KeyedLocks(16);
+    private final OffloadTargets offloadTargets;
 
     public ArrayBackendRegistry(ArrayConnector connector) {
-        this(connector, () -> UUID.randomUUID().toString().replace("-", ""), randomSecrets(new SecureRandom()));
+        this(connector, OffloadTargets.none());
+    }
+
+    /** @param offloadTargets where volume types and snapshots may be offloaded to (CloudSnap) */
+    public ArrayBackendRegistry(ArrayConnector connector, OffloadTargets offloadTargets) {
+        this(connector, () -> UUID.randomUUID().toString().replace("-", ""), randomSecrets(new SecureRandom()),
+                offloadTargets);
     }
 
     /**
@@ -48,9 +57,20 @@ public final class ArrayBackendRegistry implements BackendRegistry {
      * @param chapSecrets new CHAP secrets
      */
     public ArrayBackendRegistry(ArrayConnector connector, Supplier<String> uuidHex, Supplier<String> chapSecrets) {
+        this(connector, uuidHex, chapSecrets, OffloadTargets.none());
+    }
+
+    private ArrayBackendRegistry(ArrayConnector connector, Supplier<String> uuidHex, Supplier<String> chapSecrets,
+            OffloadTargets offloadTargets) {
         this.connector = connector;
         this.uuidHex = uuidHex;
         this.chapSecrets = chapSecrets;
+        this.offloadTargets = Objects.requireNonNull(offloadTargets, "offloadTargets");
+    }
+
+    /** The offload targets backends may use. */
+    public OffloadTargets offloadTargets() {
+        return offloadTargets;
     }
 
     @Override
