@@ -240,6 +240,37 @@ class GroupReplicationTest {
     }
 
     @Test
+    void wholeBackendFailoverFindsGroupMembersInTheirGroupsCopies() {
+        CinderBackend backend = register(true);
+        CinderGroup group = group(ASYNC, "");
+        backend.createGroup(group);
+        CinderVolume member = create(backend, ASYNC, group);
+        CinderVolume plain = create(backend, ASYNC, null);
+        backend.enableGroupReplication(group, List.of(member));
+        String memberData = checksum(backend, member);
+        FailoverResult result = registry.failover("puredriver-1", new FailoverRequest(List.of(member, plain),
+                Map.of(member.id(), group.id()), List.of(group.id()), "dr"));
+        assertThat(result.volumeUpdates()).allMatch(u -> u.replicationStatus().equals("failed-over"));
+        assertThat(result.groupUpdates()).singleElement().satisfies(g -> assertThat(g.replicationStatus())
+                .isEqualTo("failed-over"));
+        assertThat(c.checksum(member.providerId(), 0, SPAN)).isEqualTo(memberData);
+
+        registry.register(new BackendConfig("puredriver-1", StorageProtocol.ISCSI, Map.of("san_ip", "sim://pure-a",
+                "pure_api_token", "tok-a-0123456789", "volume_backend_name", "puredriver-1",
+                "pure_replica_interval_default", "600"), List.of(Map.of("backend_id", "metro", "san_ip",
+                "sim://pure-b", "api_token", "tok-b-0123456789", "type", "sync"), Map.of("backend_id", "dr",
+                "san_ip", "sim://pure-c", "api_token", "tok-c-0123456789")), "dr"));
+        FailoverResult back = registry.failover("puredriver-1", new FailoverRequest(List.of(member, plain),
+                Map.of(member.id(), group.id()), List.of(group.id()), "default"));
+        assertThat(back.volumeUpdates()).allMatch(u -> u.replicationStatus().equals("enabled"));
+        // Home again, the member is replicated by its group alone.
+        assertThat(a.findProtectionGroup("cinder-group").orElseThrow().members()).doesNotContain(member.providerId())
+                .contains(plain.providerId());
+        assertThat(a.findProtectionGroup("consisgroup-" + group.id() + "-cinder").orElseThrow().members())
+                .containsExactly(member.providerId());
+    }
+
+    @Test
     void badInputIsRefusedNamingTheKeyAndNothingIsMade() {
         CinderBackend plain = register(false);
         assertThat(plain.volumeStats().extra()).containsEntry("consistent_group_replication_enabled", "False");
