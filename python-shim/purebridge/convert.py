@@ -96,7 +96,43 @@ def group_message(group):
         id=group.id,
         group_type_specs={str(k): str(v) for k, v in specs.items()},
         volume_types=[types_pb.VolumeTypeSpecs(extra_specs=type_extra_specs(vt))
-                      for vt in (group.volume_types or [])])
+                      for vt in (group.volume_types or [])],
+        replication_status=getattr(group, "replication_status", None) or "")
+
+
+def replicated_group(group, volumes):
+    """A group with its volumes, for the group replication calls."""
+    return pb.ReplicatedGroup(group=group_message(group),
+                              volumes=[volume_message(v) for v in volumes or []])
+
+
+def group_replication_update(volumes, update):
+    """A group replication answer as Cinder's (model_update, volume_model_updates).
+
+    The manager reads volume updates by 'id' (not 'volume_id' as in failover_host) and always
+    expects a dict for the group's model update.
+    """
+    by_id = {volume.id: volume for volume in volumes or []}
+    result = []
+    for entry in update.volume_updates:
+        model = _set_fields(entry, "status", "replication_status",
+                            "provider_id")
+        _with_metadata(model, by_id.get(entry.volume_id), entry)
+        model["id"] = entry.volume_id
+        result.append(model)
+    return {"replication_status": update.replication_status}, result
+
+
+def group_replication_errors(groups):
+    """GetGroupReplicationErrors as get_replication_error_status' two lists."""
+    group_updates, volume_updates = [], []
+    for update in groups:
+        group_updates.append({"group_id": update.group_id,
+                              "replication_status": update.replication_status})
+        for entry in update.volume_updates:
+            volume_updates.append({"volume_id": entry.volume_id,
+                                   "replication_status": entry.replication_status})
+    return group_updates, volume_updates
 
 
 def group_volume_updates(updates):

@@ -13,6 +13,9 @@ Version history:
             failover_completed for active-active clusters.
     0.3.0 - QoS from volume types, volume groups from extra specs, host personality at
             attach, consistency groups (generic groups with consistent snapshots).
+    0.4.0 - Group replication (Tiramisu): enable_replication, disable_replication,
+            failover_replication and get_replication_error_status for consistency groups
+            of async replicated volume types.
 """
 
 from oslo_log import log as logging
@@ -41,7 +44,7 @@ _SHIM_ONLY_OPTIONS = frozenset(o.name for o in options.PUREBRIDGE_OPTS)
 class PureBaseVolumeDriver(driver.VolumeDriver):
     """Everything but the protocol: forwards each call to the purebridge service."""
 
-    VERSION = "0.3.0"
+    VERSION = "0.4.0"
     CI_WIKI_NAME = "purebridge_CI"
     # The service is stateless toward arrays, so several cinder-volume hosts may share a backend.
     SUPPORTS_ACTIVE_ACTIVE = True
@@ -358,6 +361,48 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
                                              for s in snapshots]))
         return ({"status": response.status},
                 convert.group_snapshot_updates(response.snapshot_updates))
+
+    # -- group replication (Tiramisu) ---------------------------------------------------------
+    # Group types with consistent_group_replication_enabled: the service replicates the group's
+    # protection group and fails its volumes over together, the rest of the backend staying put.
+
+    def _group_replication(self, rpc, group, volumes, secondary_backend_id=""):
+        response = self._call(rpc, pb.GroupReplicationRequest(
+            backend_name=self._backend_name(),
+            groups=[convert.replicated_group(group, volumes)],
+            secondary_backend_id=secondary_backend_id or ""))
+        for entry in response.update.volume_updates:
+            if entry.status == "error" or entry.replication_status == "error":
+                LOG.warning("purebridge: volume %(vol)s of group %(group)s: "
+                            "%(rpc)s failed: %(detail)s",
+                            {"vol": entry.volume_id, "group": group.id,
+                             "rpc": rpc, "detail": entry.detail})
+        return convert.group_replication_update(volumes, response.update)
+
+    def enable_replication(self, context, group, volumes):
+        return self._group_replication("EnableGroupReplication", group,
+                                       volumes)
+
+    def disable_replication(self, context, group, volumes):
+        return self._group_replication("DisableGroupReplication", group,
+                                       volumes)
+
+    def failover_replication(self, context, group, volumes,
+                             secondary_backend_id=None):
+        """Fails the group's volumes over together to secondary_backend_id ("default": back).
+
+        Only this group moves: the backend keeps serving every other volume from its array.
+        """
+        return self._group_replication("FailoverGroupReplication", group,
+                                       volumes, secondary_backend_id)
+
+    def get_replication_error_status(self, context, groups):
+        response = self._call("GetGroupReplicationErrors",
+                              pb.GroupReplicationRequest(
+                                  backend_name=self._backend_name(),
+                                  groups=[convert.replicated_group(
+                                      g, g.volumes) for g in groups or []]))
+        return convert.group_replication_errors(response.groups)
 
     # -- exports and attach -------------------------------------------------------------------
 

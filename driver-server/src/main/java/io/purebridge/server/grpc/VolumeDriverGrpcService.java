@@ -20,6 +20,12 @@ import io.purebridge.v1.GetManageableSnapshotsResponse;
 import io.purebridge.v1.GetManageableVolumesRequest;
 import io.purebridge.v1.GetManageableVolumesResponse;
 import io.purebridge.v1.DeleteGroupResponse;
+import io.purebridge.engine.cinder.ReplicatedGroup;
+import io.purebridge.v1.DisableGroupReplicationResponse;
+import io.purebridge.v1.EnableGroupReplicationResponse;
+import io.purebridge.v1.FailoverGroupReplicationResponse;
+import io.purebridge.v1.GetGroupReplicationErrorsResponse;
+import io.purebridge.v1.GroupReplicationRequest;
 import io.purebridge.v1.DeleteGroupSnapshotRequest;
 import io.purebridge.v1.DeleteGroupSnapshotResponse;
 import io.purebridge.v1.UpdateGroupRequest;
@@ -436,6 +442,54 @@ public final class VolumeDriverGrpcService extends VolumeDriverServiceGrpc.Volum
             };
             return CreateGroupFromSourceResponse.newBuilder().setStatus(GroupMapper.AVAILABLE)
                     .addAllVolumeUpdates(GroupMapper.createdVolumes(volumes, made)).build();
+        });
+    }
+
+    // --- group replication (Tiramisu) -----------------------------------------------------------
+
+    @Override
+    public void enableGroupReplication(GroupReplicationRequest request,
+            StreamObserver<EnableGroupReplicationResponse> out) {
+        statusMapper.respond("EnableGroupReplication", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            ReplicatedGroup g = GroupMapper.oneGroup(request.getGroupsList());
+            return EnableGroupReplicationResponse.newBuilder().setUpdate(GroupMapper.replicationUpdate(
+                    backend.enableGroupReplication(g.group(), g.volumes()))).build();
+        });
+    }
+
+    @Override
+    public void disableGroupReplication(GroupReplicationRequest request,
+            StreamObserver<DisableGroupReplicationResponse> out) {
+        statusMapper.respond("DisableGroupReplication", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            ReplicatedGroup g = GroupMapper.oneGroup(request.getGroupsList());
+            return DisableGroupReplicationResponse.newBuilder().setUpdate(GroupMapper.replicationUpdate(
+                    backend.disableGroupReplication(g.group(), g.volumes()))).build();
+        });
+    }
+
+    @Override
+    public void failoverGroupReplication(GroupReplicationRequest request,
+            StreamObserver<FailoverGroupReplicationResponse> out) {
+        statusMapper.respond("FailoverGroupReplication", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            ReplicatedGroup g = GroupMapper.oneGroup(request.getGroupsList());
+            return FailoverGroupReplicationResponse.newBuilder().setUpdate(GroupMapper.replicationUpdate(
+                    backend.failoverGroupReplication(g.group(), g.volumes(), request.getSecondaryBackendId())))
+                    .build();
+        });
+    }
+
+    @Override
+    public void getGroupReplicationErrors(GroupReplicationRequest request,
+            StreamObserver<GetGroupReplicationErrorsResponse> out) {
+        statusMapper.respond("GetGroupReplicationErrors", out, () -> {
+            CinderBackend backend = backend(request.getBackendName());
+            GetGroupReplicationErrorsResponse.Builder b = GetGroupReplicationErrorsResponse.newBuilder();
+            backend.groupReplicationErrors(GroupMapper.replicatedGroups(request.getGroupsList()))
+                    .forEach(u -> b.addGroups(GroupMapper.replicationUpdate(u)));
+            return b.build();
         });
     }
 

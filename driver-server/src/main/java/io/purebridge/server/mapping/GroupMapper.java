@@ -4,6 +4,10 @@ import io.purebridge.engine.cinder.CinderSnapshot;
 import io.purebridge.engine.cinder.CinderVolume;
 import io.purebridge.engine.cinder.SnapshotModelUpdate;
 import io.purebridge.engine.cinder.VolumeModelUpdate;
+import io.purebridge.engine.cinder.FailoverVolumeUpdate;
+import io.purebridge.engine.cinder.GroupReplicationUpdate;
+import io.purebridge.engine.cinder.ReplicatedGroup;
+import io.purebridge.v1.GroupReplicationVolumeUpdate;
 import io.purebridge.v1.GroupSnapshotUpdate;
 import io.purebridge.v1.GroupVolumeUpdate;
 import io.purebridge.v1.ManageableObject;
@@ -52,5 +56,36 @@ public final class GroupMapper {
     public static List<GroupSnapshotUpdate> deletedSnapshots(List<CinderSnapshot> snapshots) {
         return snapshots.stream().map(s -> GroupSnapshotUpdate.newBuilder().setSnapshotId(s.id()).setStatus(DELETED)
                 .build()).toList();
+    }
+
+    /** The groups of a group replication request, each with its volumes. */
+    public static List<ReplicatedGroup> replicatedGroups(List<io.purebridge.v1.ReplicatedGroup> groups) {
+        List<ReplicatedGroup> out = new ArrayList<>(groups.size());
+        for (int i = 0; i < groups.size(); i++) {
+            io.purebridge.v1.ReplicatedGroup g = groups.get(i);
+            out.add(new ReplicatedGroup(RequestMapper.group(g.hasGroup(), g.getGroup(), "groups[" + i + "].group"),
+                    RequestMapper.volumes(g.getVolumesList(), "groups[" + i + "].volumes")));
+        }
+        return out;
+    }
+
+    /** The one group an enable, disable or failover acts on. */
+    public static ReplicatedGroup oneGroup(List<io.purebridge.v1.ReplicatedGroup> groups) {
+        if (groups.size() != 1) {
+            throw io.purebridge.engine.error.EngineException.invalidArgument("GROUPS_COUNT", "groups must hold"
+                    + " exactly one group with its volumes, got " + groups.size() + ".");
+        }
+        return replicatedGroups(groups).get(0);
+    }
+
+    public static io.purebridge.v1.GroupReplicationUpdate replicationUpdate(GroupReplicationUpdate update) {
+        io.purebridge.v1.GroupReplicationUpdate.Builder b = io.purebridge.v1.GroupReplicationUpdate.newBuilder()
+                .setGroupId(update.groupId()).setReplicationStatus(update.replicationStatus());
+        for (FailoverVolumeUpdate u : update.volumes()) {
+            b.addVolumeUpdates(GroupReplicationVolumeUpdate.newBuilder().setVolumeId(u.volumeId())
+                    .setStatus(u.status()).setReplicationStatus(u.replicationStatus())
+                    .setProviderId(u.providerId()).putAllMetadata(u.metadata()).setDetail(u.detail()));
+        }
+        return b.build();
     }
 }

@@ -92,7 +92,8 @@ public final class RequestMapper {
 
     public static CinderGroup group(Group group, String field) {
         return new CinderGroup(Required.text(group.getId(), field + ".id"), group.getGroupTypeSpecsMap(),
-                group.getVolumeTypesList().stream().map(VolumeTypeSpecs::getExtraSpecsMap).toList());
+                group.getVolumeTypesList().stream().map(VolumeTypeSpecs::getExtraSpecsMap).toList(),
+                group.getReplicationStatus());
     }
 
     /** A volume type's associated qos-spec. */

@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.purebridge.engine.cinder.CinderVolume;
+import io.purebridge.engine.cinder.LocatedNames;
 import io.purebridge.engine.cinder.PurityNames;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.server.mapping.RequestMapper;
@@ -127,8 +128,13 @@ final class ProviderIdCheck {
         }
     }
 
-    /** The name without its pod ({@code <pod>::}) or volume group ({@code <group>/}) prefix. */
-    private static String withoutPod(String providerId) {
+    /**
+     * The name without its pod ({@code <pod>::}) or volume group ({@code <group>/}) prefix, and without
+     * the {@code <target array>:} of a volume failed over with its replicated group (the engine
+     * serves only the backend's own replication targets there).
+     */
+    private static String withoutPod(String located) {
+        String providerId = LocatedNames.withoutArray(located);
         int sep = providerId.indexOf("::");
         if (sep >= 0) {
             return POD.matcher(providerId.substring(0, sep)).matches() ? providerId.substring(sep + 2) : providerId;

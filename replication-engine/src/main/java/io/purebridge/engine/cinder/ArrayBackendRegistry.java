@@ -35,7 +35,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     private final ArrayConnector connector;
     private final Supplier<String> uuidHex;
     private final Supplier<String> chapSecrets;
-    private final Map<String, ArrayCinderBackend> backends = new ConcurrentHashMap<>();
+    private final Map<String, GroupRouting> backends = new ConcurrentHashMap<>();
     /** The primary array's name per backend, as last reached (a failover may find it down). */
     private final Map<String, String> primaryNames = new ConcurrentHashMap<>();
     private final Map<String, BackendSummary> summaries = new ConcurrentHashMap<>();
@@ -151,7 +151,15 @@ public final class ArrayBackendRegistry implements BackendRegistry {
         }
         ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets,
                 replication, uniform, reachable, reachedIds, placement);
-        ArrayCinderBackend previous = backends.put(options.backendName(), backend);
+        // Volumes of a group failed over on its own live on a target: their calls go there.
+        Map<String, CinderBackend> onTargets = new java.util.HashMap<>();
+        if (options.activeBackendId() == null) {
+            for (ReplicationSetup.Target t : reachable) {
+                onTargets.put(t.info().name(), new ArrayCinderBackend(options, (FlashArray) t.replication(), t.info(),
+                        uuidHex, chapSecrets));
+            }
+        }
+        GroupRouting previous = backends.put(options.backendName(), new GroupRouting(backend, onTargets));
         summaries.put(options.backendName(), summary(options, primaryInfo, activeInfo, reachable));
         LOG.info("{}: {} backend on array {} ({} replication targets reached, active {})", options.backendName(),
                 previous == null ? "registered" : "re-registered", activeInfo.name(),
@@ -222,7 +230,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
         java.util.concurrent.locks.ReentrantLock lock = failoverLocks.lockFor(backendName);
         lock.lock();
         try {
-            ArrayCinderBackend backend = (ArrayCinderBackend) backend(backendName);
+            ArrayCinderBackend backend = routing(backendName).primary();
             return new BackendFailover(backend.options(), connector, primaryNames.get(backendName)).failover(request);
         } finally {
             lock.unlock();
@@ -231,7 +239,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
 
     @Override
     public DrTest drTest(String backendName) {
-        ArrayCinderBackend backend = (ArrayCinderBackend) backend(backendName);
+        ArrayCinderBackend backend = routing(backendName).primary();
         String primaryName = primaryNames.get(backendName);
         if (primaryName == null) {
             throw EngineException.failedPrecondition("PRIMARY_UNKNOWN", "Backend " + backendName + " has not reached"
@@ -247,7 +255,11 @@ public final class ArrayBackendRegistry implements BackendRegistry {
 
     @Override
     public CinderBackend backend(String backendName) {
-        CinderBackend backend = backends.get(backendName);
+        return routing(backendName);
+    }
+
+    private GroupRouting routing(String backendName) {
+        GroupRouting backend = backends.get(backendName);
         if (backend == null) {
             throw EngineException.failedPrecondition("BACKEND_NOT_REGISTERED", "Backend " + backendName
                     + " is not registered with this service (it may have restarted); the driver registers it again"

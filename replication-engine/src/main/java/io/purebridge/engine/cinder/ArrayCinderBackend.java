@@ -56,6 +56,7 @@ public final class ArrayCinderBackend implements CinderBackend {
     private final ManagedObjects managed;
     private final ReplicationPlacement placement;
     private final ConsistencyGroups groups;
+    private final GroupReplication groupReplication;
 
     /**
      * @param array the active array (the primary, or the target Cinder says is active)
@@ -104,8 +105,11 @@ public final class ArrayCinderBackend implements CinderBackend {
                 .map(t -> new HostAttachments(options, t, uuidHex, chapSecrets)).toList();
         this.placement = new ReplicationPlacement(options, array, arrayInfo.name(), replication, failedOver);
         this.managed = new ManagedObjects(options.backendName(), array, arrayInfo);
-        this.groups = new ConsistencyGroups(options, array, this);
-        this.stats = new BackendStatsReport(options, array, replication, targetTypes, this.reachedTargetIds, failedOver);
+        this.groupReplication = new GroupReplication(options, array, arrayInfo.name(), replication,
+                failedOver.active() ? List.of() : replicatingTargets);
+        this.groups = new ConsistencyGroups(options, array, this, groupReplication);
+        this.stats = new BackendStatsReport(options, array, replication, targetTypes, this.reachedTargetIds, failedOver,
+                groupReplication);
     }
 
     public BackendOptions options() {
@@ -143,10 +147,10 @@ public final class ArrayCinderBackend implements CinderBackend {
             // created the volume; a destroyed volume or a different one under the name fails.
             existingForCreate(array.findVolume(name).orElseThrow(() -> e), bytes, null);
             applyQos(name, limits);
-            return groups.join(volume, placement.join(name, mode));
+            return groups.join(volume, placement.join(name, groups.placementMode(volume, mode)));
         }
         LOG.info("{}: created volume {} ({} GiB)", backendName(), name, volume.sizeGib());
-        return groups.join(volume, placement.join(name, mode));
+        return groups.join(volume, placement.join(name, groups.placementMode(volume, mode)));
     }
 
     @Override
@@ -252,7 +256,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             }
         }
         applyQos(name, limits);
-        return groups.join(volume, placement.join(name, mode));
+        return groups.join(volume, placement.join(name, groups.placementMode(volume, mode)));
     }
 
     @Override
@@ -273,7 +277,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             throw e;
         }
         applyQos(name, limits);
-        return groups.join(volume, placement.join(name, mode));
+        return groups.join(volume, placement.join(name, groups.placementMode(volume, mode)));
     }
 
     @Override
@@ -331,6 +335,31 @@ public final class ArrayCinderBackend implements CinderBackend {
     public List<VolumeModelUpdate> createGroupFromGroup(CinderGroup group, List<CinderVolume> volumes,
             CinderGroup source, List<CinderVolume> sources) {
         return groups.createFromGroup(group, volumes, source, sources);
+    }
+
+    @Override
+    public GroupReplicationUpdate enableGroupReplication(CinderGroup group, List<CinderVolume> volumes) {
+        return groupReplication.enable(group, volumes);
+    }
+
+    @Override
+    public GroupReplicationUpdate disableGroupReplication(CinderGroup group, List<CinderVolume> volumes) {
+        return groupReplication.disable(group, volumes);
+    }
+
+    @Override
+    public GroupReplicationUpdate failoverGroupReplication(CinderGroup group, List<CinderVolume> volumes,
+            String secondaryBackendId) {
+        return groupReplication.failover(group, volumes, secondaryBackendId);
+    }
+
+    @Override
+    public List<GroupReplicationUpdate> groupReplicationErrors(List<ReplicatedGroup> replicated) {
+        return groupReplication.errors(replicated);
+    }
+
+    GroupReplication groupReplication() {
+        return groupReplication;
     }
 
     // --- snapshots -----------------------------------------------------------------------------

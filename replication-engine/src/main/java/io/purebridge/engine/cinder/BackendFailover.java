@@ -99,8 +99,11 @@ final class BackendFailover {
             requirePodServing(t, target.backendId(), "fail over to '" + target.backendId() + "'");
         }
         // Planned failover (the primary still answers): ship what the primary has right now first.
-        primary.ifPresent(p -> replicateNow(p, List.of(options.replicationPgName(),
-                options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null)));
+        List<String> groups = new ArrayList<>(java.util.Arrays.asList(options.replicationPgName(),
+                options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null));
+        // Volumes of replicated consistency groups are replicated by their group's protection group.
+        request.volumeGroups().values().stream().distinct().map(ConsistencyGroups::groupName).forEach(groups::add);
+        primary.ifPresent(p -> replicateNow(p, groups));
         if (primaryName == null) {
             primaryName = guessPrimaryName(t);
         }
@@ -116,6 +119,8 @@ final class BackendFailover {
         Map<String, FailoverVolumeUpdate> updates = new LinkedHashMap<>();
         List<VolumeCopies.Copy> copies = new ArrayList<>();
         Map<String, String> volumeByTarget = new LinkedHashMap<>();
+        Map<String, ReplicaSnapshots> groupCopies = new java.util.HashMap<>();
+        String primaryName0 = primaryName;
         for (CinderVolume v : request.volumes()) {
             ReplicationMode mode = modeOf(v);
             String name = PurityNames.arrayVolumeName(v);
@@ -134,6 +139,11 @@ final class BackendFailover {
             }
             ReplicaSnapshots source = pod == null ? rootCopies : podCopies;
             Optional<ReplicaSnapshots.Copy> copy = source == null ? Optional.empty() : source.newest(name);
+            String group = request.volumeGroups().get(v.id());
+            if (copy.isEmpty() && pod == null && group != null && primaryName != null) {
+                copy = groupCopies.computeIfAbsent(group, g -> ReplicaSnapshots.of(t.replication(),
+                        ReplicationSetup.remoteGroupName(primaryName0, ConsistencyGroups.groupName(g)))).newest(name);
+            }
             if (copy.isEmpty()) {
                 updates.put(v.id(), FailoverVolumeUpdate.failed(v.id(), FailoverVolumeUpdate.FAILOVER_ERROR,
                         "no replicated snapshot of " + name + " on " + t.info().name()
@@ -190,7 +200,8 @@ final class BackendFailover {
                 continue;
             }
             try {
-                if (primary.replication().findProtectionGroup(group).map(g -> !g.members().isEmpty()).orElse(false)) {
+                if (primary.replication().findProtectionGroup(group).map(g -> !g.members().isEmpty()
+                        && !g.targets().isEmpty()).orElse(false)) {
                     primary.replication().createProtectionGroupSnapshot(group, true, true);
                 }
             } catch (EngineException e) {
@@ -329,6 +340,10 @@ final class BackendFailover {
             }
         }
         Map<String, List<String>> joins = new LinkedHashMap<>();
+        // Members of replicated consistency groups are still in their group there: it replicates them.
+        java.util.Set<String> inGroups = a.replication().listProtectionGroups().stream()
+                .filter(g -> g.local() && g.name().startsWith("consisgroup-") && !g.targets().isEmpty())
+                .flatMap(g -> g.members().stream()).collect(java.util.stream.Collectors.toSet());
         for (String name : names) {
             CinderVolume v = volumes.get(name);
             String dest = destination.get(name);
@@ -342,7 +357,7 @@ final class BackendFailover {
                 case TRISYNC -> options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null;
                 default -> null;
             };
-            if (forward != null) {
+            if (forward != null && !inGroups.contains(dest)) {
                 joins.computeIfAbsent(forward, g -> new ArrayList<>()).add(dest);
             }
         }

@@ -21,9 +21,12 @@ final class BackendStatsReport {
     private final Map<String, ReplicationType> targetTypes;
     private final List<String> reachedTargetIds;
     private final FailedOverPlacement failedOver;
+    private final GroupReplication groups;
 
     BackendStatsReport(BackendOptions options, FlashArray array, ReplicationArray replication,
-            Map<String, ReplicationType> targetTypes, List<String> reachedTargetIds, FailedOverPlacement failedOver) {
+            Map<String, ReplicationType> targetTypes, List<String> reachedTargetIds, FailedOverPlacement failedOver,
+            GroupReplication groups) {
+        this.groups = groups;
         this.options = options;
         this.array = array;
         this.replication = replication;
@@ -63,7 +66,8 @@ final class BackendStatsReport {
         // Consistency groups are generic groups here; the legacy consistencygroup calls are not served.
         extra.put("consistencygroup_support", "False");
         extra.put("consistent_group_snapshot_enabled", array instanceof ReplicationArray ? "True" : "False");
-        extra.put("consistent_group_replication_enabled", "False");
+        // Group replication (Tiramisu) where it works: the primary replicates to a target that answered.
+        extra.put("consistent_group_replication_enabled", groups.available() ? "True" : "False");
         if (options.filterFunction() != null) {
             extra.put("filter_function", options.filterFunction());
         }
@@ -80,7 +84,9 @@ final class BackendStatsReport {
             anyAsync = connected.contains(ReplicationType.ASYNC);
         }
         if (options.replicationConfigured()) {
-            extra.put("replication_status", failedOver.active() ? FailoverVolumeUpdate.FAILED_OVER : ArrayCinderBackend.ENABLED);
+            // "error" makes Cinder's manager ask get_replication_error_status which groups are broken.
+            extra.put("replication_status", failedOver.active() ? FailoverVolumeUpdate.FAILED_OVER
+                    : groups.anyGroupInError() ? FailoverVolumeUpdate.ERROR : ArrayCinderBackend.ENABLED);
             extra.put("active_backend_id", failedOver.active() ? failedOver.backendId() : "");
         }
         if (anySync && anyAsync) {

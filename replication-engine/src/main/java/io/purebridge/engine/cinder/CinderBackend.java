@@ -126,6 +126,32 @@ public interface CinderBackend {
         throw groupsUnimplemented(group);
     }
 
+    // --- group replication (Tiramisu: consistent_group_replication_enabled) -----------------------
+
+    /** Puts the group's replication in place; the group's and each volume's replication_status. */
+    default GroupReplicationUpdate enableGroupReplication(CinderGroup group, List<CinderVolume> volumes) {
+        throw groupsUnimplemented(group);
+    }
+
+    /** Stops the group's replication; what the targets hold stays. */
+    default GroupReplicationUpdate disableGroupReplication(CinderGroup group, List<CinderVolume> volumes) {
+        throw groupsUnimplemented(group);
+    }
+
+    /**
+     * Fails the group's volumes over together to the replication target {@code secondaryBackendId}
+     * ("" lets the backend choose), or back with "default"; the rest of the backend stays.
+     */
+    default GroupReplicationUpdate failoverGroupReplication(CinderGroup group, List<CinderVolume> volumes,
+            String secondaryBackendId) {
+        throw groupsUnimplemented(group);
+    }
+
+    /** The groups (and their volumes) whose replication is in error; none by default. */
+    default List<GroupReplicationUpdate> groupReplicationErrors(List<ReplicatedGroup> groups) {
+        return List.of();
+    }
+
     private EngineException groupsUnimplemented(CinderGroup group) {
         return new EngineException(ErrorCode.UNIMPLEMENTED, "GROUPS_NOT_SUPPORTED", "Backend " + backendName()
                 + " leaves group " + group.id() + " to Cinder's generic group code.");

@@ -10,8 +10,10 @@ import java.util.Objects;
  *
  * @param groupSpecs the group type's specs (consistent_group_snapshot_enabled, ...)
  * @param volumeTypeSpecs the extra specs of each volume type the group allows
+ * @param replicationStatus the group's replication_status in Cinder, or ""
  */
-public record CinderGroup(String id, Map<String, String> groupSpecs, List<Map<String, String>> volumeTypeSpecs) {
+public record CinderGroup(String id, Map<String, String> groupSpecs, List<Map<String, String>> volumeTypeSpecs,
+        String replicationStatus) {
     public static final String CG_SNAPSHOT = "consistent_group_snapshot_enabled";
     public static final String CG_REPLICATION = "consistent_group_replication_enabled";
 
@@ -19,11 +21,20 @@ public record CinderGroup(String id, Map<String, String> groupSpecs, List<Map<St
         Objects.requireNonNull(id, "id");
         groupSpecs = groupSpecs == null ? Map.of() : Map.copyOf(groupSpecs);
         volumeTypeSpecs = volumeTypeSpecs == null ? List.of() : volumeTypeSpecs.stream().map(Map::copyOf).toList();
+        replicationStatus = replicationStatus == null ? "" : replicationStatus;
     }
 
-    /** The group type asks for crash-consistent group snapshots ({@code <is> True}). */
+    /** A group whose replication_status is not known (or not replicated). */
+    public CinderGroup(String id, Map<String, String> groupSpecs, List<Map<String, String>> volumeTypeSpecs) {
+        this(id, groupSpecs, volumeTypeSpecs, "");
+    }
+
+    /**
+     * The group type asks for crash-consistent group snapshots ({@code <is> True}), or for
+     * consistent group replication, which needs the same protection group.
+     */
     public boolean consistent() {
-        return isTrue(groupSpecs.get(CG_SNAPSHOT));
+        return isTrue(groupSpecs.get(CG_SNAPSHOT)) || replicated();
     }
 
     /** The group type asks for group replication (Cinder's "Tiramisu"). */

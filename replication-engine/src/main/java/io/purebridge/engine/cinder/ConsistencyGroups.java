@@ -25,12 +25,17 @@ final class ConsistencyGroups {
     private final BackendOptions options;
     private final FlashArray array;
     private final CinderBackend volumes;
+    private final GroupReplication replication;
 
-    /** @param volumes the backend, for creating and deleting member volumes as Cinder would */
-    ConsistencyGroups(BackendOptions options, FlashArray array, CinderBackend volumes) {
+    /**
+     * @param volumes the backend, for creating and deleting member volumes as Cinder would
+     * @param replication group replication, for group types with consistent_group_replication_enabled
+     */
+    ConsistencyGroups(BackendOptions options, FlashArray array, CinderBackend volumes, GroupReplication replication) {
         this.options = options;
         this.array = array;
         this.volumes = volumes;
+        this.replication = replication;
     }
 
     static String groupName(String groupId) {
@@ -51,17 +56,17 @@ final class ConsistencyGroups {
                     + " has no " + CinderGroup.CG_SNAPSHOT + "; Cinder's generic group code handles it.");
         }
         if (group.replicated()) {
-            throw EngineException.invalidArgument("GROUP_TYPE_UNSUPPORTED", "Group " + group.id() + " asks for "
-                    + CinderGroup.CG_REPLICATION + ", which backend " + options.backendName()
-                    + " does not offer yet; use a group type without it.");
+            replication.check(group);
+            return groupName(group.id());
         }
         for (Map<String, String> specs : group.volumeTypeSpecs()) {
             ReplicationMode mode = ReplicationMode.fromExtraSpecs(specs);
             if (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) {
                 throw EngineException.invalidArgument("GROUP_TYPE_UNSUPPORTED", "Group " + group.id()
-                        + " allows a " + mode.name().toLowerCase(java.util.Locale.ROOT) + " volume type, which"
-                        + " consistency groups of backend " + options.backendName() + " cannot hold yet; use"
-                        + " non-replicated or async volume types.");
+                        + " allows a volume type with replication_type='" + specs.get(ReplicationMode.REPLICATION_TYPE)
+                        + "' (" + mode.name().toLowerCase(java.util.Locale.ROOT) + "), which consistency groups of"
+                        + " backend " + options.backendName() + " cannot hold yet; use non-replicated or async"
+                        + " volume types.");
             }
         }
         return groupName(group.id());
@@ -86,6 +91,19 @@ final class ConsistencyGroups {
                 throw e;
             }
         }
+        if (group.replicated()) {
+            // Cinder creates replicated groups with replication disabled; enable_replication turns it on.
+            replication.prepare(pg);
+        }
+    }
+
+    /**
+     * The mode a new volume joins the backend's groups with: a member of a replicated group is
+     * replicated by its group's protection group alone, not by the backend's async group.
+     */
+    ReplicationMode placementMode(CinderVolume volume, ReplicationMode mode) {
+        CinderGroup group = volume.group();
+        return group != null && group.replicated() ? ReplicationMode.NONE : mode;
     }
 
     /** Destroys the group's protection group, then its volumes; a missing group is success. */
@@ -109,15 +127,29 @@ final class ConsistencyGroups {
         String pg = consistentGroup(group);
         ReplicationArray pgs = pgs();
         if (!add.isEmpty()) {
+            if (group.replicated()) {
+                // Replicated by the group from now on, not by the backend's async group too.
+                for (CinderVolume v : add) {
+                    leave(pgs, options.replicationPgName(), PurityNames.arrayVolumeName(v));
+                }
+            }
             pgs.putProtectionGroupMembers(pg, add.stream().map(PurityNames::arrayVolumeName).toList());
         }
         for (CinderVolume volume : remove) {
-            try {
-                pgs.dropProtectionGroupMembers(pg, List.of(PurityNames.arrayVolumeName(volume)));
-            } catch (EngineException e) {
-                if (e.code() != ErrorCode.NOT_FOUND) {
-                    throw e;
-                }
+            leave(pgs, pg, PurityNames.arrayVolumeName(volume));
+            if (group.replicated() && ReplicationMode.fromExtraSpecs(volume.extraSpecs()) == ReplicationMode.ASYNC) {
+                // Out of the replicated group: its type's placement protects it again.
+                pgs.putProtectionGroupMembers(options.replicationPgName(), List.of(PurityNames.arrayVolumeName(volume)));
+            }
+        }
+    }
+
+    private static void leave(ReplicationArray pgs, String pg, String volume) {
+        try {
+            pgs.dropProtectionGroupMembers(pg, List.of(volume));
+        } catch (EngineException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
             }
         }
     }
@@ -136,6 +168,10 @@ final class ConsistencyGroups {
                     group.id(), e.getMessage());
             volumes.deleteVolume(withProvider(volume, created.providerId()));
             throw e;
+        }
+        if (group.replicated()) {
+            String pg = groupName(group.id());
+            return new VolumeModelUpdate(created.providerId(), replication.memberStatus(pg), created.metadata());
         }
         return created;
     }
