@@ -13,6 +13,9 @@ Version history:
             failover_completed for active-active clusters.
     0.3.0 - QoS from volume types, volume groups from extra specs, host personality at
             attach, consistency groups (generic groups with consistent snapshots).
+            Snapshot offload to S3: purebridge:offload_* volume-type extra specs, snapshot
+            metadata purebridge:offload, volumes restored from offloaded snapshots
+            (purebridge:restore_from, or a from-snapshot whose array snapshot is gone).
 """
 
 from oslo_log import log as logging
@@ -158,7 +161,8 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
     def create_volume(self, volume):
         response = self._call("CreateVolume", pb.CreateVolumeRequest(
             backend_name=self._backend_name(),
-            volume=convert.volume_message(volume, with_group=True)), volume=volume)
+            volume=convert.volume_message(volume, with_group=True,
+                                          with_metadata=True)), volume=volume)
         return convert.volume_model_update(volume, response.model_update)
 
     def delete_volume(self, volume):
@@ -181,7 +185,8 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
             "CreateVolumeFromSnapshot", pb.CreateVolumeFromSnapshotRequest(
                 backend_name=self._backend_name(),
                 volume=convert.volume_message(volume, with_group=True),
-                snapshot=convert.snapshot_message(snapshot)),
+                snapshot=convert.snapshot_message(snapshot,
+                                                  with_metadata=True)),
             volume=volume, snapshot=snapshot)
         return convert.volume_model_update(volume, response.model_update)
 
@@ -204,7 +209,8 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
     def create_snapshot(self, snapshot):
         response = self._call("CreateSnapshot", pb.CreateSnapshotRequest(
             backend_name=self._backend_name(),
-            snapshot=convert.snapshot_message(snapshot)), snapshot=snapshot)
+            snapshot=convert.snapshot_message(snapshot, with_metadata=True)),
+            snapshot=snapshot)
         return convert.snapshot_model_update(snapshot, response.model_update)
 
     def delete_snapshot(self, snapshot):
