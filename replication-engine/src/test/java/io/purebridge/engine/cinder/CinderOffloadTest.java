@@ -7,12 +7,14 @@ import io.purebridge.engine.array.RetentionPolicy;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.offload.EmbeddedS3;
+import io.purebridge.engine.offload.OffloadTarget;
 import io.purebridge.engine.offload.OffloadTargets;
 import io.purebridge.engine.offload.OffloadedSnapshot;
 import io.purebridge.engine.replication.ManualClock;
 import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedArrayHost;
 import io.purebridge.engine.sim.SimulatedFlashArray;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -274,6 +276,35 @@ class CinderOffloadTest {
                 .containsKey("offloaded_snapshot");
         assertThat(backend.createSnapshot(snapshot(created(typed, typedModel), Map.of(
                 OffloadCopies.SNAPSHOT_OFFLOAD, "none"))).metadata()).doesNotContainKey("offloaded_snapshot");
+    }
+
+    @Test
+    void aSnapshotWhoseOffloadFailsIsNotKept() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        OffloadTarget up = s3.target();
+        OffloadTarget down = new OffloadTarget("offload-down", up.bucket(), URI.create("http://127.0.0.1:" + closed),
+                up.region(), up.accessKeyId(), up.secretAccessKey(), null, up.placement(), true, up.tuning());
+        try (OffloadTargets two = new OffloadTargets(List.of(up, down), s3.server().env(), clock)) {
+            ArrayBackendRegistry other = new ArrayBackendRegistry(host, () -> "0123456789abcdef0123456789abcdef",
+                    () -> "chap-secret-0123456789", two, Duration.ZERO);
+            Map<String, String> o = new HashMap<>();
+            o.put("san_ip", "sim://pure-primary");
+            o.put("pure_api_token", "tok-p-0123456789");
+            other.register(new BackendConfig("two-targets", StorageProtocol.ISCSI, o, List.of(), ""));
+            CinderBackend b = other.backend("two-targets");
+            CinderVolume v = volume(Map.of());
+            VolumeModelUpdate model = b.createVolume(v);
+            EngineException failed = CinderFixture.failure(() -> b.createSnapshot(snapshot(created(v, model),
+                    Map.of(OffloadCopies.SNAPSHOT_OFFLOAD, "offload-down"))), ErrorCode.UNAVAILABLE);
+            assertThat(failed.getMessage()).contains("offload-down").contains("was not kept");
+            assertThat(primary.listSnapshots(model.providerId())).isEmpty();
+            // The other target still takes the same snapshot.
+            assertThat(b.createSnapshot(snapshot(created(v, model), Map.of(OffloadCopies.SNAPSHOT_OFFLOAD,
+                    "offload-s3"))).metadata()).containsEntry("offload_target", "offload-s3");
+        }
     }
 
     @Test
