@@ -386,7 +386,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             if (e.code() == ErrorCode.ALREADY_EXISTS) {
                 // A retry finds its snapshot; a destroyed one under the name fails.
                 requireSnapshotNotDestroyed(array.findSnapshot(name).orElseThrow(() -> e), snapshot);
-                return offloadCopies.offloaded(snapshotModel(name), offload, name, snapshot);
+                return offloadCopies.offloaded(snapshotModel(name), offload, name, snapshot, false);
             }
             if (e.code() == ErrorCode.NOT_FOUND || isDestroyed(e)) {
                 throw volumeNotFound(volumeName, snapshot.volume().id());
@@ -394,7 +394,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             throw e;
         }
         LOG.info("{}: created snapshot {}", backendName(), name);
-        return offloadCopies.offloaded(snapshotModel(name), offload, name, snapshot);
+        return offloadCopies.offloaded(snapshotModel(name), offload, name, snapshot, true);
     }
 
     @Override

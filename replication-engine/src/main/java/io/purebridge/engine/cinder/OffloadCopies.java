@@ -129,10 +129,11 @@ final class OffloadCopies {
     }
 
     /**
-     * Offloads the array snapshot just made and returns what the snapshot's metadata records. On a
-     * failure the array snapshot is removed again (the snapshot create fails whole).
+     * Offloads the array snapshot and returns what the snapshot's metadata records. On a failure an
+     * array snapshot this call made ({@code madeNow}) is removed again: the snapshot create fails
+     * whole. A retried create keeps its snapshot (its first offload may still be running).
      */
-    Map<String, String> offload(Request request, String arraySnapshot, CinderSnapshot snapshot) {
+    Map<String, String> offload(Request request, String arraySnapshot, CinderSnapshot snapshot, boolean madeNow) {
         try {
             OffloadedSnapshot copy = targets.service(request.target()).offload(array, arraySnapshot,
                     request.retentionDays());
@@ -146,8 +147,12 @@ final class OffloadCopies {
             }
             return metadata;
         } catch (EngineException e) {
-            LOG.warn("{}: offload of snapshot {} (Cinder snapshot {}) to {} failed, removing the snapshot: {}",
-                    options.backendName(), arraySnapshot, snapshot.id(), request.target(), e.getMessage());
+            LOG.warn("{}: offload of snapshot {} (Cinder snapshot {}) to {} failed{}: {}", options.backendName(),
+                    arraySnapshot, snapshot.id(), request.target(), madeNow ? ", removing the snapshot" : "",
+                    e.getMessage());
+            if (!madeNow) {
+                throw e;
+            }
             try {
                 array.destroySnapshot(arraySnapshot);
                 array.eradicateSnapshot(arraySnapshot);
@@ -309,12 +314,12 @@ final class OffloadCopies {
 
     /** The snapshot's model, with where its offloaded copy lies when one was asked for. */
     SnapshotModelUpdate offloaded(SnapshotModelUpdate model, Optional<Request> request, String arraySnapshot,
-            CinderSnapshot snapshot) {
+            CinderSnapshot snapshot, boolean madeNow) {
         if (request.isEmpty()) {
             return model;
         }
         Map<String, String> metadata = new HashMap<>(model.metadata());
-        metadata.putAll(offload(request.get(), arraySnapshot, snapshot));
+        metadata.putAll(offload(request.get(), arraySnapshot, snapshot, madeNow));
         return new SnapshotModelUpdate(model.providerId(), metadata);
     }
 
