@@ -88,7 +88,9 @@ final class OffloadCopies {
         try {
             typed = OffloadPolicy.of(snapshot.volume().extraSpecs(), options, targets.names(), snapshot.volume().id());
         } catch (EngineException e) {
-            typed = Optional.empty(); // the volume exists: its type was checked when it was made
+            // The volume exists (its type was checked when it was made): its target went away.
+            LOG.warn("{}: snapshot {} is not offloaded: {}", options.backendName(), snapshot.id(), e.getMessage());
+            typed = Optional.empty();
         }
         String target;
         if (asked == null || asked.isBlank()) {
