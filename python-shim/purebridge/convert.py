@@ -3,6 +3,7 @@
 import re
 
 from cinder import context as cinder_context
+from cinder import exception
 from cinder.volume import group_types
 from cinder.volume import qos_specs as cinder_qos
 
@@ -67,8 +68,24 @@ def qos_spec(volume_type):
         specs={str(k): str(v) for k, v in (spec["specs"] or {}).items()})
 
 
-def volume_message(volume, with_group=False):
-    """A Volume message; with_group (creates only) adds the generic group it is created in."""
+def user_metadata(obj):
+    """A volume's or snapshot's metadata as strings, read from Cinder's database when the object
+    was handed over without it; {} for an object that cannot load it (no context).
+    """
+    if obj.obj_attr_is_set("metadata"):
+        metadata = obj.metadata
+    else:
+        try:
+            metadata = obj.metadata  # lazy-loaded from Cinder's database
+        except (exception.OrphanedObjectError, exception.ObjectActionError):
+            return {}
+    return {str(k): str(v) for k, v in (metadata or {}).items()}
+
+
+def volume_message(volume, with_group=False, with_metadata=False):
+    """A Volume message; with_group (creates only) adds the generic group it is created in,
+    with_metadata (creates only) volume.metadata (purebridge:restore_from and the like).
+    """
     volume_type = _volume_type(volume)
     message = pb.Volume(
         id=volume.id,
@@ -83,6 +100,8 @@ def volume_message(volume, with_group=False):
         message.qos_spec.CopyFrom(spec)
     if with_group and volume.obj_attr_is_set("group_id") and volume.group_id:
         message.group.CopyFrom(group_message(volume.group))
+    if with_metadata:
+        message.metadata.update(user_metadata(volume))
     return message
 
 
@@ -187,13 +206,19 @@ def manageable_entries(objects, snapshots=False):
     return result
 
 
-def snapshot_message(snapshot):
-    return pb.Snapshot(
+def snapshot_message(snapshot, with_metadata=False):
+    """A Snapshot message; with_metadata (creates) adds snapshot.metadata: purebridge:offload
+    asks for an offloaded copy, offload_target/offloaded_snapshot say where one lies.
+    """
+    message = pb.Snapshot(
         id=snapshot.id,
         name=snapshot.name,
         provider_id=snapshot.provider_id or "",
         volume=volume_message(snapshot.volume),
         volume_size_gib=int(snapshot.volume_size or 0))
+    if with_metadata:
+        message.metadata.update(user_metadata(snapshot))
+    return message
 
 
 def connector_message(connector):

@@ -16,6 +16,9 @@ Version history:
     0.4.0 - Group replication (Tiramisu): enable_replication, disable_replication,
             failover_replication and get_replication_error_status for consistency groups
             of async replicated volume types.
+            Snapshot offload to S3: purebridge:offload_* volume-type extra specs, snapshot
+            metadata purebridge:offload, volumes restored from offloaded snapshots
+            (purebridge:restore_from, or a from-snapshot whose array snapshot is gone).
 """
 
 from oslo_log import log as logging
@@ -161,7 +164,8 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
     def create_volume(self, volume):
         response = self._call("CreateVolume", pb.CreateVolumeRequest(
             backend_name=self._backend_name(),
-            volume=convert.volume_message(volume, with_group=True)), volume=volume)
+            volume=convert.volume_message(volume, with_group=True,
+                                          with_metadata=True)), volume=volume)
         return convert.volume_model_update(volume, response.model_update)
 
     def delete_volume(self, volume):
@@ -184,7 +188,8 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
             "CreateVolumeFromSnapshot", pb.CreateVolumeFromSnapshotRequest(
                 backend_name=self._backend_name(),
                 volume=convert.volume_message(volume, with_group=True),
-                snapshot=convert.snapshot_message(snapshot)),
+                snapshot=convert.snapshot_message(snapshot,
+                                                  with_metadata=True)),
             volume=volume, snapshot=snapshot)
         return convert.volume_model_update(volume, response.model_update)
 
@@ -207,7 +212,8 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
     def create_snapshot(self, snapshot):
         response = self._call("CreateSnapshot", pb.CreateSnapshotRequest(
             backend_name=self._backend_name(),
-            snapshot=convert.snapshot_message(snapshot)), snapshot=snapshot)
+            snapshot=convert.snapshot_message(snapshot, with_metadata=True)),
+            snapshot=snapshot)
         return convert.snapshot_model_update(snapshot, response.model_update)
 
     def delete_snapshot(self, snapshot):

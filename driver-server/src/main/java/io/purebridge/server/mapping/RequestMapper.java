@@ -81,7 +81,8 @@ public final class RequestMapper {
                 volume.getVolumeTypeExtraSpecsMap(),
                 volume.getReplicationStatus(),
                 volume.hasQosSpec() ? qosSpec(volume.getQosSpec()) : null,
-                volume.hasGroup() ? group(volume.getGroup(), field + ".group") : null);
+                volume.hasGroup() ? group(volume.getGroup(), field + ".group") : null,
+                volume.getMetadataMap());
     }
 
     /** A required group message at {@code field}. */
@@ -116,7 +117,8 @@ public final class RequestMapper {
         String id = Required.text(snapshot.getId(), field + ".id");
         String name = Required.text(snapshot.getName(), field + ".name");
         CinderVolume volume = volume(snapshot.hasVolume(), snapshot.getVolume(), field + ".volume");
-        return new CinderSnapshot(id, name, snapshot.getProviderId(), volume, snapshot.getVolumeSizeGib());
+        return new CinderSnapshot(id, name, snapshot.getProviderId(), volume, snapshot.getVolumeSizeGib(),
+                snapshot.getMetadataMap());
     }
 
     public static List<CinderVolume> volumes(List<Volume> volumes, String field) {

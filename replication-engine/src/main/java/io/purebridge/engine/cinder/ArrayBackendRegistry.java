@@ -9,6 +9,7 @@ import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.offload.OffloadTargets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ArrayBackendRegistry.class);
     private static final String CHAP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final int CHAP_SECRET_LENGTH = 16;
+    private static final Duration DEFAULT_SHIP_EVERY = Duration.ofSeconds(60);
 
     private final ArrayConnector connector;
     private final Supplier<String> uuidHex;
@@ -41,6 +43,9 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     private final Map<String, BackendSummary> summaries = new ConcurrentHashMap<>();
     private final KeyedLocks failoverLocks = new KeyedLocks(16);
     private final OffloadTargets offloadTargets;
+    private final OffloadShipper offloadShipper;
+    /** How often scheduled offload snapshots are shipped and retention swept (zero: only on demand). */
+    private final Duration shipEvery;
 
     public ArrayBackendRegistry(ArrayConnector connector) {
         this(connector, OffloadTargets.none());
@@ -49,7 +54,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
     /** @param offloadTargets where volume types and snapshots may be offloaded to (CloudSnap) */
     public ArrayBackendRegistry(ArrayConnector connector, OffloadTargets offloadTargets) {
         this(connector, () -> UUID.randomUUID().toString().replace("-", ""), randomSecrets(new SecureRandom()),
-                offloadTargets);
+                offloadTargets, DEFAULT_SHIP_EVERY);
     }
 
     /**
@@ -57,20 +62,32 @@ public final class ArrayBackendRegistry implements BackendRegistry {
      * @param chapSecrets new CHAP secrets
      */
     public ArrayBackendRegistry(ArrayConnector connector, Supplier<String> uuidHex, Supplier<String> chapSecrets) {
-        this(connector, uuidHex, chapSecrets, OffloadTargets.none());
+        this(connector, uuidHex, chapSecrets, OffloadTargets.none(), Duration.ZERO);
     }
 
-    private ArrayBackendRegistry(ArrayConnector connector, Supplier<String> uuidHex, Supplier<String> chapSecrets,
-            OffloadTargets offloadTargets) {
+    /**
+     * @param shipEvery how often the {@link #offloadShipper()} runs on its own once a backend
+     *     registered (zero: never; tests call {@link OffloadShipper#runOnce()})
+     */
+    ArrayBackendRegistry(ArrayConnector connector, Supplier<String> uuidHex, Supplier<String> chapSecrets,
+            OffloadTargets offloadTargets, Duration shipEvery) {
         this.connector = connector;
         this.uuidHex = uuidHex;
         this.chapSecrets = chapSecrets;
         this.offloadTargets = Objects.requireNonNull(offloadTargets, "offloadTargets");
+        this.shipEvery = shipEvery;
+        this.offloadShipper = new OffloadShipper(() -> backends.values().stream().map(GroupRouting::primary).toList(),
+                offloadTargets);
     }
 
     /** The offload targets backends may use. */
     public OffloadTargets offloadTargets() {
         return offloadTargets;
+    }
+
+    /** Ships the offload groups' scheduled snapshots and sweeps retention (on its own every minute). */
+    public OffloadShipper offloadShipper() {
+        return offloadShipper;
     }
 
     @Override
@@ -150,7 +167,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
             primaryNames.put(options.backendName(), primaryInfo.name());
         }
         ArrayCinderBackend backend = new ArrayCinderBackend(options, active, activeInfo, uuidHex, chapSecrets,
-                replication, uniform, reachable, reachedIds, placement);
+                replication, uniform, reachable, reachedIds, placement, offloadTargets);
         // Volumes of a group failed over on its own live on a target: their calls go there.
         Map<String, CinderBackend> onTargets = new java.util.HashMap<>();
         if (options.activeBackendId() == null) {
@@ -160,6 +177,7 @@ public final class ArrayBackendRegistry implements BackendRegistry {
             }
         }
         GroupRouting previous = backends.put(options.backendName(), new GroupRouting(backend, onTargets));
+        offloadShipper.start(shipEvery);
         summaries.put(options.backendName(), summary(options, primaryInfo, activeInfo, reachable));
         LOG.info("{}: {} backend on array {} ({} replication targets reached, active {})", options.backendName(),
                 previous == null ? "registered" : "re-registered", activeInfo.name(),

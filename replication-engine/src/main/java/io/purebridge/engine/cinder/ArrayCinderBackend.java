@@ -11,6 +11,7 @@ import io.purebridge.engine.array.VolumeQos;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.offload.OffloadTargets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,8 @@ public final class ArrayCinderBackend implements CinderBackend {
     private final ReplicationPlacement placement;
     private final ConsistencyGroups groups;
     private final GroupReplication groupReplication;
+    private final OffloadPlacement offloads;
+    private final OffloadCopies offloadCopies;
 
     /**
      * @param array the active array (the primary, or the target Cinder says is active)
@@ -81,17 +84,18 @@ public final class ArrayCinderBackend implements CinderBackend {
             List<FlashArray> uniformTargets, List<ReplicationSetup.Target> replicatingTargets,
             List<String> reachedTargetIds) {
         this(options, array, arrayInfo, uuidHex, chapSecrets, replication, uniformTargets, replicatingTargets,
-                reachedTargetIds, FailedOverPlacement.NOT_FAILED_OVER);
+                reachedTargetIds, FailedOverPlacement.NOT_FAILED_OVER, OffloadTargets.none());
     }
 
     /**
      * @param failedOver where replicated volumes go while the backend is failed over (the array
      *     serving it is {@code array}, {@code replication} its capability)
+     * @param offloadTargets where volume types and snapshots may offload to (CloudSnap)
      */
     public ArrayCinderBackend(BackendOptions options, FlashArray array, ArrayInfo arrayInfo,
             Supplier<String> uuidHex, Supplier<String> chapSecrets, ReplicationArray replication,
             List<FlashArray> uniformTargets, List<ReplicationSetup.Target> replicatingTargets,
-            List<String> reachedTargetIds, FailedOverPlacement failedOver) {
+            List<String> reachedTargetIds, FailedOverPlacement failedOver, OffloadTargets offloadTargets) {
         this.failedOver = failedOver;
         this.options = options;
         this.array = array;
@@ -110,6 +114,12 @@ public final class ArrayCinderBackend implements CinderBackend {
         this.groups = new ConsistencyGroups(options, array, this, groupReplication);
         this.stats = new BackendStatsReport(options, array, replication, targetTypes, this.reachedTargetIds, failedOver,
                 groupReplication);
+        this.offloads = new OffloadPlacement(options, array, offloadTargets);
+        this.offloadCopies = new OffloadCopies(options, array, arrayInfo.name(), offloadTargets, offloads);
+    }
+
+    OffloadCopies offloadCopies() {
+        return offloadCopies;
     }
 
     public BackendOptions options() {
@@ -130,8 +140,16 @@ public final class ArrayCinderBackend implements CinderBackend {
         // Every spec is checked before the array is asked for anything.
         VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
         QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
+        Optional<OffloadPolicy> offload = offloads.policyFor(volume.extraSpecs(), mode, vg, volume.id());
+        Optional<OffloadCopies.Source> restore = offloadCopies.restoreRequest(volume);
         String name = placement.name(volume, mode, vg);
         vg.ensure(array, backendName());
+        offload.ifPresent(p -> offloads.prepare(p, volume.id()));
+        if (restore.isPresent()) {
+            offloadCopies.restore(restore.get(), name, volume, bytes);
+            applyQos(name, limits);
+            return OffloadCopies.restored(place(volume, name, mode, offload), restore.get());
+        }
         // Create first, read only when the array says the name is taken (as upstream: one request).
         try {
             if (limits.unlimited()) {
@@ -147,11 +165,19 @@ public final class ArrayCinderBackend implements CinderBackend {
             // created the volume; a destroyed volume or a different one under the name fails.
             existingForCreate(array.findVolume(name).orElseThrow(() -> e), bytes, null);
             applyQos(name, limits);
-            return groups.join(volume, placement.join(name, groups.placementMode(volume, mode)));
+            return place(volume, name, mode, offload);
         }
         LOG.info("{}: created volume {} ({} GiB)", backendName(), name, volume.sizeGib());
+        return place(volume, name, mode, offload);
+    }
+
+    /** Joins the groups the type asks for: offload, then replication and the generic group. */
+    private VolumeModelUpdate place(CinderVolume volume, String name, ReplicationMode mode,
+            Optional<OffloadPolicy> offload) {
+        offload.ifPresent(p -> offloads.join(name, p, true));
         return groups.join(volume, placement.join(name, groups.placementMode(volume, mode)));
     }
+
 
     @Override
     public void deleteVolume(CinderVolume volume) {
@@ -164,6 +190,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             }
         }
         placement.leave(name, ReplicationMode.fromExtraSpecs(volume.extraSpecs()));
+        offloads.leave(name, volume.extraSpecs());
         try {
             try {
                 array.destroyVolume(name);
@@ -234,8 +261,11 @@ public final class ArrayCinderBackend implements CinderBackend {
         String moved = movedSnapshotName(snapshot);
         VolumeGroupPlacement vg = VolumeGroupPlacement.of(volume.extraSpecs(), mode, volume.id());
         QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
+        Optional<OffloadPolicy> offload = offloads.policyFor(volume.extraSpecs(), mode, vg, volume.id());
         String name = placement.name(volume, mode, vg);
         vg.ensure(array, backendName());
+        offload.ifPresent(p -> offloads.prepare(p, volume.id()));
+        Optional<OffloadCopies.Source> restored = Optional.empty();
         try {
             copyAndGrow(volume, name, source, bytes);
         } catch (EngineException e) {
@@ -251,12 +281,18 @@ public final class ArrayCinderBackend implements CinderBackend {
                 if (!sourceMissing(again)) {
                     throw again;
                 }
-                throw EngineException.notFound("SNAPSHOT_NOT_FOUND", "Snapshot " + snapshot.id() + " (" + source
-                        + ") does not exist on array " + arrayInfo.name() + ".");
+                // Gone from the array: its offloaded copy, when there is one, is the source.
+                restored = offloadCopies.copyOf(snapshot, source);
+                if (restored.isEmpty()) {
+                    throw EngineException.notFound("SNAPSHOT_NOT_FOUND", "Snapshot " + snapshot.id() + " (" + source
+                            + ") does not exist on array " + arrayInfo.name() + ".");
+                }
+                offloadCopies.restore(restored.get(), name, volume, bytes);
             }
         }
         applyQos(name, limits);
-        return groups.join(volume, placement.join(name, groups.placementMode(volume, mode)));
+        VolumeModelUpdate model = place(volume, name, mode, offload);
+        return restored.map(r -> OffloadCopies.restored(model, r)).orElse(model);
     }
 
     @Override
@@ -267,7 +303,9 @@ public final class ArrayCinderBackend implements CinderBackend {
         QosLimits limits = volumeLimits(volume, vg, volume.sizeGib());
         String name = placement.name(volume, mode, vg);
         String source = PurityNames.arrayVolumeName(sourceVolume);
+        Optional<OffloadPolicy> offload = offloads.policyFor(volume.extraSpecs(), mode, vg, volume.id());
         vg.ensure(array, backendName());
+        offload.ifPresent(p -> offloads.prepare(p, volume.id()));
         try {
             copyAndGrow(volume, name, source, bytes);
         } catch (EngineException e) {
@@ -277,7 +315,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             throw e;
         }
         applyQos(name, limits);
-        return groups.join(volume, placement.join(name, groups.placementMode(volume, mode)));
+        return place(volume, name, mode, offload);
     }
 
     @Override
@@ -369,6 +407,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         String name = PurityNames.arraySnapshotName(snapshot);
         int dot = name.lastIndexOf('.');
         String volumeName = name.substring(0, dot);
+        Optional<OffloadCopies.Request> offload = offloadCopies.requestFor(snapshot);
         // One request (as upstream); the array's refusal says what is wrong.
         try {
             array.createSnapshot(volumeName, name.substring(dot + 1));
@@ -376,7 +415,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             if (e.code() == ErrorCode.ALREADY_EXISTS) {
                 // A retry finds its snapshot; a destroyed one under the name fails.
                 requireSnapshotNotDestroyed(array.findSnapshot(name).orElseThrow(() -> e), snapshot);
-                return snapshotModel(name);
+                return offloadCopies.offloaded(snapshotModel(name), offload, name, snapshot, false);
             }
             if (e.code() == ErrorCode.NOT_FOUND || isDestroyed(e)) {
                 throw volumeNotFound(volumeName, snapshot.volume().id());
@@ -384,7 +423,7 @@ public final class ArrayCinderBackend implements CinderBackend {
             throw e;
         }
         LOG.info("{}: created snapshot {}", backendName(), name);
-        return snapshotModel(name);
+        return offloadCopies.offloaded(snapshotModel(name), offload, name, snapshot, true);
     }
 
     @Override
@@ -455,7 +494,7 @@ public final class ArrayCinderBackend implements CinderBackend {
 
     @Override
     public BackendStats volumeStats() {
-        return stats.report();
+        return offloads.withCapabilities(stats.report());
     }
 
     // --- manage / unmanage ----------------------------------------------------------------------
@@ -661,12 +700,12 @@ public final class ArrayCinderBackend implements CinderBackend {
         return new VolumeData(name, liveVolume(name, volume.id()).provisionedBytes(), access);
     }
 
-    private VolumeRecord liveVolume(String name, String cinderId) {
+    VolumeRecord liveVolume(String name, String cinderId) {
         return array.findVolume(name).filter(v -> !v.destroyed()).orElseThrow(() -> volumeNotFound(name, cinderId));
     }
 
     /** The type's QoS limits for a volume of this size; none inside a volume group (its QoS rules). */
-    private static QosLimits volumeLimits(CinderVolume volume, VolumeGroupPlacement vg, long sizeGib) {
+    static QosLimits volumeLimits(CinderVolume volume, VolumeGroupPlacement vg, long sizeGib) {
         QosSpecs qos = QosSpecs.of(volume);
         return vg.inGroup() ? QosLimits.UNLIMITED : qos.limitsFor(sizeGib, volume.id());
     }
@@ -678,7 +717,7 @@ public final class ArrayCinderBackend implements CinderBackend {
         }
     }
 
-    private VolumeQos qosArray() {
+    VolumeQos qosArray() {
         if (array instanceof VolumeQos qos) {
             return qos;
         }
@@ -706,42 +745,8 @@ public final class ArrayCinderBackend implements CinderBackend {
     @Override
     public VolumeModelUpdate retype(CinderVolume volume, Map<String, String> newExtraSpecs,
             QosSpecs.VolumeTypeQos newQosSpec) {
-        ReplicationMode from = ReplicationMode.fromExtraSpecs(volume.extraSpecs());
-        CinderVolume target = volume.withType(newExtraSpecs, newQosSpec);
-        ReplicationMode to = placement.modeFor(target);
-        VolumeGroupPlacement vg = VolumeGroupPlacement.of(newExtraSpecs, to, volume.id());
-        QosLimits limits = volumeLimits(target, vg, volume.sizeGib());
-        String name = PurityNames.arrayVolumeName(volume);
-        liveVolume(name, volume.id());
-        boolean inPod = PurityNames.podOf(name) != null;
-        boolean wantPod = placement.inPod(to);
-        if (from != ReplicationMode.NONE || inPod) {
-            placement.leaveAll(name);
-        }
-        String newName = name;
-        if (inPod != wantPod) {
-            if (replication == null) {
-                throw new EngineException(ErrorCode.UNIMPLEMENTED, "REPLICATION_NOT_BUILT", "Volume " + volume.id()
-                        + " cannot move " + (wantPod ? "into" : "out of") + " a pod: backend " + backendName()
-                        + " has no replicating arrays.");
-            }
-            newName = replication.moveVolume(name, wantPod ? options.replicationPodName() : "").name();
-        }
-        String oldGroup = VolumeGroups.groupOf(newName);
-        if (!wantPod && !oldGroup.equals(vg.group())) {
-            vg.ensure(array, backendName());
-            newName = VolumeGroupPlacement.groups(array, backendName()).moveVolumeToGroup(newName, vg.group()).name();
-            VolumeGroupPlacement.destroyIfEmpty(array, oldGroup + VolumeGroups.SEPARATOR, options.eradicateOnDelete(),
-                    backendName());
-        }
-        if (array instanceof VolumeQos qos && !qos.volumeQos(newName).equals(limits)) {
-            qos.setVolumeQos(newName, limits);
-        } else if (!limits.unlimited() && !(array instanceof VolumeQos)) {
-            qosArray();
-        }
-        VolumeModelUpdate model = placement.join(newName, to);
-        LOG.info("{}: retyped volume {} from {} to {} (now {})", backendName(), volume.id(), from, to, newName);
-        return model;
+        return new VolumeRetype(this, options, array, replication, placement, offloads)
+                .retype(volume, newExtraSpecs, newQosSpec);
     }
 
     private VolumeModelUpdate volumeModel(String name) {

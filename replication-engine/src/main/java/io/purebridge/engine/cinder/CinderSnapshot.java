@@ -1,5 +1,6 @@
 package io.purebridge.engine.cinder;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -9,12 +10,20 @@ import java.util.Objects;
  * @param providerId the array name recorded at create; authoritative when not empty
  * @param volume the source volume
  * @param volumeSizeGib snapshot.volume_size
+ * @param metadata snapshot.metadata: the user's properties and what the driver stored there
  */
-public record CinderSnapshot(String id, String name, String providerId, CinderVolume volume, long volumeSizeGib) {
+public record CinderSnapshot(String id, String name, String providerId, CinderVolume volume, long volumeSizeGib,
+        Map<String, String> metadata) {
     public CinderSnapshot {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(volume, "volume");
         providerId = providerId == null ? "" : providerId;
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** A snapshot without metadata. */
+    public CinderSnapshot(String id, String name, String providerId, CinderVolume volume, long volumeSizeGib) {
+        this(id, name, providerId, volume, volumeSizeGib, Map.of());
     }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param replicationStatus Cinder's current replication_status, or ""
  * @param qosSpec the volume type's associated qos-spec, or null when it has none
  * @param group the generic group the volume belongs to, or null
+ * @param metadata volume.metadata (the user's properties), read on creates; empty otherwise
  */
 public record CinderVolume(
         String id,
@@ -22,7 +23,8 @@ public record CinderVolume(
         Map<String, String> extraSpecs,
         String replicationStatus,
         QosSpecs.VolumeTypeQos qosSpec,
-        CinderGroup group) {
+        CinderGroup group,
+        Map<String, String> metadata) {
     public CinderVolume {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(nameId, "nameId");
@@ -30,6 +32,14 @@ public record CinderVolume(
         providerId = providerId == null ? "" : providerId;
         extraSpecs = extraSpecs == null ? Map.of() : Map.copyOf(extraSpecs);
         replicationStatus = replicationStatus == null ? "" : replicationStatus;
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** A volume without metadata. */
+    public CinderVolume(String id, String nameId, String name, String providerId, long sizeGib,
+            Map<String, String> extraSpecs, String replicationStatus, QosSpecs.VolumeTypeQos qosSpec,
+            CinderGroup group) {
+        this(id, nameId, name, providerId, sizeGib, extraSpecs, replicationStatus, qosSpec, group, Map.of());
     }
 
     /** A volume whose type has no qos-spec. */
@@ -46,6 +56,7 @@ public record CinderVolume(
 
     /** This volume as it will be under another type (retype): no provider_id, the new type's specs. */
     public CinderVolume withType(Map<String, String> newExtraSpecs, QosSpecs.VolumeTypeQos newQosSpec) {
-        return new CinderVolume(id, nameId, name, "", sizeGib, newExtraSpecs, replicationStatus, newQosSpec, group);
+        return new CinderVolume(id, nameId, name, "", sizeGib, newExtraSpecs, replicationStatus, newQosSpec, group,
+                metadata);
     }
 }

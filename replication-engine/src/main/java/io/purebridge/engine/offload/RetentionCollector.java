@@ -13,9 +13,9 @@ import java.util.Set;
  * live lease, then list and delete; packs younger than the grace period are left for a later
  * sweep as a second line of defence (clock skew, an S3 that lists late).
  */
-final class RetentionCollector {
+public final class RetentionCollector {
     /** What one run did. */
-    record Result(List<String> expired, int packsDeleted, long bytesFreed, boolean deferred) {
+    public record Result(List<String> expired, int packsDeleted, long bytesFreed, boolean deferred) {
     }
 
     private final S3Bucket bucket;

@@ -1,0 +1,175 @@
+package io.purebridge.engine.cinder;
+
+import io.purebridge.engine.array.BlockDataAccess;
+import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.ProtectionGroupRecord;
+import io.purebridge.engine.array.ReplicationArray;
+import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.offload.OffloadTargets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The offload protection groups of one backend's array: volumes of a type with
+ * {@code purebridge:offload_target} join the group of their {@link OffloadPolicy} on create, clone,
+ * from-snapshot and retype into the type, and leave it on delete and retype out of it. The group
+ * takes snapshots on its schedule and keeps them on the array for a short while; the service's
+ * {@link OffloadShipper} sends them to the target, where the target retention expires them.
+ */
+final class OffloadPlacement {
+    private static final Logger LOG = LoggerFactory.getLogger(OffloadPlacement.class);
+    private final BackendOptions options;
+    private final FlashArray array;
+    private final OffloadTargets targets;
+
+    OffloadPlacement(BackendOptions options, FlashArray array, OffloadTargets targets) {
+        this.options = options;
+        this.array = array;
+        this.targets = targets;
+    }
+
+    /**
+     * The policy of the volume's type, checked before anything is made: a configured target, good
+     * numbers, an array whose snapshots the service can read, and a placement whose snapshot names
+     * an offload can carry (not in a pod, not in a volume group).
+     */
+    Optional<OffloadPolicy> policyFor(Map<String, String> extraSpecs, ReplicationMode mode,
+            VolumeGroupPlacement vg, String owner) {
+        Optional<OffloadPolicy> policy = OffloadPolicy.of(extraSpecs, options, targets.names(), owner);
+        if (policy.isEmpty()) {
+            return policy;
+        }
+        if (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) {
+            throw EngineException.invalidArgument("OFFLOAD_SPEC_INVALID", "Volume " + owner + ": "
+                    + OffloadPolicy.TARGET + " cannot be combined with replication_type "
+                    + mode.name().toLowerCase(Locale.ROOT) + " (pod volumes are not offloaded by purebridge yet);"
+                    + " use an async or non-replicated type for offload.");
+        }
+        if (vg.inGroup()) {
+            throw EngineException.invalidArgument("OFFLOAD_SPEC_INVALID", "Volume " + owner + ": "
+                    + OffloadPolicy.TARGET + " cannot be combined with " + VolumeGroupPlacement.VG_NAME
+                    + " (volume group snapshots are not offloaded by purebridge yet); drop one of them.");
+        }
+        requireCapableArray(owner);
+        return policy;
+    }
+
+    /** The array as the group holder; refuses arrays whose snapshots the service cannot read. */
+    ReplicationArray requireCapableArray(String owner) {
+        if (array instanceof ReplicationArray groups && array instanceof BlockDataAccess) {
+            return groups;
+        }
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "OFFLOAD_NOT_SUPPORTED", "Volume " + owner + ": backend "
+                + options.backendName() + " drives an array whose snapshots the service cannot read, so it cannot"
+                + " offload them (" + OffloadPolicy.TARGET + "); use a simulated array or a type without offload.");
+    }
+
+    /**
+     * Makes the policy's group live with its schedule and retention (before the volume is made, so a
+     * refusal here leaves no volume behind). Creating it again finds it and sets the same settings.
+     */
+    void prepare(OffloadPolicy policy, String owner) {
+        ReplicationArray groups = requireCapableArray(owner);
+        String name = policy.groupName();
+        Optional<ProtectionGroupRecord> found = groups.findProtectionGroup(name);
+        if (found.isEmpty()) {
+            try {
+                groups.createProtectionGroup(name);
+                LOG.info("{}: created offload protection group {}: {}", options.backendName(), name, policy);
+            } catch (EngineException e) {
+                if (e.code() != ErrorCode.ALREADY_EXISTS) {
+                    throw e;
+                }
+            }
+        } else if (found.get().replicationSchedule().equals(policy.schedule())
+                && policy.targetRetention().equals(found.get().targetRetention())
+                && policy.localRetention(options.replicaRetentionShortTermSeconds())
+                        .equals(found.get().sourceRetention())) {
+            return;
+        }
+        groups.setRetention(name, policy.localRetention(options.replicaRetentionShortTermSeconds()),
+                policy.targetRetention());
+        groups.setReplicationSchedule(name, policy.schedule());
+    }
+
+    /**
+     * Adds the volume to its group; on a refusal a new volume ({@code destroyOnFailure}) is
+     * destroyed, nothing half-made.
+     */
+    void join(String volumeName, OffloadPolicy policy, boolean destroyOnFailure) {
+        try {
+            requireCapableArray(volumeName).putProtectionGroupMembers(policy.groupName(), List.of(volumeName));
+        } catch (EngineException e) {
+            if (!destroyOnFailure) {
+                throw e;
+            }
+            LOG.warn("{}: cannot add {} to offload group {}, destroying it: {}", options.backendName(), volumeName,
+                    policy.groupName(), e.getMessage());
+            try {
+                array.destroyVolume(volumeName);
+            } catch (EngineException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** A retype from a type with {@code currentSpecs} to one asking for {@code next} changes the group. */
+    boolean changes(Map<String, String> currentSpecs, Optional<OffloadPolicy> next) {
+        Optional<OffloadPolicy> current;
+        try {
+            current = OffloadPolicy.parse(currentSpecs, options, "");
+        } catch (EngineException e) {
+            current = Optional.empty();
+        }
+        return !current.equals(next);
+    }
+
+    /**
+     * Takes the volume out of the group its type names (one request; none for types without
+     * offload). A type whose specs no longer parse leaves nothing to do.
+     */
+    void leave(String volumeName, Map<String, String> extraSpecs) {
+        Optional<OffloadPolicy> policy;
+        try {
+            policy = OffloadPolicy.parse(extraSpecs, options, volumeName);
+        } catch (EngineException e) {
+            return;
+        }
+        if (policy.isEmpty() || !(array instanceof ReplicationArray groups)) {
+            return;
+        }
+        try {
+            groups.dropProtectionGroupMembers(policy.get().groupName(), List.of(volumeName));
+        } catch (EngineException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The stats with the offload capability: {@code offload_enabled} and {@code offload_targets}
+     * (comma-separated), so a volume type can ask the scheduler for a backend that offloads
+     * ({@code offload_enabled='<is> True'}, {@code offload_targets='<in> offload-s3'}).
+     */
+    BackendStats withCapabilities(BackendStats stats) {
+        boolean capable = array instanceof ReplicationArray && array instanceof BlockDataAccess
+                && !targets.names().isEmpty();
+        Map<String, String> extra = new LinkedHashMap<>(stats.extra());
+        extra.put("offload_enabled", capable ? "True" : "False");
+        extra.put("offload_targets", capable ? String.join(",", targets.names()) : "");
+        return new BackendStats(stats.volumeBackendName(), stats.vendorName(), stats.driverVersion(),
+                stats.storageProtocol(), stats.totalCapacityGb(), stats.freeCapacityGb(), stats.provisionedCapacityGb(),
+                stats.reservedPercentage(), stats.maxOverSubscriptionRatio(), stats.thinProvisioningSupport(),
+                stats.multiattach(), stats.totalVolumes(), stats.totalSnapshots(), stats.totalHosts(),
+                stats.totalPgroups(), stats.replicationEnabled(), stats.replicationType(), stats.replicationCount(),
+                stats.replicationTargets(), stats.dataReductionRatio(), extra);
+    }
+}
