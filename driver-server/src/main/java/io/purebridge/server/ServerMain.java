@@ -133,6 +133,7 @@ public final class ServerMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "purebridge-shutdown"));
         // Before the "serving on" line, so a script waiting for it already has every endpoint.
         restEndpointLines(service).forEach(out::println);
+        OffloadLines.of(service.engine()).forEach(out::println);
         service.metricsEndpoint().ifPresent(m -> out.println("purebridge metrics on http://"
                 + HostPortText.of(serviceConfig.metrics().bindAddress(), m.port()) + "/metrics"));
         out.println("purebridge serving on " + String.join(" ", service.server().addresses()));
@@ -166,7 +167,7 @@ public final class ServerMain implements Callable<Integer> {
         listeners.add(new UnixSocketListener(config.listenSocket()));
         config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address, config.tls())));
         PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), engine.simulatedArrays(),
-                metrics);
+                engine.offloadJobs(), metrics);
         BackendStatsRecorder backendStats = new BackendStatsRecorder(Clock.systemUTC());
         if (config.metrics().enabled()) {
             server.observeVolumeDriver(backendStats);
@@ -196,6 +197,8 @@ public final class ServerMain implements Callable<Integer> {
             closeQuietly(engine);
             throw e;
         }
+        // The embedded target is local: connect it now, so its bucket is initialised before any use.
+        OffloadLines.connectEmbedded(engine);
         // What opening the arrays and the REST front end just created, with whatever umask.
         FileModes.secureQuietly(config.dataDir());
         return new Running(server, engine, metrics, rest, metricsEndpoint);
