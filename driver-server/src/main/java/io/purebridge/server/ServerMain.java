@@ -13,6 +13,7 @@ import io.purebridge.server.logging.ServiceLogProvider;
 import io.purebridge.server.metrics.ArraysCollector;
 import io.purebridge.server.metrics.BackendStatsRecorder;
 import io.purebridge.server.metrics.MetricsEndpoint;
+import io.purebridge.server.metrics.OffloadCollector;
 import io.purebridge.server.rest.RestFrontEnd;
 import io.purebridge.server.rest.RestFrontEndOptions;
 import io.purebridge.server.security.FileModes;
@@ -217,6 +218,7 @@ public final class ServerMain implements Callable<Integer> {
                 MetricsEndpoint.simulatedArrayCollectors(new ArraysCollector(() -> arrays),
                         engine.simulatedArrays().replication()));
         collectors.add(backendStats);
+        collectors.add(new OffloadCollector(engine.offloadJobs()));
         MetricsEndpoint endpoint = MetricsEndpoint.start(MetricsEndpoint.registry(metrics, collectors),
                 settings.bindAddress(), settings.port());
         logger().info("purebridge: metrics on http://{}/metrics", HostPortText.of(settings.bindAddress(),
@@ -243,6 +245,7 @@ public final class ServerMain implements Callable<Integer> {
         RestFrontEnd frontEnd = new RestFrontEnd(new RestFrontEndOptions(rest.bindAddress(), rest.fixedPorts(),
                 RestFrontEndOptions.defaults().sessionIdleTimeout(),
                 TimeUnit.SECONDS.toMillis(config.eradicationDelaySeconds())), Clock.systemUTC());
+        frontEnd.offloadTargets(engine.offloadTargets());
         frontEnd.startSimulators(config.dataDir(), engine.simulatedArrays(), config.arrays());
         return Optional.of(frontEnd);
     }

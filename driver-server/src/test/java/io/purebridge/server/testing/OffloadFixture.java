@@ -36,12 +36,18 @@ public final class OffloadFixture implements AutoCloseable {
 
     /** Starts the service with {@code extraSections} appended to the [server]/[arrays]/[rest] sections. */
     public static OffloadFixture start(Path dir, String extraSections) throws Exception {
+        return start(dir, extraSections, false);
+    }
+
+    /** As {@link #start(Path, String)}, with the REST front end when {@code rest}. */
+    public static OffloadFixture start(Path dir, String extraSections, boolean rest) throws Exception {
+        Files.createDirectories(dir);
         Path data = dir.resolve("data");
         Path socket = dir.resolve("pb.sock");
         Path config = dir.resolve("purebridge-server.ini");
         Files.writeString(config, "[server]\ndata_dir = " + data + "\nlisten_socket = " + socket
                 + "\neradication_delay_seconds = 60\n\n[arrays]\n" + PRIMARY + " = " + PRIMARY_TOKEN + "\n" + DR + " = "
-                + DR_TOKEN + "\n\n[rest]\nenabled = false\n\n" + extraSections);
+                + DR_TOKEN + "\n\n[rest]\nenabled = " + rest + "\n\n" + extraSections);
         ServiceConfig loaded = ServiceConfigLoader.load(config, new ConfigOverrides(Optional.empty(), Optional.empty(),
                 Optional.empty()));
         return new OffloadFixture(dir, config, socket, ServerMain.start(loaded));
