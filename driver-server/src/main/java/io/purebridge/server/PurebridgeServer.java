@@ -11,12 +11,15 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.purebridge.engine.cinder.BackendRegistry;
+import io.purebridge.engine.offload.OffloadJobs;
+import io.purebridge.engine.offload.OffloadTargets;
 import io.purebridge.engine.sim.SimulatedArrayHost;
 import io.purebridge.server.config.HostPort;
 import io.purebridge.server.grpc.ApiTokenInterceptor;
 import io.purebridge.server.grpc.ArrayAdminGrpcService;
 import io.purebridge.server.grpc.ArrayOpener;
 import io.purebridge.server.grpc.DrTestGrpcService;
+import io.purebridge.server.grpc.OffloadAdminGrpcService;
 import io.purebridge.server.grpc.ReplicationAdminGrpcService;
 import io.purebridge.server.grpc.RequestIdInterceptor;
 import io.purebridge.server.grpc.RpcMetricsInterceptor;
@@ -29,6 +32,7 @@ import io.purebridge.server.security.CallAuthenticator;
 import io.purebridge.v1.VolumeDataServiceGrpc;
 import io.purebridge.v1.VolumeDriverServiceGrpc;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -77,12 +81,22 @@ public final class PurebridgeServer {
      */
     public PurebridgeServer(List<Listener> listeners, BackendRegistry registry, SimulatedArrayHost host,
             MetricRegistry metrics) {
+        this(listeners, registry, host, new OffloadJobs(OffloadTargets.none(), Clock.systemUTC()), metrics);
+    }
+
+    /**
+     * The service's wiring with offload: as above, plus OffloadAdminService over {@code offloadJobs}
+     * (offloads from and restores to the hosted arrays).
+     */
+    public PurebridgeServer(List<Listener> listeners, BackendRegistry registry, SimulatedArrayHost host,
+            OffloadJobs offloadJobs, MetricRegistry metrics) {
         this(listeners, new VolumeDriverGrpcService(registry, new StatusMapper()), new RpcMetricsInterceptor(metrics),
                 List.of(new VolumeDataGrpcService(registry, new StatusMapper()),
                         new ArrayAdminGrpcService(host::open, new StatusMapper()),
                         new ReplicationAdminGrpcService(host::open, host::arrayNames, host.replication(),
                                 registry::backendSummaries, new StatusMapper()),
-                        new DrTestGrpcService(registry, new StatusMapper())));
+                        new DrTestGrpcService(registry, new StatusMapper()),
+                        new OffloadAdminGrpcService(host::open, offloadJobs, new StatusMapper())));
     }
 
     public PurebridgeServer(List<Listener> listeners, VolumeDriverGrpcService volumeDriver,

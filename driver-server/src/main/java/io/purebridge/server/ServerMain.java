@@ -13,6 +13,7 @@ import io.purebridge.server.logging.ServiceLogProvider;
 import io.purebridge.server.metrics.ArraysCollector;
 import io.purebridge.server.metrics.BackendStatsRecorder;
 import io.purebridge.server.metrics.MetricsEndpoint;
+import io.purebridge.server.metrics.OffloadCollector;
 import io.purebridge.server.rest.RestFrontEnd;
 import io.purebridge.server.rest.RestFrontEndOptions;
 import io.purebridge.server.security.FileModes;
@@ -133,6 +134,7 @@ public final class ServerMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "purebridge-shutdown"));
         // Before the "serving on" line, so a script waiting for it already has every endpoint.
         restEndpointLines(service).forEach(out::println);
+        OffloadLines.of(service.engine()).forEach(out::println);
         service.metricsEndpoint().ifPresent(m -> out.println("purebridge metrics on http://"
                 + HostPortText.of(serviceConfig.metrics().bindAddress(), m.port()) + "/metrics"));
         out.println("purebridge serving on " + String.join(" ", service.server().addresses()));
@@ -166,7 +168,7 @@ public final class ServerMain implements Callable<Integer> {
         listeners.add(new UnixSocketListener(config.listenSocket()));
         config.listenTcp().ifPresent(address -> listeners.add(new TcpListener(address, config.tls())));
         PurebridgeServer server = new PurebridgeServer(listeners, engine.registry(), engine.simulatedArrays(),
-                metrics);
+                engine.offloadJobs(), metrics);
         BackendStatsRecorder backendStats = new BackendStatsRecorder(Clock.systemUTC());
         if (config.metrics().enabled()) {
             server.observeVolumeDriver(backendStats);
@@ -196,6 +198,8 @@ public final class ServerMain implements Callable<Integer> {
             closeQuietly(engine);
             throw e;
         }
+        // The embedded target is local: connect it now, so its bucket is initialised before any use.
+        OffloadLines.connectEmbedded(engine);
         // What opening the arrays and the REST front end just created, with whatever umask.
         FileModes.secureQuietly(config.dataDir());
         return new Running(server, engine, metrics, rest, metricsEndpoint);
@@ -214,6 +218,7 @@ public final class ServerMain implements Callable<Integer> {
                 MetricsEndpoint.simulatedArrayCollectors(new ArraysCollector(() -> arrays),
                         engine.simulatedArrays().replication()));
         collectors.add(backendStats);
+        collectors.add(new OffloadCollector(engine.offloadJobs()));
         MetricsEndpoint endpoint = MetricsEndpoint.start(MetricsEndpoint.registry(metrics, collectors),
                 settings.bindAddress(), settings.port());
         logger().info("purebridge: metrics on http://{}/metrics", HostPortText.of(settings.bindAddress(),
@@ -240,6 +245,7 @@ public final class ServerMain implements Callable<Integer> {
         RestFrontEnd frontEnd = new RestFrontEnd(new RestFrontEndOptions(rest.bindAddress(), rest.fixedPorts(),
                 RestFrontEndOptions.defaults().sessionIdleTimeout(),
                 TimeUnit.SECONDS.toMillis(config.eradicationDelaySeconds())), Clock.systemUTC());
+        frontEnd.offloadTargets(engine.offloadTargets());
         frontEnd.startSimulators(config.dataDir(), engine.simulatedArrays(), config.arrays());
         return Optional.of(frontEnd);
     }

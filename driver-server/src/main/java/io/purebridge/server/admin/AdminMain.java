@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
         subcommands = {AdminMain.Write.class, AdminMain.Read.class, AdminMain.Checksum.class, AdminMain.Space.class,
             ReplicationCommands.Link.class, ReplicationCommands.Array.class, ReplicationCommands.Mediator.class,
             ReplicationCommands.Tick.class, ReplicationCommands.Replicate.class, ReplicationCommands.Pod.class,
-            ReplicationCommands.Pg.class, DrTestCommands.class, StatusCommand.class})
+            ReplicationCommands.Pg.class, DrTestCommands.class, StatusCommand.class, OffloadCommands.class})
 public final class AdminMain implements Callable<Integer> {
     static final int EXIT_SERVICE_ERROR = 1;
     static final int EXIT_USAGE = 2;
@@ -83,7 +83,7 @@ public final class AdminMain implements Callable<Integer> {
     @Override
     public Integer call() {
         stderr.println("purebridge-admin: name a command: write, read, checksum, space, link, array, mediator, tick,"
-                + " replicate, pod, pg, dr-test or status (--help for usage)");
+                + " replicate, pod, pg, dr-test, status or offload (--help for usage)");
         return EXIT_USAGE;
     }
 
@@ -178,6 +178,11 @@ public final class AdminMain implements Callable<Integer> {
         try (AdminChannels.Connection connection = AdminChannels.open(target.endpoint)) {
             return body.run(new AdminClient(connection.channel(), target.array, token));
         }
+    }
+
+    /** A bar for following a job on stderr, or null when stderr is not a terminal. */
+    ProgressBar jobProgress() {
+        return stderrIsTerminal ? new ProgressBar(stderr, -1, System::nanoTime) : null;
     }
 
     private LongConsumer progress(boolean forced, long total, boolean[] shown) {

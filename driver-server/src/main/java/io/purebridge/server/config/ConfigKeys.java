@@ -29,6 +29,25 @@ import java.util.Set;
  * enabled = false               ; serve OpenMetrics/Prometheus text at http://BIND_ADDRESS:PORT/metrics
  * bind_address = 127.0.0.1      ; loopback by default
  * port = 9464                   ; 0: any free port
+ *
+ * [offload.offload-s3]          ; one section per offload target (S3 bucket for snapshot offload)
+ * bucket = pb-offload           ; an empty bucket reserved for offload
+ * endpoint = https://s3.example.net  ; empty: AWS in region
+ * region = us-east-1
+ * access_key_id = env:PB_S3_KEY_ID            ; references only: env:VARIABLE or file:/path
+ * secret_access_key = file:/etc/purebridge/s3-secret
+ * encryption_key = file:/etc/purebridge/offload-key  ; optional client-side AES-256-GCM key (base64)
+ * placement = retention-based   ; or aws-standard-class, aws-intelligent-tiering
+ * accept_unverified_bucket_rules = false
+ * pack_mib = 16                 ; tuning: pack_mib, part_mib, concurrency, ia_threshold_days,
+ *                               ; lease_seconds, gc_grace_seconds, max_attempts
+ *
+ * [s3]
+ * enabled = false               ; an embedded S3 server (data under DATA_DIR/s3/); with no
+ *                               ; [offload.*] section it becomes target offload-s3
+ * bind_address = 127.0.0.1
+ * port = 0                      ; 0: any free port
+ * bucket = purebridge-offload
  * </pre>
  *
  * Unknown sections and keys are rejected so a typo never passes silently.
@@ -41,6 +60,9 @@ public final class ConfigKeys {
     public static final String ARRAYS = "arrays";
     public static final String REST = "rest";
     public static final String METRICS = "metrics";
+    public static final String S3_SECTION = "s3";
+    /** {@code [offload.NAME]}: one offload target named NAME. */
+    public static final String OFFLOAD_PREFIX = "offload.";
 
     /** Keys of {@code [server]}. */
     public static final class Server {
@@ -105,6 +127,59 @@ public final class ConfigKeys {
         public static final int PORT_DEFAULT = 9464;
 
         static final Set<String> ALL = Set.of(ENABLED, BIND_ADDRESS, PORT);
+    }
+
+    /** Keys of {@code [offload.NAME]} (see OffloadTarget.fromConfig and OffloadTuning). */
+    public static final class Offload {
+        private Offload() {
+        }
+
+        public static final String BUCKET = "bucket";
+        public static final String ENDPOINT = "endpoint";
+        public static final String REGION = "region";
+        public static final String ACCESS_KEY_ID = "access_key_id";
+        public static final String SECRET_ACCESS_KEY = "secret_access_key";
+        public static final String ENCRYPTION_KEY = "encryption_key";
+        public static final String PLACEMENT = "placement";
+        public static final String ACCEPT_UNVERIFIED = "accept_unverified_bucket_rules";
+
+        /** Keys whose value is a secret reference (env:VARIABLE or file:/path). */
+        public static final Set<String> SECRETS = Set.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY, ENCRYPTION_KEY);
+        /** Whole numbers tuning the transfer. */
+        public static final Set<String> TUNING = Set.of("pack_mib", "part_mib", "concurrency", "ia_threshold_days",
+                "lease_seconds", "gc_grace_seconds", "max_attempts");
+
+        static final Set<String> ALL;
+
+        static {
+            Set<String> all = new java.util.TreeSet<>(Set.of(BUCKET, ENDPOINT, REGION, PLACEMENT, ACCEPT_UNVERIFIED));
+            all.addAll(SECRETS);
+            all.addAll(TUNING);
+            ALL = Set.copyOf(all);
+        }
+    }
+
+    /** Keys of {@code [s3]}. */
+    public static final class S3 {
+        private S3() {
+        }
+
+        public static final String ENABLED = "enabled";
+        public static final boolean ENABLED_DEFAULT = false;
+
+        public static final String BIND_ADDRESS = "bind_address";
+        public static final String BIND_ADDRESS_DEFAULT = "127.0.0.1";
+
+        public static final String PORT = "port";
+        public static final int PORT_DEFAULT = 0;
+
+        public static final String BUCKET = "bucket";
+        public static final String BUCKET_DEFAULT = "purebridge-offload";
+
+        /** The target the embedded server defines when no [offload.NAME] section does. */
+        public static final String TARGET_NAME = "offload-s3";
+
+        static final Set<String> ALL = Set.of(ENABLED, BIND_ADDRESS, PORT, BUCKET);
     }
 
     /** A simulated array's name: what FlashArray allows (letters, digits, '-'; starts with a letter or digit). */

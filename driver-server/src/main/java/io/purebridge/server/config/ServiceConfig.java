@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * @param rest the REST 2.x front end serving those arrays over HTTPS
  * @param tls TLS of the TCP listener
  * @param metrics the OpenMetrics endpoint
+ * @param offload the offload targets and the embedded S3 server
  */
 public record ServiceConfig(
         Path dataDir,
@@ -24,8 +25,10 @@ public record ServiceConfig(
         Map<String, String> arrays,
         RestConfig rest,
         TlsConfig tls,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        OffloadConfig offload) {
     public ServiceConfig {
+        Objects.requireNonNull(offload, "offload");
         Objects.requireNonNull(rest, "rest");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(metrics, "metrics");
@@ -34,6 +37,19 @@ public record ServiceConfig(
         Objects.requireNonNull(listenTcp, "listenTcp");
         // Keeps the file's order, so arrays open and log in the order the operator wrote them.
         arrays = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
+    }
+
+    /** Without offload targets or the embedded S3 server. */
+    public ServiceConfig(Path dataDir, Path listenSocket, Optional<HostPort> listenTcp, long eradicationDelaySeconds,
+            Map<String, String> arrays, RestConfig rest, TlsConfig tls, MetricsConfig metrics) {
+        this(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, rest, tls, metrics,
+                OffloadConfig.none());
+    }
+
+    /** This configuration with {@code other} offload targets and S3 server. */
+    public ServiceConfig withOffload(OffloadConfig other) {
+        return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, rest, tls, metrics,
+                other);
     }
 
     /** Without TLS on the TCP listener (which then serves loopback only) and without the metrics endpoint. */
@@ -61,7 +77,7 @@ public record ServiceConfig(
         this(dataDir, listenSocket, listenTcp, eradicationDelaySeconds, arrays, RestConfig.defaults());
     }
 
-    /** Tokens are never printed. */
+    /** Tokens and secrets are never printed (offload targets hold only references to theirs). */
     @Override
     public String toString() {
         Map<String, String> redacted = new TreeMap<>();
@@ -69,6 +85,6 @@ public record ServiceConfig(
         return "ServiceConfig[dataDir=" + dataDir + ", listenSocket=" + listenSocket + ", listenTcp="
                 + listenTcp.map(HostPort::toString).orElse("off") + ", eradicationDelaySeconds="
                 + eradicationDelaySeconds + ", arrays=" + redacted + ", rest=" + rest + ", tls=" + tls + ", metrics="
-                + metrics + "]";
+                + metrics + ", offload=" + offload + "]";
     }
 }

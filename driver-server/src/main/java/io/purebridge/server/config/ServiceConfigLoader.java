@@ -33,8 +33,9 @@ public final class ServiceConfigLoader {
         Map<String, String> arrays = new LinkedHashMap<>();
         Map<String, Setting> rest = new LinkedHashMap<>();
         Map<String, Setting> metrics = new LinkedHashMap<>();
+        OffloadConfigReader offload = new OffloadConfigReader();
         if (file != null) {
-            read(file, server, arrays, rest, metrics);
+            read(file, server, arrays, rest, metrics, offload);
         }
         overrides.dataDir().ifPresent(v -> server.put(ConfigKeys.Server.DATA_DIR, new Setting(v, "--data-dir")));
         overrides.listenSocket().ifPresent(v ->
@@ -58,7 +59,7 @@ public final class ServiceConfigLoader {
                     + ", or listen on 127.0.0.1");
         }
         return new ServiceConfig(dataDir, listenSocket, listenTcp, eradicationDelay, arrays, rest(rest, arrays), tls,
-                metrics(metrics));
+                metrics(metrics), offload.build());
     }
 
     private static TlsConfig tls(Map<String, Setting> server) throws ConfigException {
@@ -109,7 +110,8 @@ public final class ServiceConfigLoader {
     }
 
     private static void read(Path file, Map<String, Setting> server, Map<String, String> arrays,
-            Map<String, Setting> rest, Map<String, Setting> metrics) throws ConfigException {
+            Map<String, Setting> rest, Map<String, Setting> metrics, OffloadConfigReader offload)
+            throws ConfigException {
         INIConfiguration ini = new INIConfiguration();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             ini.read(reader);
@@ -123,7 +125,8 @@ public final class ServiceConfigLoader {
                 List<String> keys = keys(ini.getSection(null));
                 if (!keys.isEmpty()) {
                     throw new ConfigException(file + ": " + shownKey(keys.get(0))
-                            + " is outside any section; put it under [server], [arrays], [rest] or [metrics]");
+                            + " is outside any section; put it under [server], [arrays], [rest], [metrics], [s3]"
+                            + " or [offload.NAME]");
                 }
             } else if (section.equals(ConfigKeys.SERVER)) {
                 readServer(file, ini.getSection(section), server);
@@ -133,9 +136,13 @@ public final class ServiceConfigLoader {
                 readRest(file, ini.getSection(section), rest);
             } else if (section.equals(ConfigKeys.METRICS)) {
                 readMetrics(file, ini.getSection(section), metrics);
+            } else if (section.equals(ConfigKeys.S3_SECTION)) {
+                offload.readS3(file, ini.getSection(section));
+            } else if (section.startsWith(ConfigKeys.OFFLOAD_PREFIX)) {
+                offload.readTarget(file, section, ini.getSection(section));
             } else {
                 throw new ConfigException(file + ": unknown section [" + section
-                        + "]; expected [server], [arrays], [rest] or [metrics]");
+                        + "]; expected [server], [arrays], [rest], [metrics], [s3] or [offload.NAME]");
             }
         }
     }
@@ -293,7 +300,7 @@ public final class ServiceConfigLoader {
         return new RestConfig(enabled, bindAddress, ports);
     }
 
-    private static List<String> keys(SubnodeConfiguration section) {
+    static List<String> keys(SubnodeConfiguration section) {
         List<String> keys = new ArrayList<>();
         for (Iterator<String> it = section.getKeys(); it.hasNext();) {
             keys.add(it.next());
@@ -302,7 +309,7 @@ public final class ServiceConfigLoader {
     }
 
     /** The raw (not interpolated) value; a key given twice is an error. Never echoes the value. */
-    private static String single(SubnodeConfiguration section, String key, String origin) throws ConfigException {
+    static String single(SubnodeConfiguration section, String key, String origin) throws ConfigException {
         Object value = section.getProperty(key);
         if (value instanceof String text) {
             return text;

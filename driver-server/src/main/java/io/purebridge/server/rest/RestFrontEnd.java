@@ -1,6 +1,7 @@
 package io.purebridge.server.rest;
 
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.offload.OffloadTargets;
 import io.purebridge.engine.sim.SimulatedArrayHost;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,6 +129,16 @@ public final class RestFrontEnd implements AutoCloseable {
         savePorts(dir.resolve("ports.properties"), remembered);
         ports.forEach((name, port) -> LOG.info("rest-frontend: array {} at https://{}:{}", name,
                 options.bindAddress(), port));
+    }
+
+    /**
+     * Serves the service's offload targets on every array: {@code /offloads} and the snapshots
+     * offloaded to them, {@code /remote-volume-snapshots?on=TARGET}. Before {@link #start}.
+     */
+    public synchronized RestFrontEnd offloadTargets(OffloadTargets targets) {
+        routes.register("offloads", new OffloadsHandler(targets));
+        routes.register("remote-volume-snapshots", new RemoteVolumeSnapshotsHandler(targets));
+        return this;
     }
 
     /** Convenience for callers that hold arrays directly. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * One connected offload target: list, offload, restore, verify, expire. Everything it needs is in
@@ -70,8 +71,15 @@ public final class OffloadService implements AutoCloseable {
 
     /** Offloads a snapshot of {@code array} kept {@code retentionDays} (0: until deleted). Idempotent. */
     public OffloadedSnapshot offload(FlashArray array, String snapshot, long retentionDays) {
+        return offload(array, snapshot, retentionDays, p -> { });
+    }
+
+    /** As {@link #offload(FlashArray, String, long)}; {@code started} receives the job's progress first. */
+    public OffloadedSnapshot offload(FlashArray array, String snapshot, long retentionDays,
+            Consumer<OffloadProgress> started) {
         long size = array.findSnapshot(snapshot).map(s -> s.provisionedBytes()).orElse(0L);
         OffloadProgress p = start("offload " + array.arrayInfo().name() + ":" + snapshot, size);
+        started.accept(p);
         try {
             OffloadedSnapshot s = new SnapshotOffloader(bucket, cipher, clock, pool).offload(array, snapshot,
                     retentionDays, p);
@@ -85,9 +93,15 @@ public final class OffloadService implements AutoCloseable {
 
     /** Restores {@code name} ({@code array:snapshot}) into {@code array} as new volume {@code volume}. */
     public VolumeRecord restore(String name, FlashArray array, String volume) {
+        return restore(name, array, volume, p -> { });
+    }
+
+    /** As {@link #restore(String, FlashArray, String)}; {@code started} receives the job's progress first. */
+    public VolumeRecord restore(String name, FlashArray array, String volume, Consumer<OffloadProgress> started) {
         Manifest m = OffloadCatalog.manifest(bucket, cipher, keyOf(name));
         OffloadProgress p = start("restore " + name + " -> " + array.arrayInfo().name() + ":" + volume,
                 m.header().sizeBytes());
+        started.accept(p);
         try {
             VolumeRecord v = new SnapshotRestorer(bucket, cipher, pool).restore(m, array, volume, p);
             p.complete();
@@ -100,6 +114,11 @@ public final class OffloadService implements AutoCloseable {
 
     /** Reads every pack of {@code name} and checks every block against its manifest. */
     public VerifyReport verify(String name) {
+        return verify(name, p -> { });
+    }
+
+    /** As {@link #verify(String)}; {@code started} receives the job's progress once the manifest is read. */
+    public VerifyReport verify(String name, Consumer<OffloadProgress> started) {
         String key = keyOf(name);
         Manifest m;
         try {
@@ -111,6 +130,7 @@ public final class OffloadService implements AutoCloseable {
             return new VerifyReport(name, 0, 0, List.of(e.getMessage()));
         }
         OffloadProgress p = start("verify " + name, m.header().sizeBytes());
+        started.accept(p);
         PackReader reader = new PackReader(bucket, cipher);
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> packs = m.referencedPacks();

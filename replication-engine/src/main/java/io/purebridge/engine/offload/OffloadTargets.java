@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,6 +19,23 @@ public final class OffloadTargets implements AutoCloseable {
     private final Map<String, String> env;
     private final Clock clock;
     private final Map<String, OffloadService> connected = new LinkedHashMap<>();
+    private final Map<String, Failure> failures = new LinkedHashMap<>();
+
+    /** How long {@link #status} answers from a failed attempt before it tries to connect again. */
+    public static final long STATUS_RETRY_MILLIS = 30_000;
+
+    /**
+     * Where a target stands, for status views (never a secret).
+     *
+     * @param connection what connecting found (initialised or reconnected, rules it could not verify), or null
+     * @param error why the last attempt to connect failed, or null when connected
+     */
+    public record TargetStatus(OffloadTarget target, boolean connected, BucketRules.Connection connection,
+            String error) {
+    }
+
+    private record Failure(String message, long atMillis) {
+    }
 
     public OffloadTargets(List<OffloadTarget> targets, Map<String, String> env, Clock clock) {
         for (OffloadTarget t : targets) {
@@ -55,10 +73,43 @@ public final class OffloadTargets implements AutoCloseable {
     public synchronized OffloadService service(String name) {
         OffloadService s = connected.get(name);
         if (s == null) {
-            s = OffloadService.connect(target(name), env, clock);
+            try {
+                s = OffloadService.connect(target(name), env, clock);
+            } catch (EngineException e) {
+                failures.put(name, new Failure(e.getMessage(), clock.millis()));
+                throw e;
+            }
+            failures.remove(name);
             connected.put(name, s);
         }
         return s;
+    }
+
+    /**
+     * Connects {@code name} if it is not yet, and says how it stands. After a failed attempt the
+     * failure is reported for {@link #STATUS_RETRY_MILLIS} without trying again, so a listing does
+     * not wait on an unreachable endpoint each time.
+     */
+    public synchronized TargetStatus status(String name) {
+        OffloadTarget t = target(name);
+        OffloadService s = connected.get(name);
+        if (s != null) {
+            return new TargetStatus(t, true, s.connection(), null);
+        }
+        Failure f = failures.get(name);
+        if (f != null && clock.millis() - f.atMillis() < STATUS_RETRY_MILLIS) {
+            return new TargetStatus(t, false, null, f.message());
+        }
+        try {
+            return new TargetStatus(t, true, service(name).connection(), null);
+        } catch (EngineException e) {
+            return new TargetStatus(t, false, null, e.getMessage());
+        }
+    }
+
+    /** The target's service if it is connected already (never connects). */
+    public synchronized Optional<OffloadService> connected(String name) {
+        return Optional.ofNullable(connected.get(name));
     }
 
     @Override

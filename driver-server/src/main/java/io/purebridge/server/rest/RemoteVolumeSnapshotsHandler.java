@@ -1,0 +1,90 @@
+package io.purebridge.server.rest;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.offload.OffloadTargets;
+import io.purebridge.engine.offload.OffloadedSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * {@code GET /remote-volume-snapshots[?on=TARGET]}: the snapshots offloaded to the service's
+ * targets (all of them, or those {@code on} names), read from the buckets, in FlashArray's item
+ * shape: {@code name} "srcArray:volume.suffix", {@code suffix}, {@code created}, {@code provisioned},
+ * {@code source} (the volume on its array) and {@code remote} (the target). Offloading and restoring
+ * go through purebridge-admin offload; writes here are refused with a 400 saying so.
+ */
+final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
+    private static final Set<String> GET_PARAMS =
+            VolumesHandler.with(Listing.PAGING_PARAMS, "names", "ids", "destroyed", "on", "source_names");
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final OffloadTargets targets;
+
+    RemoteVolumeSnapshotsHandler(OffloadTargets targets) {
+        this.targets = Objects.requireNonNull(targets, "targets");
+    }
+
+    @Override
+    public Reply handle(RestCall call, ArrayContext ctx) {
+        return switch (call.method()) {
+            case "GET" -> get(call);
+            case "POST", "PATCH", "DELETE" -> throw FaRestError.badRequest(
+                    call.list("names").isEmpty() ? null : call.list("names").get(0),
+                    "Offload and restore on this simulated array go through the purebridge service"
+                            + " (purebridge-admin offload start|restore), not over REST.");
+            default -> throw ResourceHandler.methodNotAllowed(call);
+        };
+    }
+
+    private Reply get(RestCall call) {
+        call.allowParams(GET_PARAMS);
+        List<String> on = call.list("on");
+        for (String name : on) {
+            if (!targets.names().contains(name)) {
+                throw FaRestError.badRequest(name, "Offload target does not exist.");
+            }
+        }
+        List<String> sources = call.list("source_names");
+        List<ObjectNode> items = new ArrayList<>();
+        for (String name : on.isEmpty() ? List.copyOf(targets.names()) : on) {
+            List<OffloadedSnapshot> listed;
+            try {
+                listed = targets.service(name).list();
+            } catch (EngineException e) {
+                if (!on.isEmpty()) {
+                    throw FaRestError.badRequest(name, "Offload target is not connected: " + e.getMessage());
+                }
+                continue; // listing every target: one that does not answer lists nothing
+            }
+            for (OffloadedSnapshot s : listed) {
+                String source = s.sourceArray() + ":" + s.sourceVolume();
+                if (sources.isEmpty() || sources.contains(source)) {
+                    items.add(item(name, s));
+                }
+            }
+        }
+        return Listing.page(call, Selection.select(call, items, "Snapshot"));
+    }
+
+    static ObjectNode item(String target, OffloadedSnapshot s) {
+        ObjectNode o = F.objectNode();
+        o.put("id", s.key());
+        o.put("name", s.name());
+        int dot = s.snapshot().lastIndexOf('.');
+        o.put("suffix", dot < 0 ? s.snapshot() : s.snapshot().substring(dot + 1));
+        o.put("created", s.createdMillis());
+        o.put("destroyed", false);
+        o.putNull("time_remaining");
+        o.put("provisioned", s.sizeBytes());
+        o.putNull("pod");
+        ObjectNode source = o.putObject("source");
+        source.putNull("id");
+        source.put("name", s.sourceArray() + ":" + s.sourceVolume());
+        o.putObject("remote").putNull("id").put("name", target);
+        return o;
+    }
+}

@@ -1,0 +1,86 @@
+package io.purebridge.server.testing;
+
+import io.purebridge.engine.sim.SimulatedFlashArray;
+import io.purebridge.server.ServerMain;
+import io.purebridge.server.config.ConfigOverrides;
+import io.purebridge.server.config.ServiceConfig;
+import io.purebridge.server.config.ServiceConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * A real running service for offload tests: two simulated arrays (pure-primary, pure-dr) and the
+ * sections a test adds ([s3], [offload.NAME], [metrics]), on a unix socket under {@code dir}. The
+ * config file doubles as the CLI's tokens file.
+ */
+public final class OffloadFixture implements AutoCloseable {
+    public static final String PRIMARY = "pure-primary";
+    public static final String DR = "pure-dr";
+    public static final String PRIMARY_TOKEN = "0b2a9c9e-primary-token";
+    public static final String DR_TOKEN = "c3d9a871-dr-token";
+    public static final int MIB = 1 << 20;
+
+    public final Path dir;
+    public final Path config;
+    public final Path socket;
+    public final ServerMain.Running running;
+
+    private OffloadFixture(Path dir, Path config, Path socket, ServerMain.Running running) {
+        this.dir = dir;
+        this.config = config;
+        this.socket = socket;
+        this.running = running;
+    }
+
+    /** Starts the service with {@code extraSections} appended to the [server]/[arrays]/[rest] sections. */
+    public static OffloadFixture start(Path dir, String extraSections) throws Exception {
+        return start(dir, extraSections, false);
+    }
+
+    /** As {@link #start(Path, String)}, with the REST front end when {@code rest}. */
+    public static OffloadFixture start(Path dir, String extraSections, boolean rest) throws Exception {
+        Files.createDirectories(dir);
+        Path data = dir.resolve("data");
+        Path socket = dir.resolve("pb.sock");
+        Path config = dir.resolve("purebridge-server.ini");
+        Files.writeString(config, "[server]\ndata_dir = " + data + "\nlisten_socket = " + socket
+                + "\neradication_delay_seconds = 60\n\n[arrays]\n" + PRIMARY + " = " + PRIMARY_TOKEN + "\n" + DR + " = "
+                + DR_TOKEN + "\n\n[rest]\nenabled = " + rest + "\n\n" + extraSections);
+        ServiceConfig loaded = ServiceConfigLoader.load(config, new ConfigOverrides(Optional.empty(), Optional.empty(),
+                Optional.empty()));
+        return new OffloadFixture(dir, config, socket, ServerMain.start(loaded));
+    }
+
+    public String endpoint() {
+        return "unix:" + socket;
+    }
+
+    public SimulatedFlashArray primary() {
+        return running.engine().simulatedArrays().open(PRIMARY, PRIMARY_TOKEN);
+    }
+
+    public SimulatedFlashArray dr() {
+        return running.engine().simulatedArrays().open(DR, DR_TOKEN);
+    }
+
+    /** Writes {@code sizeMib} MiB of seeded random bytes to a new volume of pure-primary and snapshots it. */
+    public byte[] snapshot(String volume, String suffix, int sizeMib, long seed) {
+        byte[] image = new byte[sizeMib * MIB];
+        new Random(seed).nextBytes(image);
+        // A compressible second half, as real volumes have.
+        byte[] text = "purebridge offload test line\n".repeat(sizeMib * MIB / 58 + 1).getBytes();
+        System.arraycopy(text, 0, image, image.length / 2, image.length / 2);
+        SimulatedFlashArray p = primary();
+        p.createVolume(volume, image.length);
+        p.write(volume, 0, image);
+        p.createSnapshot(volume, suffix);
+        return image;
+    }
+
+    @Override
+    public void close() {
+        running.close();
+    }
+}
