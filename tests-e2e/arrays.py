@@ -12,6 +12,7 @@ import json
 import re
 import ssl
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import grpc
@@ -47,9 +48,12 @@ class RestArray(object):
         self.version = None
         self.session = None
 
-    def _request(self, method, path, headers):
+    def _request(self, method, path, headers, body=None):
+        if body is not None:
+            headers = dict(headers, **{"Content-Type": "application/json"})
         request = urllib.request.Request(self.base + path, method=method, headers=headers,
-                                         data=b"" if method == "POST" else None)
+                                         data=json.dumps(body).encode() if body is not None
+                                         else b"" if method == "POST" else None)
         return urllib.request.urlopen(request, context=self.context, timeout=30)
 
     def _login(self):
@@ -83,6 +87,18 @@ class RestArray(object):
             token = body.get("continuation_token")
             if not token:
                 return items
+
+    def eradicate_snapshot(self, name):
+        """Destroys and eradicates a volume snapshot, as an array administrator would (or as
+        losing it would look to Cinder)."""
+        if self.session is None:
+            self._login()
+        path = "/%s/volume-snapshots?names=%s" % (self.version, urllib.parse.quote(name))
+        headers = {"x-auth-token": self.session}
+        with self._request("PATCH", path, headers, {"destroyed": True}):
+            pass
+        with self._request("DELETE", path, headers):
+            pass
 
     def volumes(self):
         return {v["name"]: v for v in self.items("volumes")}
