@@ -2,8 +2,9 @@
 
 - Their FlashArray REST 2.x front end (HTTPS, the service's own CA bundle): volumes, snapshots,
   hosts, connections, pods and protection groups, as an array administrator would look.
-- The service's admin gRPC API (ArrayAdminService, ReplicationAdminService), as
-  bin/purebridge-admin uses it: bytes written to and checksummed on volumes, "replicate now".
+- The service's admin gRPC API (ArrayAdminService, ReplicationAdminService,
+  OffloadAdminService), as bin/purebridge-admin uses it: bytes written to and checksummed on
+  volumes, "replicate now", what an offload target holds.
 """
 
 import configparser
@@ -12,13 +13,14 @@ import json
 import re
 import ssl
 import urllib.error
-import urllib.parse
 import urllib.request
 
 import grpc
 
 from purebridge.v1 import array_admin_pb2 as admin_pb
 from purebridge.v1 import array_admin_pb2_grpc as admin_grpc
+from purebridge.v1 import offload_admin_pb2 as offload_pb
+from purebridge.v1 import offload_admin_pb2_grpc as offload_grpc
 from purebridge.v1 import replication_admin_pb2 as repl_pb
 from purebridge.v1 import replication_admin_pb2_grpc as repl_grpc
 
@@ -48,12 +50,9 @@ class RestArray(object):
         self.version = None
         self.session = None
 
-    def _request(self, method, path, headers, body=None):
-        if body is not None:
-            headers = dict(headers, **{"Content-Type": "application/json"})
+    def _request(self, method, path, headers):
         request = urllib.request.Request(self.base + path, method=method, headers=headers,
-                                         data=json.dumps(body).encode() if body is not None
-                                         else b"" if method == "POST" else None)
+                                         data=b"" if method == "POST" else None)
         return urllib.request.urlopen(request, context=self.context, timeout=30)
 
     def _login(self):
@@ -87,18 +86,6 @@ class RestArray(object):
             token = body.get("continuation_token")
             if not token:
                 return items
-
-    def eradicate_snapshot(self, name):
-        """Destroys and eradicates a volume snapshot, as an array administrator would (or as
-        losing it would look to Cinder)."""
-        if self.session is None:
-            self._login()
-        path = "/%s/volume-snapshots?names=%s" % (self.version, urllib.parse.quote(name))
-        headers = {"x-auth-token": self.session}
-        with self._request("PATCH", path, headers, {"destroyed": True}):
-            pass
-        with self._request("DELETE", path, headers):
-            pass
 
     def volumes(self):
         return {v["name"]: v for v in self.items("volumes")}
@@ -166,6 +153,13 @@ class Arrays(object):
         return stub.ReplicateNow(repl_pb.ReplicateNowRequest(
             access=[self.access(a) for a in ARRAYS], source_array=source,
             protection_group=group), timeout=120).snapshot
+
+    def offloaded(self, target):
+        """The names of the offloaded snapshots a target holds (OffloadAdminService, what
+        purebridge-admin offload list --target reads)."""
+        stub = offload_grpc.OffloadAdminServiceStub(self._grpc())
+        return [s.name for s in stub.ListOffloadedSnapshots(offload_pb.ListOffloadedSnapshotsRequest(
+            access=[self.access(a) for a in ARRAYS], target=target), timeout=60).snapshots]
 
     def close(self):
         if self._channel is not None:

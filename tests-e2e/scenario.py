@@ -55,8 +55,8 @@ _DESCRIPTIONS = {
     "bad-replication-type": "a type with replication_type <in> quadsync: error, user message",
     "oversize-volume": "over quota: refused; over the array's capacity: error, user message",
     "offload": "snapshot-create --metadata purebridge:offload=offload-s3 (embedded S3 server); "
-               "purebridge-admin and REST list it; create --metadata purebridge:restore_from, and "
-               "from the snapshot once its array snapshot is gone: bytes equal",
+               "OffloadAdminService and REST list it; create --metadata purebridge:restore_from: "
+               "the right size, bytes equal",
     "service-down": "purebridge service stopped under cinder-volume: error naming it; serves "
                     "again once back",
     "failover": "failover-host to an unknown backend_id, to pure-dr (bytes read there), "
