@@ -2,8 +2,9 @@
 
 - Their FlashArray REST 2.x front end (HTTPS, the service's own CA bundle): volumes, snapshots,
   hosts, connections, pods and protection groups, as an array administrator would look.
-- The service's admin gRPC API (ArrayAdminService, ReplicationAdminService), as
-  bin/purebridge-admin uses it: bytes written to and checksummed on volumes, "replicate now".
+- The service's admin gRPC API (ArrayAdminService, ReplicationAdminService,
+  OffloadAdminService), as bin/purebridge-admin uses it: bytes written to and checksummed on
+  volumes, "replicate now", what an offload target holds.
 """
 
 import configparser
@@ -18,6 +19,8 @@ import grpc
 
 from purebridge.v1 import array_admin_pb2 as admin_pb
 from purebridge.v1 import array_admin_pb2_grpc as admin_grpc
+from purebridge.v1 import offload_admin_pb2 as offload_pb
+from purebridge.v1 import offload_admin_pb2_grpc as offload_grpc
 from purebridge.v1 import replication_admin_pb2 as repl_pb
 from purebridge.v1 import replication_admin_pb2_grpc as repl_grpc
 
@@ -150,6 +153,13 @@ class Arrays(object):
         return stub.ReplicateNow(repl_pb.ReplicateNowRequest(
             access=[self.access(a) for a in ARRAYS], source_array=source,
             protection_group=group), timeout=120).snapshot
+
+    def offloaded(self, target):
+        """The names of the offloaded snapshots a target holds (OffloadAdminService, what
+        purebridge-admin offload list --target reads)."""
+        stub = offload_grpc.OffloadAdminServiceStub(self._grpc())
+        return [s.name for s in stub.ListOffloadedSnapshots(offload_pb.ListOffloadedSnapshotsRequest(
+            access=[self.access(a) for a in ARRAYS], target=target), timeout=60).snapshots]
 
     def close(self):
         if self._channel is not None:

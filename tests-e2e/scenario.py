@@ -13,11 +13,12 @@ import time
 import arrays as arrays_mod
 from cinder_cli import Cinder, PROJECT
 from nova_standin import NovaStandIn
+from offload_steps import OffloadSteps
 from processes import free_port, Process, RabbitMQ, wait_for
 
 SETUP_STEPS = ["rabbitmq", "devstack-stack", "cinder-services", "volume-types"]
 SCENARIO_STEPS = ["lifecycle", "attach-detach", "concurrency", "bad-replication-type",
-                  "oversize-volume", "service-down", "failover"]
+                  "oversize-volume", "offload", "service-down", "failover"]
 FINAL_STEPS = ["cleanup", "arrays-clean"]
 # Without these nothing else can work.
 FATAL_STEPS = {"rabbitmq", "devstack-stack", "cinder-services"}
@@ -44,8 +45,8 @@ _DESCRIPTIONS = {
                       "the purebridge service with pure-primary, pure-sync, pure-dr",
     "cinder-services": "cinder-manage db sync; cinder-api (noauth), -scheduler, -volume up; "
                        "a Nova stand-in",
-    "volume-types": "the plugin's extra phase: SyncReplicated, AsyncReplicated, TriSync "
-                    "(and DevStack's plain puredriver-1)",
+    "volume-types": "the plugin's extra phase: SyncReplicated, AsyncReplicated, TriSync, "
+                    "Offloaded (and DevStack's plain puredriver-1)",
     "lifecycle": "per type: create, bytes, snapshot, clone, from-snapshot, extend, retype; "
                  "checked on the arrays",
     "attach-detach": "attachment with an iSCSI connector, host and connection on the array, "
@@ -53,6 +54,9 @@ _DESCRIPTIONS = {
     "concurrency": "10 cinder create at once",
     "bad-replication-type": "a type with replication_type <in> quadsync: error, user message",
     "oversize-volume": "over quota: refused; over the array's capacity: error, user message",
+    "offload": "snapshot-create --metadata purebridge:offload=offload-s3 (embedded S3 server); "
+               "OffloadAdminService and REST list it; create --metadata purebridge:restore_from: "
+               "the right size, bytes equal",
     "service-down": "purebridge service stopped under cinder-volume: error naming it; serves "
                     "again once back",
     "failover": "failover-host to an unknown backend_id, to pure-dr (bytes read there), "
@@ -97,7 +101,9 @@ def _write_ahead_log(conf_path):
         mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     assert mode == "wal", "sqlite refused WAL mode for %s: %s" % (path, mode)
 
-class Suite(object):
+class Suite(OffloadSteps):
+    plain_type = BACKEND
+
     def __init__(self, repo, workdir, venv, jar):
         self.repo = repo
         self.workdir = workdir

@@ -141,6 +141,9 @@ check "the service config holding tokens is readable by its owner only" \
 check "the service config serves REST on 127.0.0.1 and keeps data in DATA_DIR" \
     test "$(ini_get "$SERVICE_CONF" rest bind_address)" == 127.0.0.1 -a \
     "$(ini_get "$SERVICE_CONF" server data_dir)" == "$RUN/data/purebridge"
+check "the service config runs the embedded S3 server (offload-s3) on 127.0.0.1, a free port" \
+    test "$(ini_get "$SERVICE_CONF" s3 enabled) $(ini_get "$SERVICE_CONF" s3 bind_address) $(ini_get "$SERVICE_CONF" s3 port)" \
+    == "true 127.0.0.1 0"
 
 # Cinder's own parser: the backend section as cinder-volume's driver will see it.
 if [[ -x "$PYTHON" ]] && PARSED=$(PYTHONWARNINGS=ignore "$PYTHON" - "$CONF" 2>&1 <<'EOF'
@@ -187,8 +190,11 @@ for spec in SyncReplicated:sync AsyncReplicated:async TriSync:trisync; do
         grep -qx "cinder type-key $name set volume_backend_name=puredriver-1 replication_enabled=<is> True replication_type=<in> ${spec#*:}" \
         "$RUN/calls.log"
 done
+check "extra creates Offloaded, offloading to the embedded S3 server's offload-s3" \
+    grep -qx "cinder type-key Offloaded set volume_backend_name=puredriver-1 purebridge:offload_target=offload-s3" \
+    "$RUN/calls.log"
 check "a second extra phase creates no type again" \
-    test "$(grep -c '^cinder type-create \(Sync\|Async\|Tri\)' "$RUN/calls.log")" -eq 3
+    test "$(grep -c '^cinder type-create \(Sync\|Async\|Tri\|Offloaded\)' "$RUN/calls.log")" -eq 4
 
 if harness -- unstack clean; then
     pass "unstack and clean run"
@@ -228,6 +234,16 @@ harness PUREBRIDGE_TRISYNC_ENABLED=False -- stack extra
 check "PUREBRIDGE_TRISYNC_ENABLED=False: no tri-sync option" not_in_file "$RUN/etc/cinder/cinder.conf" pure_trisync_enabled
 check "PUREBRIDGE_TRISYNC_ENABLED=False: no TriSync type" not_logged "type-create TriSync"
 
+new_run s3-off
+harness PUREBRIDGE_S3_ENABLED=False -- stack extra
+check "PUREBRIDGE_S3_ENABLED=False: no [s3] section" not_in_file "$RUN/etc/purebridge/purebridge-server.ini" '^\[s3\]$'
+check "PUREBRIDGE_S3_ENABLED=False: no Offloaded type" not_logged "type-create Offloaded"
+new_run no-offload-type
+harness PUREBRIDGE_OFFLOAD_TYPE= -- stack extra
+check "PUREBRIDGE_OFFLOAD_TYPE empty: the S3 server, no offload type" \
+    test "$(ini_get "$RUN/etc/purebridge/purebridge-server.ini" s3 enabled)" == true -a \
+    "$(grep -c 'purebridge:offload_target' "$RUN/calls.log")" -eq 0
+
 new_run real
 harness PUREBRIDGE_SAN_IP=10.0.0.5 PUREBRIDGE_API_TOKEN=real-token \
     "PUREBRIDGE_REPLICATION_DEVICES=backend_id:fa-2,san_ip:10.0.0.6,api_token:t2,type:sync backend_id:fa-3,san_ip:10.0.0.7,api_token:t3,type:async" \
@@ -241,6 +257,8 @@ check "real arrays: the replication_device lines as given, tri-sync on" \
     "backend_id:fa-2,san_ip:10.0.0.6,api_token:t2,type:sync backend_id:fa-3,san_ip:10.0.0.7,api_token:t3,type:async True"
 check "real arrays: the service hosts no simulated array" \
     test -z "$(ini_get "$RUN/etc/purebridge/purebridge-server.ini" arrays pure-primary)"
+check "real arrays: no embedded S3 server (the service cannot offload them)" \
+    not_in_file "$RUN/etc/purebridge/purebridge-server.ini" '^\[s3\]$'
 
 new_run real-no-token
 if harness PUREBRIDGE_SAN_IP=10.0.0.5 -- stack; then

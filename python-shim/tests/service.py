@@ -24,6 +24,8 @@ ARRAYS = ("pure-primary", "pure-sync", "pure-dr")
 # ServerMain prints one such line per array before "purebridge serving on".
 _REST_LINE = re.compile(r"purebridge REST 2\.x endpoint for (\S+): "
                         r"san_ip = (\S+) \(CA bundle (.+)\)$")
+# ServerMain prints one such line per offload target, e.g. the embedded S3 server's offload-s3.
+_OFFLOAD_LINE = re.compile(r"purebridge offload target (\S+): (s3://\S+) at (\S+)")
 
 
 class RestEndpoint(object):
@@ -53,9 +55,13 @@ class RestEndpoint(object):
 
 
 class Service(object):
-    """java -jar driver-server: three simulated arrays, on a unix socket."""
+    """java -jar driver-server: three simulated arrays, on a unix socket.
 
-    def __init__(self, jar, workdir, rest=True):
+    With s3, the service also runs its embedded S3 server ([s3] enabled = true), which becomes
+    its offload target offload-s3 (bucket purebridge-offload, data under its data dir).
+    """
+
+    def __init__(self, jar, workdir, rest=True, s3=False):
         self.jar = jar
         self.workdir = workdir
         self.data_dir = os.path.join(workdir, "data")
@@ -63,6 +69,8 @@ class Service(object):
         self.endpoint = "unix:" + self.socket
         self.tokens = {name: str(uuid.uuid4()) for name in ARRAYS}
         self.rest = {}
+        # Offload target name -> (s3://bucket, endpoint URL), as the service printed them.
+        self.offload_targets = {}
         self.config = os.path.join(workdir, "purebridge-server.ini")
         with open(self.config, "w") as f:
             f.write("[server]\ndata_dir = %s\nlisten_socket = %s\n\n[arrays]\n"
@@ -70,6 +78,8 @@ class Service(object):
             for name, token in self.tokens.items():
                 f.write("%s = %s\n" % (name, token))
             f.write("\n[rest]\nenabled = %s\n" % ("true" if rest else "false"))
+            if s3:
+                f.write("\n[s3]\nenabled = true\nbind_address = 127.0.0.1\nport = 0\n")
         self.proc = None
         self.output = []
 
@@ -98,6 +108,10 @@ class Service(object):
             if rest:
                 self.rest[rest.group(1)] = RestEndpoint(rest.group(2),
                                                         rest.group(3))
+            offload = _OFFLOAD_LINE.search(line)
+            if offload:
+                self.offload_targets[offload.group(1)] = (offload.group(2),
+                                                          offload.group(3))
             if "purebridge serving on" in line:
                 return self
         self.stop()
@@ -136,12 +150,13 @@ def jar_or_skip():
 
 
 @contextlib.contextmanager
-def running_service(prefix, workdir=None):
+def running_service(prefix, workdir=None, s3=False):
     """A started service in its own data dir (a fresh temporary one unless given), stopped and
-    removed on exit. Prefixes stay short: unix socket paths are limited to 107 bytes."""
+    removed on exit; with s3, its embedded S3 server is its offload target offload-s3. Prefixes
+    stay short: unix socket paths are limited to 107 bytes."""
     own_dir = workdir is None
     path = tempfile.mkdtemp(prefix=prefix) if own_dir else workdir
-    svc = Service(jar_or_skip(), path).start()
+    svc = Service(jar_or_skip(), path, s3=s3).start()
     try:
         yield svc
     finally:

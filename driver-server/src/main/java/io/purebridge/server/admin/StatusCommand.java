@@ -14,12 +14,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code purebridge-admin status}: one screen of the service's arrays, replication links, pods
- * (members, sync, resync progress and ETA) and protection groups (RPO against the schedule).
+ * (members, sync, resync progress and ETA), protection groups (RPO against the schedule) and
+ * offload targets (connected, bucket, snapshots held) with the offload jobs running (progress, ETA).
  * {@code --watch} redraws it every {@code --interval} seconds until interrupted; {@code --json}
  * prints one JSON document per refresh (one line each, for jq or a log).
  */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Shows the arrays, links, pods, resyncs"
-        + " and protection group RPOs of the service, once or (--watch) continuously.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Shows the arrays, links, pods, resyncs,"
+        + " protection group RPOs, offload targets and running offload jobs of the service, once or (--watch)"
+        + " continuously.")
 final class StatusCommand implements Callable<Integer> {
     /** Clears a terminal and puts the cursor home (ANSI), before each screen of --watch. */
     static final String CLEAR = "\033[H\033[2J";

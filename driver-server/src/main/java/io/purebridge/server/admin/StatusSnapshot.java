@@ -24,15 +24,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What {@code purebridge-admin status} shows, read from the service at one moment: the registered
- * backends, the replication network, every pod and protection group, and each array's space (or why
- * it has none).
+ * backends, the replication network, every pod and protection group, each array's space (or why
+ * it has none), and the offload targets and running offload jobs.
  *
  * @param backends the backends cinder-volume hosts registered (empty before any registers)
  * @param space per array, in the network's order: its figures, or null when it did not answer
  * @param spaceErrors per array that did not answer: the gRPC code name
+ * @param offload the offload targets, what their buckets hold and the offload jobs running
  */
 record StatusSnapshot(Instant at, NetworkStatus network, List<BackendStatus> backends, List<PodStatus> pods,
-        List<ProtectionGroupStatus> groups, Map<String, ArraySpaceFigures> space, Map<String, String> spaceErrors) {
+        List<ProtectionGroupStatus> groups, Map<String, ArraySpaceFigures> space, Map<String, String> spaceErrors,
+        StatusOffload offload) {
 
     private static final long DEADLINE_SECONDS = 10;
 
@@ -67,6 +69,7 @@ record StatusSnapshot(Instant at, NetworkStatus network, List<BackendStatus> bac
                 errors.put(array, e.getStatus().getCode().name());
             }
         }
-        return new StatusSnapshot(at, network, backends, pods, groups, space, errors);
+        return new StatusSnapshot(at, network, backends, pods, groups, space, errors,
+                StatusOffload.read(channel, access));
     }
 }

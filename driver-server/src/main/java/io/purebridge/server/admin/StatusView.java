@@ -21,7 +21,9 @@ import java.util.Set;
  * Renders a {@link StatusSnapshot}: one section per registered backend (failed over or not, its
  * primary and replication targets with their state and space, its pod with every member's sync
  * state, resync progress bar and ETA, and its protection groups with each target's RPO against the
- * schedule), then one section per array with what no backend claimed; or one JSON document.
+ * schedule), then one section per array with what no backend claimed, then the offload targets
+ * (connected or not, bucket, snapshots held) and running offload jobs (progress bar, rate, ETA);
+ * or one JSON document.
  *
  * <p>A resync's ETA comes from the bytes left now and in the previous snapshot (null before two
  * snapshots, or when nothing moved). A target is LATE when its RPO is over twice the replication
@@ -145,6 +147,7 @@ final class StatusView {
                 }
             }
         }
+        s.offload().appendText(out);
         return out.toString();
     }
 
@@ -287,6 +290,7 @@ final class StatusView {
                 }
             }
         }
+        s.offload().appendJson(root);
         return root.toString();
     }
 

@@ -6,7 +6,9 @@ import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.offload.OffloadTargets;
 import io.purebridge.engine.offload.OffloadedSnapshot;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -42,32 +44,43 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
 
     private Reply get(RestCall call) {
         call.allowParams(GET_PARAMS);
-        List<String> on = call.list("on");
-        for (String name : on) {
-            if (!targets.names().contains(name)) {
-                throw FaRestError.badRequest(name, "Offload target does not exist.");
-            }
-        }
         List<String> sources = call.list("source_names");
         List<ObjectNode> items = new ArrayList<>();
-        for (String name : on.isEmpty() ? List.copyOf(targets.names()) : on) {
-            List<OffloadedSnapshot> listed;
-            try {
-                listed = targets.service(name).list();
-            } catch (EngineException e) {
-                if (!on.isEmpty()) {
-                    throw FaRestError.badRequest(name, "Offload target is not connected: " + e.getMessage());
-                }
-                continue; // listing every target: one that does not answer lists nothing
-            }
+        listed(targets, call).forEach((name, listed) -> {
             for (OffloadedSnapshot s : listed) {
                 String source = s.sourceArray() + ":" + s.sourceVolume();
                 if (sources.isEmpty() || sources.contains(source)) {
                     items.add(item(name, s));
                 }
             }
-        }
+        });
         return Listing.page(call, Selection.select(call, items, "Snapshot"));
+    }
+
+    /**
+     * What the targets {@code on} names (every target without it) hold, by target. An unknown
+     * target is a 400; so is one that does not answer when named, while listing every target skips
+     * it.
+     */
+    static Map<String, List<OffloadedSnapshot>> listed(OffloadTargets targets, RestCall call) {
+        List<String> on = call.list("on");
+        for (String name : on) {
+            if (!targets.names().contains(name)) {
+                throw FaRestError.badRequest(name, "Offload target does not exist.");
+            }
+        }
+        Map<String, List<OffloadedSnapshot>> listed = new LinkedHashMap<>();
+        for (String name : on.isEmpty() ? List.copyOf(targets.names()) : on) {
+            try {
+                listed.put(name, targets.service(name).list());
+            } catch (EngineException e) {
+                if (!on.isEmpty()) {
+                    throw FaRestError.badRequest(name, "Offload target is not connected: " + e.getMessage());
+                }
+                // listing every target: one that does not answer lists nothing
+            }
+        }
+        return listed;
     }
 
     static ObjectNode item(String target, OffloadedSnapshot s) {
