@@ -53,6 +53,8 @@ final class GroupReplication {
     /** The primary's replication capability; null when the arrays do not replicate or the backend is failed over. */
     private final ReplicationArray replication;
     private final List<ReplicationSetup.Target> targets;
+    /** Groups of sync replicated volume types: one stretched pod each. */
+    private final SyncGroupPods pods;
 
     GroupReplication(BackendOptions options, FlashArray array, String arrayName, ReplicationArray replication,
             List<ReplicationSetup.Target> targets) {
@@ -61,6 +63,12 @@ final class GroupReplication {
         this.arrayName = arrayName;
         this.replication = replication;
         this.targets = List.copyOf(targets);
+        this.pods = replication == null ? null : new SyncGroupPods(options, arrayName, replication, this.targets);
+    }
+
+    /** The pods of sync replicated groups; null when the backend does not replicate. */
+    SyncGroupPods pods() {
+        return pods;
     }
 
     /** This backend can replicate consistency groups now (stats: consistent_group_replication_enabled). */
@@ -88,6 +96,7 @@ final class GroupReplication {
             throw unsupported("Group " + group.id() + " has a group type with " + spec + " but no volume type;"
                     + " give it volume types with replication_enabled='<is> True'.");
         }
+        Set<ReplicationMode> modes = new java.util.HashSet<>();
         for (Map<String, String> specs : group.volumeTypeSpecs()) {
             ReplicationMode mode = ReplicationMode.fromExtraSpecs(specs);
             switch (mode) {
@@ -95,16 +104,35 @@ final class GroupReplication {
                         + " but allows a volume type with replication_enabled="
                         + quoted(specs.get(ReplicationMode.REPLICATION_ENABLED)) + "; every volume type of a"
                         + " replicated group needs replication_enabled='<is> True'.");
-                case SYNC, TRISYNC -> throw unsupported("Group " + group.id() + " has a group type with " + spec
+                case TRISYNC -> throw unsupported("Group " + group.id() + " has a group type with " + spec
                         + " and a volume type with replication_type="
                         + quoted(specs.get(ReplicationMode.REPLICATION_TYPE)) + ", which group replication of"
-                        + " backend " + options.backendName() + " does not offer yet; use async volume types"
-                        + " (replication_type='<in> async').");
+                        + " backend " + options.backendName() + " does not offer yet; use async or sync volume"
+                        + " types (replication_type='<in> async' or '<in> sync').");
+                case SYNC -> {
+                    if (pods.syncTarget().isEmpty()) {
+                        throw unsupported("Group " + group.id() + " has a group type with " + spec + " and a volume"
+                                + " type with replication_type=" + quoted(specs.get(ReplicationMode.REPLICATION_TYPE))
+                                + ", but no replication_device with type:sync of backend " + options.backendName()
+                                + " answered at registration; add one or use async volume types.");
+                    }
+                }
                 case ASYNC -> {
                 }
             }
+            modes.add(mode);
         }
-        return ReplicationMode.ASYNC;
+        if (modes.size() > 1) {
+            throw unsupported("Group " + group.id() + " has a group type with " + spec + " and mixes volume types"
+                    + " with replication_type '<in> async' and '<in> sync'; a replicated group is either all async"
+                    + " (a protection group) or all sync (a stretched pod). Use one replication_type.");
+        }
+        return modes.iterator().next();
+    }
+
+    /** The protection group of a replicated group: in its own pod for sync groups. */
+    static String groupPg(CinderGroup group, ReplicationMode mode) {
+        return mode == ReplicationMode.SYNC ? SyncGroupPods.pgName(group.id()) : ConsistencyGroups.groupName(group.id());
     }
 
     /** The new group's protection group gets the backend's retention and interval; it replicates once enabled. */
@@ -113,8 +141,11 @@ final class GroupReplication {
     }
 
     /** replication_status of a member created in (or added to) the group: what the group does now. */
-    String memberStatus(String pg) {
-        return replicating(pg) ? ENABLED : DISABLED;
+    String memberStatus(CinderGroup group) {
+        if (check(group) == ReplicationMode.SYNC) {
+            return pods.memberStatus(group);
+        }
+        return replicating(ConsistencyGroups.groupName(group.id())) ? ENABLED : DISABLED;
     }
 
     private boolean replicating(String pg) {
@@ -125,9 +156,13 @@ final class GroupReplication {
     // --- enable / disable ---------------------------------------------------------------------------
 
     GroupReplicationUpdate enable(CinderGroup group, List<CinderVolume> volumes) {
-        check(group);
+        ReplicationMode mode = check(group);
         String pg = ConsistencyGroups.groupName(group.id());
         requireOnPrimary(group, volumes, "enable replication of");
+        if (mode == ReplicationMode.SYNC) {
+            pods.enable(group);
+            return update(group, ENABLED, volumes, v -> status(v.id(), ENABLED));
+        }
         requireGroup(group, pg);
         ensureMembers(pg, volumes);
         replication.updateProtectionGroup(pg, targetRetention(), ReplicationSchedule.every(frequencyMs(), false));
@@ -146,9 +181,13 @@ final class GroupReplication {
     }
 
     GroupReplicationUpdate disable(CinderGroup group, List<CinderVolume> volumes) {
-        check(group);
+        ReplicationMode mode = check(group);
         String pg = ConsistencyGroups.groupName(group.id());
         requireOnPrimary(group, volumes, "disable replication of");
+        if (mode == ReplicationMode.SYNC) {
+            pods.disable(group);
+            return update(group, DISABLED, volumes, v -> status(v.id(), DISABLED));
+        }
         requireGroup(group, pg);
         replication.updateProtectionGroup(pg, null, ReplicationSchedule.every(frequencyMs(), false));
         List<String> current = replication.findProtectionGroup(pg).map(g -> g.targets().stream()
@@ -175,7 +214,7 @@ final class GroupReplication {
             throw invalidTarget("Unknown backend_id '" + wanted + "' for group " + group.id() + " of backend "
                     + backend() + ": cinder.conf configures " + configured() + ". Nothing was changed.");
         }
-        check(group);
+        ReplicationMode mode = check(group);
         String pg = ConsistencyGroups.groupName(group.id());
         String remote = ReplicationSetup.remoteGroupName(arrayName, pg);
         Optional<String> current = failedOverArray(group, volumes);
@@ -189,6 +228,11 @@ final class GroupReplication {
             throw invalidTarget("Group " + group.id() + " is failed over to '" + at.device().backendId()
                     + "'; fail it back with secondary_backend_id 'default' before failing over to '" + wanted
                     + "'. Nothing was changed.");
+        }
+        if (mode == ReplicationMode.SYNC) {
+            String onTarget = pods.failover(group, wanted).info().name();
+            return update(group, FAILED_OVER, volumes, v -> FailoverVolumeUpdate.moved(v.id(), FAILED_OVER,
+                    located(onTarget, PurityNames.arrayVolumeName(v)), onTarget));
         }
         requireGroup(group, pg);
         if (replicating(pg) && !volumes.isEmpty()) {
@@ -240,6 +284,11 @@ final class GroupReplication {
                     + " failing back group " + group.id() + ". Nothing was changed.");
         }
         ReplicationSetup.Target target = targetByArray(at.get());
+        if (check(group) == ReplicationMode.SYNC) {
+            pods.failback(group, target.info().name());
+            return update(group, ENABLED, volumes, v -> FailoverVolumeUpdate.moved(v.id(), ENABLED,
+                    unlocated(PurityNames.arrayVolumeName(v)), arrayName));
+        }
         String pg = ConsistencyGroups.groupName(group.id());
         requireGroup(group, pg);
         List<String> names = volumes.stream().map(v -> unlocated(PurityNames.arrayVolumeName(v))).toList();
@@ -339,7 +388,9 @@ final class GroupReplication {
             Map<String, String> volumeErrors = new LinkedHashMap<>();
             String groupError = null;
             Optional<String> at = failedOverArray(group, rg.volumes());
-            if (at.isPresent()) {
+            if (syncGroup(group)) {
+                groupError = pods.error(group, at).orElse(null);
+            } else if (at.isPresent()) {
                 Optional<ReplicationSetup.Target> t = targets.stream()
                         .filter(x -> x.info().name().equals(at.get())).findFirst();
                 Set<String> live = t.isPresent() ? targetLive(t.get()) : Set.of();
@@ -391,10 +442,18 @@ final class GroupReplication {
         if (replication == null) {
             return false;
         }
-        return replication.listProtectionGroups().stream()
+        return pods.anyInError() || replication.listProtectionGroups().stream()
                 .filter(g -> g.local() && g.name().startsWith("consisgroup-") && !g.targets().isEmpty()
                         && g.replicationSchedule() != null && g.replicationSchedule().enabled())
                 .anyMatch(g -> g.targets().stream().anyMatch(t -> !t.allowed() || !"replicating".equals(t.status())));
+    }
+
+    private boolean syncGroup(CinderGroup group) {
+        try {
+            return check(group) == ReplicationMode.SYNC;
+        } catch (EngineException e) {
+            return false;
+        }
     }
 
     // --- provider_id of a volume whose group is failed over -------------------------------------
