@@ -85,6 +85,12 @@ final class ConsistencyGroups {
                     + " a consistency group of backend " + options.backendName() + " is one protection group, so"
                     + " its volume types must all be sync/trisync or all not.");
         }
+        if (pod && options.replicationTargets().stream().noneMatch(t -> t.type() == ReplicationType.SYNC)) {
+            throw EngineException.invalidArgument("GROUP_TYPE_UNSUPPORTED", "Group " + group.id() + " allows volume"
+                    + " types with replication_type '<in> sync' or '<in> trisync', but backend "
+                    + options.backendName() + " has no replication_device with type:sync, so it has no pod "
+                    + options.replicationPodName() + " to hold them; add one or use non-replicated or async types.");
+        }
         return pod ? io.purebridge.engine.array.ArrayNames.inPod(options.replicationPodName(), groupName(group.id()))
                 : groupName(group.id());
     }
