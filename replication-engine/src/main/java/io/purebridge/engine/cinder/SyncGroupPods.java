@@ -103,10 +103,11 @@ final class SyncGroupPods {
         try {
             replication.destroyPod(pod);
         } catch (EngineException e) {
-            if (e.code() != ErrorCode.FAILED_PRECONDITION) {
-                throw e;
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return;
             }
-            // Destroyed but not eradicated volumes (pure_eradicate_on_delete=False) stay recoverable.
+            // Destroyed but not eradicated volumes (pure_eradicate_on_delete=False) stay recoverable;
+            // the array refuses (a REST array as a bad request) to destroy a pod holding them.
             LOG.info("{}: pod {} of deleted group {} stays until its destroyed volumes are eradicated: {}", backend(),
                     pod, group.id(), e.getMessage());
         }
