@@ -2,9 +2,10 @@
 of async replicated volumes is one protection group replicating to pure-dr once enabled; it fails
 over on its own (the rest of the backend stays on pure-primary) with the bytes written before the
 failover readable there, I/O (attach, writes) continues on pure-dr, and failback returns the
-volumes with what was written there. A group of sync replicated volumes is its own pod, stretched
-to pure-sync on enable; it fails over to pure-sync with no data moved, and back. Cinder's manager is played by `manager`, which applies the
-driver's answers as cinder/volume/manager.py does. Arrays are read with py-pure-client.
+volumes with what was written there. A group of sync replicated volumes is its own pod,
+stretched to pure-sync on enable; it fails over to pure-sync with no data moved, and back.
+Cinder's manager is played by `manager`, which applies the driver's answers as
+cinder/volume/manager.py does. Arrays are read with py-pure-client.
 """
 
 import hashlib
