@@ -240,6 +240,41 @@ class SyncGroupReplicationTest {
     }
 
     @Test
+    void syncGroupFailsOverWhenThePrimaryIsDownAndBackOnceResynced() throws InterruptedException {
+        CinderBackend backend = register();
+        CinderGroup group = group(REPLICATED_CG, List.of(SYNC), "");
+        String pod = "consisgroup-" + group.id() + "-cinder";
+        backend.createGroup(group);
+        List<CinderVolume> members = List.of(create(backend, SYNC, group), create(backend, SYNC, group));
+        backend.enableGroupReplication(group, members);
+        members.forEach(v -> write(backend, v));
+        Map<String, String> before = new HashMap<>();
+        members.forEach(v -> before.put(v.id(), checksum(backend, v)));
+
+        // Unplanned: pure-a stops; pure-b keeps the pod (mediator) and serves the group.
+        host.replication().stopArray("pure-a");
+        host.replication().tick();
+        List<CinderVolume> onB = applied(members, backend.failoverGroupReplication(group, members, "metro"));
+        for (CinderVolume v : onB) {
+            assertThat(checksum(backend, v)).isEqualTo(before.get(v.id()));
+        }
+        onB.forEach(v -> write(backend, v));
+        Map<String, String> bData = new HashMap<>();
+        onB.forEach(v -> bData.put(v.id(), checksum(backend, v)));
+        CinderGroup failedOver = withStatus(group, "failed-over");
+        assertThatThrownBy(() -> backend.failoverGroupReplication(failedOver, onB, "default"))
+                .isInstanceOf(EngineException.class);
+
+        host.replication().startArray("pure-a");
+        awaitInSync(pod);
+        List<CinderVolume> home = applied(onB, backend.failoverGroupReplication(failedOver, onB, "default"));
+        for (CinderVolume v : home) {
+            assertThat(v.providerId()).startsWith(pod + "::");
+            assertThat(a.checksum(v.providerId(), 0, SPAN)).isEqualTo(bData.get(v.id()));
+        }
+    }
+
+    @Test
     void plainConsistencyGroupOfSyncVolumesSnapshotsInsideThePod() {
         CinderBackend backend = register();
         CinderGroup group = group(CG, List.of(SYNC, TRISYNC), "");
