@@ -275,6 +275,21 @@ class SyncGroupReplicationTest {
     }
 
     @Test
+    void wholeBackendFailoverToTheSyncTargetFindsGroupMembersInTheirPod() {
+        CinderBackend backend = register();
+        CinderGroup group = group(REPLICATED_CG, List.of(SYNC), "");
+        backend.createGroup(group);
+        CinderVolume member = create(backend, SYNC, group);
+        CinderVolume plain = create(backend, SYNC, null);
+        backend.enableGroupReplication(group, List.of(member));
+        String memberData = checksum(backend, member);
+        FailoverResult result = registry.failover("puredriver-1", new FailoverRequest(List.of(member, plain),
+                Map.of(member.id(), group.id()), List.of(group.id()), "metro"));
+        assertThat(result.volumeUpdates()).allMatch(u -> u.replicationStatus().equals("failed-over"));
+        assertThat(b.checksum(member.providerId(), 0, SPAN)).isEqualTo(memberData);
+    }
+
+    @Test
     void plainConsistencyGroupOfSyncVolumesSnapshotsInsideThePod() {
         CinderBackend backend = register();
         CinderGroup group = group(CG, List.of(SYNC, TRISYNC), "");
