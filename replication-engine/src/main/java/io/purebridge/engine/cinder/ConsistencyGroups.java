@@ -95,8 +95,9 @@ final class ConsistencyGroups {
                 : groupName(group.id());
     }
 
+    /** A replicated group living in its own pod (sync or tri-sync volume types). */
     private boolean syncReplicated(CinderGroup group) {
-        return group.replicated() && replication.check(group) == ReplicationMode.SYNC;
+        return group.replicated() && GroupReplication.inPod(replication.check(group));
     }
 
     private ReplicationArray pgs() {
@@ -122,7 +123,7 @@ final class ConsistencyGroups {
                 throw e;
             }
         }
-        if (group.replicated() && !sync) {
+        if (group.replicated() && !(sync && replication.check(group) == ReplicationMode.SYNC)) {
             // Cinder creates replicated groups with replication disabled; enable_replication turns it on.
             replication.prepare(pg);
         }

@@ -104,11 +104,15 @@ final class GroupReplication {
                         + " but allows a volume type with replication_enabled="
                         + quoted(specs.get(ReplicationMode.REPLICATION_ENABLED)) + "; every volume type of a"
                         + " replicated group needs replication_enabled='<is> True'.");
-                case TRISYNC -> throw unsupported("Group " + group.id() + " has a group type with " + spec
-                        + " and a volume type with replication_type="
-                        + quoted(specs.get(ReplicationMode.REPLICATION_TYPE)) + ", which group replication of"
-                        + " backend " + options.backendName() + " does not offer yet; use async or sync volume"
-                        + " types (replication_type='<in> async' or '<in> sync').");
+                case TRISYNC -> {
+                    if (pods.syncTarget().isEmpty() || asyncTargets().isEmpty()) {
+                        throw unsupported("Group " + group.id() + " has a group type with " + spec + " and a volume"
+                                + " type with replication_type=" + quoted(specs.get(ReplicationMode.REPLICATION_TYPE))
+                                + ", which needs a replication_device with type:sync and one with type:async of"
+                                + " backend " + options.backendName() + " answering at registration; add them or"
+                                + " use async or sync volume types.");
+                    }
+                }
                 case SYNC -> {
                     if (pods.syncTarget().isEmpty()) {
                         throw unsupported("Group " + group.id() + " has a group type with " + spec + " and a volume"
@@ -124,15 +128,34 @@ final class GroupReplication {
         }
         if (modes.size() > 1) {
             throw unsupported("Group " + group.id() + " has a group type with " + spec + " and mixes volume types"
-                    + " with replication_type '<in> async' and '<in> sync'; a replicated group is either all async"
-                    + " (a protection group) or all sync (a stretched pod). Use one replication_type.");
+                    + " with replication_type " + modes.stream().map(m -> "'<in> " + m.name().toLowerCase(Locale.ROOT)
+                    + "'").sorted().toList() + "; a replicated group is all async (a protection group), all sync (a"
+                    + " stretched pod) or all trisync (the pod and its protection group). Use one replication_type.");
         }
         return modes.iterator().next();
     }
 
-    /** The protection group of a replicated group: in its own pod for sync groups. */
+    /** The protection group of a replicated group: in its own pod for sync and tri-sync groups. */
     static String groupPg(CinderGroup group, ReplicationMode mode) {
-        return mode == ReplicationMode.SYNC ? SyncGroupPods.pgName(group.id()) : ConsistencyGroups.groupName(group.id());
+        return inPod(mode) ? SyncGroupPods.pgName(group.id()) : ConsistencyGroups.groupName(group.id());
+    }
+
+    static boolean inPod(ReplicationMode mode) {
+        return mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC;
+    }
+
+    /** The targets a group's protection group ships to: all (async groups), the async ones (tri-sync). */
+    private List<ReplicationSetup.Target> shipTargets(ReplicationMode mode) {
+        return mode == ReplicationMode.TRISYNC ? asyncTargets() : targets;
+    }
+
+    private List<ReplicationSetup.Target> asyncTargets() {
+        return targets.stream().filter(t -> t.device().type() == ReplicationType.ASYNC).toList();
+    }
+
+    /** Where a member is restored on an async target: root volume-<id>-cinder (a tri-sync member leaves its pod). */
+    private static String restoredName(String name) {
+        return io.purebridge.engine.array.ArrayNames.withoutPod(name);
     }
 
     /** The new group's protection group gets the backend's retention and interval; it replicates once enabled. */
@@ -142,7 +165,7 @@ final class GroupReplication {
 
     /** replication_status of a member created in (or added to) the group: what the group does now. */
     String memberStatus(CinderGroup group) {
-        if (check(group) == ReplicationMode.SYNC) {
+        if (inPod(check(group))) {
             return pods.memberStatus(group);
         }
         return replicating(ConsistencyGroups.groupName(group.id())) ? ENABLED : DISABLED;
@@ -157,18 +180,21 @@ final class GroupReplication {
 
     GroupReplicationUpdate enable(CinderGroup group, List<CinderVolume> volumes) {
         ReplicationMode mode = check(group);
-        String pg = ConsistencyGroups.groupName(group.id());
+        String pg = groupPg(group, mode);
         requireOnPrimary(group, volumes, "enable replication of");
-        if (mode == ReplicationMode.SYNC) {
+        if (inPod(mode)) {
             pods.enable(group);
-            return update(group, ENABLED, volumes, v -> status(v.id(), ENABLED));
+            if (mode == ReplicationMode.SYNC) {
+                return update(group, ENABLED, volumes, v -> status(v.id(), ENABLED));
+            }
         }
+        List<ReplicationSetup.Target> shipTo = shipTargets(mode);
         requireGroup(group, pg);
         ensureMembers(pg, volumes);
         replication.updateProtectionGroup(pg, targetRetention(), ReplicationSchedule.every(frequencyMs(), false));
-        replication.putProtectionGroupTargets(pg, targets.stream().map(t -> t.info().name()).toList());
+        replication.putProtectionGroupTargets(pg, shipTo.stream().map(t -> t.info().name()).toList());
         String remote = ReplicationSetup.remoteGroupName(arrayName, pg);
-        for (ReplicationSetup.Target t : targets) {
+        for (ReplicationSetup.Target t : shipTo) {
             t.replication().setProtectionGroupAllowed(remote, true);
         }
         replication.updateProtectionGroup(pg, null, ReplicationSchedule.every(frequencyMs(), true));
@@ -176,17 +202,19 @@ final class GroupReplication {
             replicateNow(pg);
         }
         LOG.info("{}: replication of group {} enabled ({} volumes, to {})", backend(), group.id(), volumes.size(),
-                targets.stream().map(t -> t.info().name()).toList());
+                shipTo.stream().map(t -> t.info().name()).toList());
         return update(group, ENABLED, volumes, v -> status(v.id(), ENABLED));
     }
 
     GroupReplicationUpdate disable(CinderGroup group, List<CinderVolume> volumes) {
         ReplicationMode mode = check(group);
-        String pg = ConsistencyGroups.groupName(group.id());
+        String pg = groupPg(group, mode);
         requireOnPrimary(group, volumes, "disable replication of");
-        if (mode == ReplicationMode.SYNC) {
+        if (inPod(mode)) {
             pods.disable(group);
-            return update(group, DISABLED, volumes, v -> status(v.id(), DISABLED));
+            if (mode == ReplicationMode.SYNC) {
+                return update(group, DISABLED, volumes, v -> status(v.id(), DISABLED));
+            }
         }
         requireGroup(group, pg);
         replication.updateProtectionGroup(pg, null, ReplicationSchedule.every(frequencyMs(), false));
@@ -215,7 +243,7 @@ final class GroupReplication {
                     + backend() + ": cinder.conf configures " + configured() + ". Nothing was changed.");
         }
         ReplicationMode mode = check(group);
-        String pg = ConsistencyGroups.groupName(group.id());
+        String pg = groupPg(group, mode);
         String remote = ReplicationSetup.remoteGroupName(arrayName, pg);
         Optional<String> current = failedOverArray(group, volumes);
         if (current.isPresent()) {
@@ -229,7 +257,9 @@ final class GroupReplication {
                     + "'; fail it back with secondary_backend_id 'default' before failing over to '" + wanted
                     + "'. Nothing was changed.");
         }
-        if (mode == ReplicationMode.SYNC) {
+        if (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC && (wanted.isEmpty()
+                || options.target(wanted).map(t -> t.type() == ReplicationType.SYNC).orElse(false))) {
+            // Sync, or tri-sync to its sync target (preferred, as upstream): the pod's other array serves.
             String onTarget = pods.failover(group, wanted).info().name();
             return update(group, FAILED_OVER, volumes, v -> FailoverVolumeUpdate.moved(v.id(), FAILED_OVER,
                     located(onTarget, PurityNames.arrayVolumeName(v)), onTarget));
@@ -253,20 +283,20 @@ final class GroupReplication {
         List<VolumeCopies.Copy> copies = new ArrayList<>();
         for (CinderVolume v : volumes) {
             String name = PurityNames.arrayVolumeName(v);
-            copies.add(new VolumeCopies.Copy(snap.name() + "." + name, name));
+            copies.add(new VolumeCopies.Copy(snap.name() + "." + name, restoredName(name)));
         }
         FlashArray targetArray = (FlashArray) target.replication();
         Map<String, EngineException> failures = VolumeCopies.run(targetArray, copies);
         List<String> restored = copies.stream().map(VolumeCopies.Copy::target).filter(n -> !failures.containsKey(n))
                 .toList();
-        protectBack(target, pg, restored);
+        protectBack(target, ConsistencyGroups.groupName(group.id()), restored);
         // The primary's copies are stale until failback: they stop shipping.
         replication.updateProtectionGroup(pg, null, ReplicationSchedule.every(frequencyMs(), false));
         LOG.info("{}: group {} failed over to '{}' ({}) from {}: {} volumes, {} in error", backend(), group.id(),
                 target.device().backendId(), target.info().name(), snap.name(), restored.size(), failures.size());
         String targetName = target.info().name();
         return update(group, failures.isEmpty() ? FAILED_OVER : ERROR, volumes, v -> {
-            String name = PurityNames.arrayVolumeName(v);
+            String name = restoredName(PurityNames.arrayVolumeName(v));
             EngineException failed = failures.get(name);
             return failed != null ? FailoverVolumeUpdate.failed(v.id(), ERROR, failed.getMessage())
                     : FailoverVolumeUpdate.moved(v.id(), FAILED_OVER, located(targetName, name), targetName);
@@ -284,13 +314,20 @@ final class GroupReplication {
                     + " failing back group " + group.id() + ". Nothing was changed.");
         }
         ReplicationSetup.Target target = targetByArray(at.get());
-        if (check(group) == ReplicationMode.SYNC) {
+        ReplicationMode mode = check(group);
+        if (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC
+                && target.device().type() == ReplicationType.SYNC) {
             pods.failback(group, target.info().name());
             return update(group, ENABLED, volumes, v -> FailoverVolumeUpdate.moved(v.id(), ENABLED,
                     unlocated(PurityNames.arrayVolumeName(v)), arrayName));
         }
+        // The group's protection group on the primary; the reverse group on the target is always root.
+        String home = groupPg(group, mode);
         String pg = ConsistencyGroups.groupName(group.id());
-        requireGroup(group, pg);
+        requireGroup(group, home);
+        // A tri-sync member comes home into the group's (stretched) pod.
+        java.util.function.UnaryOperator<String> homeName = n -> mode == ReplicationMode.TRISYNC
+                ? io.purebridge.engine.array.ArrayNames.inPod(SyncGroupPods.podName(group.id()), n) : n;
         List<String> names = volumes.stream().map(v -> unlocated(PurityNames.arrayVolumeName(v))).toList();
         Set<String> live = targetLive(target);
         List<String> missing = names.stream().filter(n -> !live.contains(n)).toList();
@@ -310,11 +347,22 @@ final class GroupReplication {
                     + " down?). The volumes stay on " + target.info().name() + "; restore the link and fail back"
                     + " again.");
         }
-        List<VolumeCopies.Copy> copies = names.stream().map(n -> new VolumeCopies.Copy(received + "." + n, n))
-                .toList();
-        Map<String, EngineException> failures = VolumeCopies.run(array, copies);
-        ensureMembers(pg, volumes.stream().map(v -> unlocated(PurityNames.arrayVolumeName(v))).toList(), true);
-        replication.updateProtectionGroup(pg, null, ReplicationSchedule.every(frequencyMs(), true));
+        Map<String, EngineException> failures = new LinkedHashMap<>();
+        if (mode == ReplicationMode.TRISYNC) {
+            // Into the stretched pod, one by one: each copy is mirrored to the pod's other array.
+            for (String n : names) {
+                try {
+                    array.copyVolume(received + "." + n, homeName.apply(n), true);
+                } catch (EngineException e) {
+                    failures.put(n, e);
+                }
+            }
+        } else {
+            failures.putAll(VolumeCopies.run(array, names.stream()
+                    .map(n -> new VolumeCopies.Copy(received + "." + n, n)).toList()));
+        }
+        ensureMembers(home, names.stream().map(homeName).toList(), true);
+        replication.updateProtectionGroup(home, null, ReplicationSchedule.every(frequencyMs(), true));
         try {
             target.replication().destroyProtectionGroup(pg);
         } catch (EngineException e) {
@@ -337,9 +385,9 @@ final class GroupReplication {
             }
         }
         try {
-            replicateNow(pg);
+            replicateNow(home);
         } catch (EngineException e) {
-            LOG.warn("{}: replicate-now of {} after failback failed; the schedule catches up: {}", backend(), pg,
+            LOG.warn("{}: replicate-now of {} after failback failed; the schedule catches up: {}", backend(), home,
                     e.getMessage());
         }
         LOG.info("{}: group {} failed back from {} to {}: {} volumes, {} in error", backend(), group.id(),
@@ -348,7 +396,7 @@ final class GroupReplication {
             String name = unlocated(PurityNames.arrayVolumeName(v));
             EngineException failed = failures.get(name);
             return failed != null ? FailoverVolumeUpdate.failed(v.id(), ERROR, failed.getMessage())
-                    : FailoverVolumeUpdate.moved(v.id(), ENABLED, name, arrayName);
+                    : FailoverVolumeUpdate.moved(v.id(), ENABLED, homeName.apply(name), arrayName);
         });
     }
 
@@ -384,13 +432,19 @@ final class GroupReplication {
             if (!ENABLED.equals(status) && !FAILED_OVER.equals(status)) {
                 continue;
             }
-            String pg = ConsistencyGroups.groupName(group.id());
+            ReplicationMode mode = modeOrNull(group);
+            String pg = mode == null ? ConsistencyGroups.groupName(group.id()) : groupPg(group, mode);
             Map<String, String> volumeErrors = new LinkedHashMap<>();
             String groupError = null;
             Optional<String> at = failedOverArray(group, rg.volumes());
-            if (syncGroup(group)) {
+            boolean atSyncTarget = at.isPresent() && targets.stream().anyMatch(x -> x.info().name().equals(at.get())
+                    && x.device().type() == ReplicationType.SYNC);
+            if (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC && (at.isEmpty() || atSyncTarget)) {
                 groupError = pods.error(group, at).orElse(null);
-            } else if (at.isPresent()) {
+            }
+            // The pod says it all for sync groups; a tri-sync group's async leg is checked once its pod is well.
+            boolean podDecides = mode == ReplicationMode.SYNC || groupError != null || atSyncTarget;
+            if (!podDecides && at.isPresent()) {
                 Optional<ReplicationSetup.Target> t = targets.stream()
                         .filter(x -> x.info().name().equals(at.get())).findFirst();
                 Set<String> live = t.isPresent() ? targetLive(t.get()) : Set.of();
@@ -399,7 +453,7 @@ final class GroupReplication {
                         volumeErrors.put(v.id(), "not on " + at.get());
                     }
                 }
-            } else {
+            } else if (!podDecides) {
                 Optional<ProtectionGroupRecord> record = replication.findProtectionGroup(pg);
                 if (record.isEmpty()) {
                     groupError = "protection group " + pg + " is gone";
@@ -448,11 +502,11 @@ final class GroupReplication {
                 .anyMatch(g -> g.targets().stream().anyMatch(t -> !t.allowed() || !"replicating".equals(t.status())));
     }
 
-    private boolean syncGroup(CinderGroup group) {
+    private ReplicationMode modeOrNull(CinderGroup group) {
         try {
-            return check(group) == ReplicationMode.SYNC;
+            return check(group);
         } catch (EngineException e) {
-            return false;
+            return null;
         }
     }
 

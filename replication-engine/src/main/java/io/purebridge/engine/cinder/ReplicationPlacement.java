@@ -83,8 +83,8 @@ final class ReplicationPlacement {
         }
         String base = PurityNames.volumeName(volume);
         CinderGroup group = volume.group();
-        if (mode == ReplicationMode.SYNC && group != null && group.replicated() && !failedOver.active()) {
-            // A member of a sync replicated group lives in the group's own pod.
+        if ((mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) && group != null && group.replicated() && !failedOver.active()) {
+            // A member of a sync or tri-sync replicated group lives in the group's own pod.
             return ArrayNames.inPod(SyncGroupPods.podName(group.id()), base);
         }
         return inPod(mode)

@@ -281,9 +281,9 @@ class GroupReplicationTest {
 
         CinderBackend backend = register(true);
         CinderGroup sync = group(Map.of("replication_enabled", "<is> True",
-                "replication_type", "<in> trisync"), "");
+                "replication_type", "<in> bogus"), "");
         assertThatThrownBy(() -> backend.createGroup(sync)).isInstanceOf(EngineException.class)
-                .hasMessageContaining("replication_type='<in> trisync'");
+                .hasMessageContaining("replication_type='<in> bogus'");
         CinderGroup notReplicated = group(NONE, "");
         assertThatThrownBy(() -> backend.createGroup(notReplicated)).isInstanceOf(EngineException.class)
                 .hasMessageContaining("replication_enabled=unset");

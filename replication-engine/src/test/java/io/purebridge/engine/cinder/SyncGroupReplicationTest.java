@@ -290,6 +290,79 @@ class SyncGroupReplicationTest {
     }
 
     @Test
+    void trisyncGroupFailsOverToEitherLegAndBack() throws InterruptedException {
+        CinderBackend backend = register();
+        SimulatedFlashArray c = host.open("pure-c", "tok-c-0123456789");
+        CinderGroup created = group(REPLICATED_CG, List.of(TRISYNC), "");
+        String pod = "consisgroup-" + created.id() + "-cinder";
+        String pg = pod + "::" + pod;
+        backend.createGroup(created);
+        List<CinderVolume> members = List.of(create(backend, TRISYNC, created), create(backend, TRISYNC, created));
+        assertThat(members).allMatch(v -> v.providerId().startsWith(pod + "::volume-")
+                && v.replicationStatus().equals("disabled"));
+        assertThat(a.findProtectionGroup("cinder-pod::cinder-trisync").map(g -> g.members()).orElse(List.of()))
+                .doesNotContainAnyElementsOf(members.stream().map(CinderVolume::providerId).toList());
+
+        // Enable: the pod stretched to pure-b, its protection group shipping to pure-c.
+        assertThat(backend.enableGroupReplication(created, members).replicationStatus()).isEqualTo("enabled");
+        assertThat(a.findPod(pod).orElseThrow().arrayCount()).isEqualTo(2);
+        assertThat(a.findProtectionGroup(pg).orElseThrow().targets()).extracting(t -> t.arrayName())
+                .containsExactly("pure-c");
+        assertThat(c.listProtectionGroupSnapshots(pod + ":" + pod)).isNotEmpty();
+        CinderGroup group = withStatus(created, "enabled");
+        members.forEach(v -> write(backend, v));
+        Map<String, String> before = new HashMap<>();
+        members.forEach(v -> before.put(v.id(), checksum(backend, v)));
+
+        // To the async leg: restored on pure-c from one group snapshot, as root volumes.
+        List<CinderVolume> onC = applied(members, backend.failoverGroupReplication(group, members, "dr"));
+        for (CinderVolume v : onC) {
+            assertThat(v.providerId()).isEqualTo("pure-c:volume-" + v.id() + "-cinder");
+            assertThat(checksum(backend, v)).isEqualTo(before.get(v.id()));
+        }
+        onC.forEach(v -> write(backend, v));
+        Map<String, String> cData = new HashMap<>();
+        onC.forEach(v -> cData.put(v.id(), checksum(backend, v)));
+        CinderGroup failedOver = withStatus(group, "failed-over");
+        assertThat(backend.groupReplicationErrors(List.of(new ReplicatedGroup(failedOver, onC)))).isEmpty();
+        List<CinderVolume> home = applied(onC, backend.failoverGroupReplication(failedOver, onC, "default"));
+        for (CinderVolume v : home) {
+            assertThat(v.providerId()).startsWith(pod + "::volume-");
+            assertThat(a.checksum(v.providerId(), 0, SPAN)).isEqualTo(cData.get(v.id()));
+            // Back in the stretched pod: mirrored to the sync leg too.
+            assertThat(b.checksum(v.providerId(), 0, SPAN)).isEqualTo(cData.get(v.id()));
+            assertThat(c.findVolume("volume-" + v.id() + "-cinder").filter(x -> !x.destroyed())).isEmpty();
+        }
+        assertThat(a.findProtectionGroup(pg).orElseThrow().replicationSchedule().enabled()).isTrue();
+        assertThat(backend.groupReplicationErrors(List.of(new ReplicatedGroup(group, home)))).isEmpty();
+
+        // To the sync leg (the default without a backend_id): no data moves.
+        List<CinderVolume> onB = applied(home, backend.failoverGroupReplication(group, home, ""));
+        assertThat(onB).allMatch(v -> v.providerId().startsWith("pure-b:" + pod + "::"));
+        onB.forEach(v -> assertThat(checksum(backend, v)).isEqualTo(cData.get(v.id())));
+        home = applied(onB, backend.failoverGroupReplication(failedOver, onB, "default"));
+
+        // Either leg down is an error.
+        host.replication().cutLink("pure-a", "pure-c");
+        assertThat(backend.groupReplicationErrors(List.of(new ReplicatedGroup(group, home)))).singleElement()
+                .satisfies(e -> assertThat(e.replicationStatus()).isEqualTo("error"));
+        assertThat(backend.volumeStats().extra()).containsEntry("replication_status", "error");
+        host.replication().restoreLink("pure-a", "pure-c");
+        host.replication().cutLink("pure-a", "pure-b");
+        write(backend, home.get(0));
+        assertThat(backend.groupReplicationErrors(List.of(new ReplicatedGroup(group, home)))).singleElement()
+                .satisfies(e -> assertThat(e.volumes()).allMatch(u -> u.detail().contains("out of sync")));
+        host.replication().restoreLink("pure-a", "pure-b");
+        awaitInSync(pod);
+
+        assertThat(backend.disableGroupReplication(group, home).replicationStatus()).isEqualTo("disabled");
+        assertThat(a.findPod(pod).orElseThrow().arrayCount()).isEqualTo(1);
+        assertThat(a.findProtectionGroup(pg).orElseThrow().targets()).isEmpty();
+        backend.deleteGroup(withStatus(group, "disabled"), home);
+        assertThat(a.findProtectionGroup(pg)).isEmpty();
+    }
+
+    @Test
     void plainConsistencyGroupOfSyncVolumesSnapshotsInsideThePod() {
         CinderBackend backend = register();
         CinderGroup group = group(CG, List.of(SYNC, TRISYNC), "");
@@ -320,13 +393,10 @@ class SyncGroupReplicationTest {
     @Test
     void unsupportedSyncGroupsAreRefusedNamingTheKey() {
         CinderBackend backend = register();
-        CinderGroup trisync = group(REPLICATED_CG, List.of(TRISYNC), "");
-        assertThatThrownBy(() -> backend.createGroup(trisync)).isInstanceOf(EngineException.class)
-                .hasMessageContaining("replication_type='<in> trisync'");
-        CinderGroup mixed = group(REPLICATED_CG, List.of(SYNC, ASYNC), "");
+        CinderGroup mixed = group(REPLICATED_CG, List.of(SYNC, TRISYNC), "");
         assertThatThrownBy(() -> backend.createGroup(mixed)).isInstanceOf(EngineException.class)
-                .hasMessageContaining("one replication_type");
-        assertThat(a.listPods()).noneMatch(p -> p.name().contains(trisync.id()) || p.name().contains(mixed.id()));
+                .hasMessageContaining("one replication_type").hasMessageContaining("'<in> trisync'");
+        assertThat(a.listPods()).noneMatch(p -> p.name().contains(mixed.id()));
 
         CinderGroup group = group(REPLICATED_CG, List.of(SYNC), "");
         backend.createGroup(group);
