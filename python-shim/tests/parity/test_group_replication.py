@@ -3,7 +3,8 @@ of async replicated volumes is one protection group replicating to pure-dr once 
 over on its own (the rest of the backend stays on pure-primary) with the bytes written before the
 failover readable there, I/O (attach, writes) continues on pure-dr, and failback returns the
 volumes with what was written there. A group of sync replicated volumes is its own pod,
-stretched to pure-sync on enable; it fails over to pure-sync with no data moved, and back.
+stretched to pure-sync on enable; it fails over to pure-sync with no data moved, and back; a
+tri-sync group's in-pod protection group also ships to pure-dr, where it can fail over.
 Cinder's manager is played by `manager`, which applies the driver's answers as
 cinder/volume/manager.py does. Arrays are read with py-pure-client.
 """
@@ -251,6 +252,7 @@ def test_failover_to_an_unknown_backend_id_names_it_and_moves_nothing(
 
 @pytest.mark.parametrize("specs,named", [
     ({}, "replication_enabled=unset"),
+    # Tri-sync needs a type:sync device, which this driver lacks.
     ({"replication_enabled": "<is> True", "replication_type": "<in> trisync"},
      "replication_type='<in> trisync'"),
 ])
@@ -401,3 +403,44 @@ def test_a_consistency_group_of_sync_volumes_snapshots_inside_the_pod(
     model, _ = drv.delete_group(cinder_db, group, vols)
     assert model["status"] == "deleted"
     assert array.get_protection_groups(names=[pg]).status_code != 200
+
+
+def test_a_trisync_group_fails_over_to_the_async_leg_and_back_into_its_pod(
+        sync_driver, array, dr_array, admin, cinder_db, make_type, new_group,
+        new_volume):
+    drv = sync_driver()
+    vtype = make_type({"replication_enabled": "<is> True",
+                       "replication_type": "<in> trisync"})
+    group = created(drv, cinder_db, new_group(drv, vtype))
+    pod = pg_name(group)
+    vols = [new_volume(drv, vtype, group_id=group.id) for _ in range(2)]
+    manager(drv.enable_replication, cinder_db, group, "enabling", "enabled")
+    assert pod_arrays(array, pod) == [PRIMARY, SYNC_ARRAY]
+    assert [t.member.name for t in ok(array.get_protection_groups_targets(
+        group_names=["%s::%s" % (pod, pod)]))] == [DR]
+    before = {v.id: write(admin, PRIMARY, v.provider_id, 70 + i)
+              for i, v in enumerate(vols)}
+
+    manager(drv.failover_replication, cinder_db, group, "failing-over",
+            "failed-over", secondary=DR)
+    for vol in members(cinder_db, group):
+        assert vol.provider_id == "%s:volume-%s-cinder" % (DR, vol.id)
+        name = vol.provider_id.split(":", 1)[1]
+        assert admin.checksum(DR, name, LENGTH) == before[vol.id]
+    on_dr = {v.id: write(admin, DR, v.provider_id.split(":", 1)[1], 80 + i)
+             for i, v in enumerate(members(cinder_db, group))}
+    assert drv.get_replication_error_status(cinder_db, [group]) == ([], [])
+
+    manager(drv.failover_replication, cinder_db, group, "failing-over",
+            "enabled", secondary="default")
+    for vol in members(cinder_db, group):
+        assert vol.provider_id == "%s::volume-%s-cinder" % (pod, vol.id)
+        assert admin.checksum(PRIMARY, vol.provider_id, LENGTH) == \
+            on_dr[vol.id]
+        assert admin.checksum(SYNC_ARRAY, vol.provider_id, LENGTH) == \
+            on_dr[vol.id]
+    manager(drv.disable_replication, cinder_db, group, "disabling",
+            "disabled")
+    assert pod_arrays(array, pod) == [PRIMARY]
+    model, _ = drv.delete_group(cinder_db, group, members(cinder_db, group))
+    assert model["status"] == "deleted"

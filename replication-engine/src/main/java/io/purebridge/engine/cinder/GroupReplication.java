@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  *       primary copies each volume out of it onto its own, the copies on the target go.
  * </ul>
  *
+ * <p>Groups of sync volume types are one pod each ({@link SyncGroupPods}): enable stretches it to
+ * the sync target, failover and failback move no data. Tri-sync groups are that pod plus its
+ * in-pod protection group {@code <pod>::consisgroup-<id>-cinder} shipping to the async targets as
+ * above: failover to the sync target goes through the pod, to an async target from the in-pod
+ * group's snapshots (members restored as root volumes there), failback copies back into the pod.
+ *
  * <p>Every refusal is decided before anything changes.
  */
 final class GroupReplication {
