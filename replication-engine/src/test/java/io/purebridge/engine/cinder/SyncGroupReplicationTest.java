@@ -363,6 +363,45 @@ class SyncGroupReplicationTest {
     }
 
     @Test
+    void wholeBackendFailoverToTheAsyncTargetRestoresTrisyncMembersFromTheirGroupAndBackIntoItsPod() {
+        CinderBackend backend = register();
+        SimulatedFlashArray c = host.open("pure-c", "tok-c-0123456789");
+        CinderGroup group = group(REPLICATED_CG, List.of(TRISYNC), "");
+        String pod = "consisgroup-" + group.id() + "-cinder";
+        backend.createGroup(group);
+        CinderVolume member = create(backend, TRISYNC, group);
+        backend.enableGroupReplication(group, List.of(member));
+        write(backend, member);
+        String memberData = checksum(backend, member);
+        FailoverResult result = registry.failover("puredriver-1", new FailoverRequest(List.of(member),
+                Map.of(member.id(), group.id()), List.of(group.id()), "dr"));
+        FailoverVolumeUpdate over = result.volumeUpdates().get(0);
+        assertThat(over.replicationStatus()).isEqualTo("failed-over");
+        assertThat(over.providerId()).isEqualTo("volume-" + member.id() + "-cinder");
+        assertThat(c.checksum(over.providerId(), 0, SPAN)).isEqualTo(memberData);
+        byte[] data = new byte[4096];
+        random.nextBytes(data);
+        c.write(over.providerId(), 0, data);
+        String drData = c.checksum(over.providerId(), 0, SPAN);
+
+        registry.register(new BackendConfig("puredriver-1", StorageProtocol.ISCSI, Map.of("san_ip", "sim://pure-a",
+                "pure_api_token", "tok-a-0123456789", "volume_backend_name", "puredriver-1",
+                "pure_replica_interval_default", "600"), List.of(Map.of("backend_id", "metro", "san_ip",
+                "sim://pure-b", "api_token", "tok-b-0123456789", "type", "sync"), Map.of("backend_id", "dr",
+                "san_ip", "sim://pure-c", "api_token", "tok-c-0123456789")), "dr"));
+        CinderVolume onC = new CinderVolume(member.id(), member.nameId(), member.name(), over.providerId(), 1,
+                TRISYNC, "failed-over", null, group);
+        FailoverResult back = registry.failover("puredriver-1", new FailoverRequest(List.of(onC),
+                Map.of(member.id(), group.id()), List.of(group.id()), "default"));
+        FailoverVolumeUpdate home = back.volumeUpdates().get(0);
+        assertThat(home.replicationStatus()).isEqualTo("enabled");
+        assertThat(home.providerId()).isEqualTo(pod + "::volume-" + member.id() + "-cinder");
+        assertThat(a.checksum(home.providerId(), 0, SPAN)).isEqualTo(drData);
+        assertThat(b.checksum(home.providerId(), 0, SPAN)).isEqualTo(drData);
+        assertThat(a.findProtectionGroup(pod + "::" + pod).orElseThrow().members()).contains(home.providerId());
+    }
+
+    @Test
     void plainConsistencyGroupOfSyncVolumesSnapshotsInsideThePod() {
         CinderBackend backend = register();
         CinderGroup group = group(CG, List.of(SYNC, TRISYNC), "");
