@@ -2,12 +2,16 @@
 of async replicated volumes is one protection group replicating to pure-dr once enabled; it fails
 over on its own (the rest of the backend stays on pure-primary) with the bytes written before the
 failover readable there, I/O (attach, writes) continues on pure-dr, and failback returns the
-volumes with what was written there. Cinder's manager is played by `manager`, which applies the
-driver's answers as cinder/volume/manager.py does. Arrays are read with py-pure-client.
+volumes with what was written there. A group of sync replicated volumes is its own pod,
+stretched to pure-sync on enable; it fails over to pure-sync with no data moved, and back; a
+tri-sync group's in-pod protection group also ships to pure-dr, where it can fail over.
+Cinder's manager is played by `manager`, which applies the driver's answers as
+cinder/volume/manager.py does. Arrays are read with py-pure-client.
 """
 
 import hashlib
 import random
+import time
 
 import pytest
 
@@ -22,8 +26,10 @@ from tests.parity.conftest import volume_on
 pytestmark = [pytest.mark.functional, pytest.mark.timeout(300)]
 
 DR = "pure-dr"
+SYNC_ARRAY = "pure-sync"
 LENGTH = 1 << 20
 ASYNC = {"replication_enabled": "<is> True"}
+SYNC = {"replication_enabled": "<is> True", "replication_type": "<in> sync"}
 REPLICATED_CG = {"consistent_group_snapshot_enabled": "<is> True",
                  "consistent_group_replication_enabled": "<is> True"}
 CONNECTOR = {"host": "compute-16", "ip": "10.0.0.16", "multipath": True,
@@ -40,6 +46,34 @@ def dr_array(service):
                                api_token=service.tokens[DR], verify_ssl=False)
     yield client
     client._token_man.close_session()
+
+
+@pytest.fixture(scope="module")
+def sync_array(service):
+    client = flasharray.Client(target=service.rest[SYNC_ARRAY].san_ip,
+                               api_token=service.tokens[SYNC_ARRAY],
+                               verify_ssl=False)
+    yield client
+    client._token_man.close_session()
+
+
+@pytest.fixture
+def sync_driver(make_driver, service):
+    """A driver with pure-sync (type sync) and pure-dr (async) as replication_devices."""
+    def build():
+        lines = [{"backend_id": SYNC_ARRAY, "san_ip": "sim://" + SYNC_ARRAY,
+                  "api_token": service.tokens[SYNC_ARRAY], "type": "sync"},
+                 {"backend_id": DR, "san_ip": "sim://" + DR,
+                  "api_token": service.tokens[DR], "type": "async"}]
+        drv = make_driver(replication_device=lines)
+        if not drv.configuration.safe_get("san_ip").startswith("sim://"):
+            for line in lines:
+                rest = service.rest[line["backend_id"]]
+                line.update(san_ip=rest.san_ip, ssl_cert_verify="true",
+                            ssl_cert_path=rest.ca_bundle)
+            drv = make_driver(replication_device=lines)
+        return drv
+    return build
 
 
 @pytest.fixture
@@ -218,8 +252,9 @@ def test_failover_to_an_unknown_backend_id_names_it_and_moves_nothing(
 
 @pytest.mark.parametrize("specs,named", [
     ({}, "replication_enabled=unset"),
-    ({"replication_enabled": "<is> True", "replication_type": "<in> sync"},
-     "replication_type='<in> sync'"),
+    # Tri-sync needs a type:sync device, which this driver lacks.
+    ({"replication_enabled": "<is> True", "replication_type": "<in> trisync"},
+     "replication_type='<in> trisync'"),
 ])
 def test_a_volume_type_the_group_cannot_replicate_is_refused_naming_it(
         replicated_driver, array, cinder_db, make_type, new_group, specs,
@@ -231,3 +266,181 @@ def test_a_volume_type_the_group_cannot_replicate_is_refused_naming_it(
     assert named in str(caught.value)
     assert array.get_protection_groups(
         names=[pg_name(group)]).status_code != 200
+
+
+def pod_arrays(client, pod):
+    return [m.name for m in ok(client.get_pods(names=[pod]))[0].arrays]
+
+
+def test_a_sync_group_fails_over_through_its_pod_and_back(
+        sync_driver, array, sync_array, admin, cinder_db, make_type,
+        new_group, new_volume):
+    drv = sync_driver()
+    vtype = make_type(SYNC)
+    group = created(drv, cinder_db, new_group(drv, vtype))
+    pod = pg_name(group)
+    v1 = new_volume(drv, vtype, group_id=group.id)
+    v2 = new_volume(drv, vtype, group_id=group.id)
+    outside = new_volume(drv, vtype)
+    for vol in (v1, v2):
+        assert vol.provider_id == "%s::volume-%s-cinder" % (pod, vol.id)
+        assert vol.replication_status == "disabled"
+    assert outside.provider_id.startswith("cinder-pod::")
+    assert pod_arrays(array, pod) == [PRIMARY]
+    # The group's protection group lives in its pod: group snapshots are one operation.
+    assert ok(array.get_protection_groups(names=["%s::%s" % (pod, pod)]))
+
+    updates = manager(drv.enable_replication, cinder_db, group, "enabling",
+                      "enabled")
+    assert {u["replication_status"] for u in updates.values()} == {"enabled"}
+    assert pod_arrays(array, pod) == [PRIMARY, SYNC_ARRAY]
+    before = {v.id: write(admin, PRIMARY, v.provider_id, 30 + seed)
+              for seed, v in enumerate((v1, v2))}
+    outside_sum = write(admin, PRIMARY, outside.provider_id, 39)
+
+    manager(drv.failover_replication, cinder_db, group, "failing-over",
+            "failed-over", secondary=SYNC_ARRAY)
+    for vol in members(cinder_db, group):
+        assert vol.provider_id == "%s:%s::volume-%s-cinder" % (
+            SYNC_ARRAY, pod, vol.id)
+        assert vol.metadata["array_name"] == SYNC_ARRAY
+        name = vol.provider_id.split(":", 1)[1]
+        assert admin.checksum(SYNC_ARRAY, name, LENGTH) == before[vol.id]
+    assert ok(sync_array.get_pods(names=[pod]))[0].failover_preferences[0] \
+        .name == SYNC_ARRAY
+    stats = drv.get_volume_stats(refresh=True)
+    assert stats["active_backend_id"] == ""
+    assert admin.checksum(PRIMARY, outside.provider_id, LENGTH) == outside_sum
+
+    # I/O on pure-sync: the host attaches there; writes are mirrored by the pod.
+    vol = members(cinder_db, group)[0]
+    name = vol.provider_id.split(":", 1)[1]
+    drv.initialize_connection(vol, CONNECTOR)
+    assert [c.volume.name for c in ok(sync_array.get_connections(
+        volume_names=[name]))] == [name]
+    drv.terminate_connection(vol, CONNECTOR)
+    on_sync = {v.id: write(admin, SYNC_ARRAY, v.provider_id.split(":", 1)[1],
+                           40 + i)
+               for i, v in enumerate(members(cinder_db, group))}
+    assert drv.get_replication_error_status(cinder_db, [group]) == ([], [])
+
+    manager(drv.failover_replication, cinder_db, group, "failing-over",
+            "enabled", secondary="default")
+    for vol in members(cinder_db, group):
+        assert vol.provider_id == "%s::volume-%s-cinder" % (pod, vol.id)
+        assert vol.metadata["array_name"] == PRIMARY
+        assert admin.checksum(PRIMARY, vol.provider_id, LENGTH) == \
+            on_sync[vol.id]
+
+    # A cut link puts the group's replication in error.
+    admin.cut_link(PRIMARY, SYNC_ARRAY)
+    try:
+        write(admin, PRIMARY, v1.provider_id, 50)
+        group = objects.Group.get_by_id(cinder_db, group.id)
+        groups, volumes = drv.get_replication_error_status(cinder_db, [group])
+        assert [g["group_id"] for g in groups] == [group.id]
+        assert groups[0]["replication_status"] == "error"
+        assert sorted(v["volume_id"] for v in volumes) == sorted(
+            [v1.id, v2.id])
+        assert drv.get_volume_stats(refresh=True)[
+            "replication_status"] == "error"
+    finally:
+        admin.restore_link(PRIMARY, SYNC_ARRAY)
+    for _ in range(200):
+        admin.tick()
+        if admin.member(pod, SYNC_ARRAY).status == "online":
+            break
+        time.sleep(0.05)
+    assert drv.get_replication_error_status(cinder_db, [group]) == ([], [])
+
+    manager(drv.disable_replication, cinder_db, group, "disabling",
+            "disabled")
+    assert pod_arrays(array, pod) == [PRIMARY]
+    for vol in members(cinder_db, group):
+        assert volume_on(array, vol.provider_id) is not None
+    model, _ = drv.delete_group(cinder_db, group, members(cinder_db, group))
+    assert model["status"] == "deleted"
+    drv.delete_volume(outside)
+
+
+def test_a_consistency_group_of_sync_volumes_snapshots_inside_the_pod(
+        sync_driver, array, sync_array, admin, cinder_db, make_type,
+        new_group, new_volume):
+    drv = sync_driver()
+    vtype = make_type(SYNC)
+    group = created(drv, cinder_db, new_group(
+        drv, vtype, specs={"consistent_group_snapshot_enabled": "<is> True"}))
+    pg = "cinder-pod::%s" % pg_name(group)
+    vols = [new_volume(drv, vtype, group_id=group.id) for _ in range(2)]
+    assert sorted(m.member.name for m in ok(array.get_protection_groups_volumes(
+        group_names=[pg]))) == sorted(v.provider_id for v in vols)
+    sums = {v.id: write(admin, PRIMARY, v.provider_id, 60 + i)
+            for i, v in enumerate(vols)}
+    gsnap = objects.GroupSnapshot(cinder_db, group_id=group.id,
+                                  group_type_id=group.group_type_id,
+                                  status="creating", project_id="project-1",
+                                  user_id="user-1", name="gs")
+    gsnap.create()
+    snaps = []
+    for v in vols:
+        s = objects.Snapshot(cinder_db, volume_id=v.id, volume_size=1,
+                             group_snapshot_id=gsnap.id, status="creating",
+                             project_id="project-1", user_id="user-1",
+                             volume_type_id=vtype["id"])
+        s.create()
+        snaps.append(objects.Snapshot.get_by_id(cinder_db, s.id))
+    gsnap = objects.GroupSnapshot.get_by_id(cinder_db, gsnap.id)
+    model, snap_models = drv.create_group_snapshot(cinder_db, gsnap, snaps)
+    assert model["status"] == "available"
+    name = "%s.cgsnapshot-%s-cinder" % (pg, gsnap.id)
+    # One array operation over the group; the stretched pod holds it on pure-sync too.
+    assert ok(array.get_protection_group_snapshots(names=[name]))
+    assert ok(sync_array.get_protection_group_snapshots(names=[name]))
+    for v in vols:
+        assert admin.checksum(PRIMARY, "%s.%s" % (name, v.provider_id),
+                              LENGTH) == sums[v.id]
+    drv.delete_group_snapshot(cinder_db, gsnap, snaps)
+    model, _ = drv.delete_group(cinder_db, group, vols)
+    assert model["status"] == "deleted"
+    assert array.get_protection_groups(names=[pg]).status_code != 200
+
+
+def test_a_trisync_group_fails_over_to_the_async_leg_and_back_into_its_pod(
+        sync_driver, array, dr_array, admin, cinder_db, make_type, new_group,
+        new_volume):
+    drv = sync_driver()
+    vtype = make_type({"replication_enabled": "<is> True",
+                       "replication_type": "<in> trisync"})
+    group = created(drv, cinder_db, new_group(drv, vtype))
+    pod = pg_name(group)
+    vols = [new_volume(drv, vtype, group_id=group.id) for _ in range(2)]
+    manager(drv.enable_replication, cinder_db, group, "enabling", "enabled")
+    assert pod_arrays(array, pod) == [PRIMARY, SYNC_ARRAY]
+    assert [t.member.name for t in ok(array.get_protection_groups_targets(
+        group_names=["%s::%s" % (pod, pod)]))] == [DR]
+    before = {v.id: write(admin, PRIMARY, v.provider_id, 70 + i)
+              for i, v in enumerate(vols)}
+
+    manager(drv.failover_replication, cinder_db, group, "failing-over",
+            "failed-over", secondary=DR)
+    for vol in members(cinder_db, group):
+        assert vol.provider_id == "%s:volume-%s-cinder" % (DR, vol.id)
+        name = vol.provider_id.split(":", 1)[1]
+        assert admin.checksum(DR, name, LENGTH) == before[vol.id]
+    on_dr = {v.id: write(admin, DR, v.provider_id.split(":", 1)[1], 80 + i)
+             for i, v in enumerate(members(cinder_db, group))}
+    assert drv.get_replication_error_status(cinder_db, [group]) == ([], [])
+
+    manager(drv.failover_replication, cinder_db, group, "failing-over",
+            "enabled", secondary="default")
+    for vol in members(cinder_db, group):
+        assert vol.provider_id == "%s::volume-%s-cinder" % (pod, vol.id)
+        assert admin.checksum(PRIMARY, vol.provider_id, LENGTH) == \
+            on_dr[vol.id]
+        assert admin.checksum(SYNC_ARRAY, vol.provider_id, LENGTH) == \
+            on_dr[vol.id]
+    manager(drv.disable_replication, cinder_db, group, "disabling",
+            "disabled")
+    assert pod_arrays(array, pod) == [PRIMARY]
+    model, _ = drv.delete_group(cinder_db, group, members(cinder_db, group))
+    assert model["status"] == "deleted"

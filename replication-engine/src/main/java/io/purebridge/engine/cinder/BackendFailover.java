@@ -102,7 +102,11 @@ final class BackendFailover {
         List<String> groups = new ArrayList<>(java.util.Arrays.asList(options.replicationPgName(),
                 options.trisyncEnabled() ? ReplicationSetup.trisyncGroup(options) : null));
         // Volumes of replicated consistency groups are replicated by their group's protection group.
-        request.volumeGroups().values().stream().distinct().map(ConsistencyGroups::groupName).forEach(groups::add);
+        // (tri-sync groups by the protection group inside their pod).
+        request.volumeGroups().values().stream().distinct().forEach(g -> {
+            groups.add(ConsistencyGroups.groupName(g));
+            groups.add(SyncGroupPods.pgName(g));
+        });
         primary.ifPresent(p -> replicateNow(p, groups));
         if (primaryName == null) {
             primaryName = guessPrimaryName(t);
@@ -140,9 +144,10 @@ final class BackendFailover {
             ReplicaSnapshots source = pod == null ? rootCopies : podCopies;
             Optional<ReplicaSnapshots.Copy> copy = source == null ? Optional.empty() : source.newest(name);
             String group = request.volumeGroups().get(v.id());
-            if (copy.isEmpty() && pod == null && group != null && primaryName != null) {
-                copy = groupCopies.computeIfAbsent(group, g -> ReplicaSnapshots.of(t.replication(),
-                        ReplicationSetup.remoteGroupName(primaryName0, ConsistencyGroups.groupName(g)))).newest(name);
+            if (copy.isEmpty() && group != null && primaryName != null) {
+                String groupPg = pod == null ? ConsistencyGroups.groupName(group) : SyncGroupPods.pgName(group);
+                copy = groupCopies.computeIfAbsent(groupPg, g -> ReplicaSnapshots.of(t.replication(),
+                        ReplicationSetup.remoteGroupName(primaryName0, g))).newest(name);
             }
             if (copy.isEmpty()) {
                 updates.put(v.id(), FailoverVolumeUpdate.failed(v.id(), FailoverVolumeUpdate.FAILOVER_ERROR,
@@ -283,7 +288,8 @@ final class BackendFailover {
                 updates.put(v.id(), FailoverVolumeUpdate.moved(v.id(), ArrayCinderBackend.ENABLED, name, a.info().name()));
                 continue;
             }
-            String dest = wantsPod ? options.replicationPodName() + "::" + PurityNames.volumeName(v) : name;
+            String dest = wantsPod ? homePod(a, request.volumeGroups().get(v.id())) + "::" + PurityNames.volumeName(v)
+                    : name;
             podNeeded |= wantsPod;
             toShip.add(name);
             destination.put(name, dest);
@@ -431,6 +437,14 @@ final class BackendFailover {
             }
             return Optional.empty();
         }
+    }
+
+    /** A member of a sync or tri-sync replicated group goes back into its group's pod; others into the backend's. */
+    private String homePod(Reached primary, String groupId) {
+        if (groupId != null && primary.replication().findPod(SyncGroupPods.podName(groupId)).isPresent()) {
+            return SyncGroupPods.podName(groupId);
+        }
+        return options.replicationPodName();
     }
 
     /** The array's own entry in the backend's pod, as it sees it. */

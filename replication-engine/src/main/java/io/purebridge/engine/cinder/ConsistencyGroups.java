@@ -56,20 +56,48 @@ final class ConsistencyGroups {
                     + " has no " + CinderGroup.CG_SNAPSHOT + "; Cinder's generic group code handles it.");
         }
         if (group.replicated()) {
-            replication.check(group);
-            return groupName(group.id());
+            return GroupReplication.groupPg(group, replication.check(group));
         }
+        return plainGroupPg(group);
+    }
+
+    /**
+     * A group without replication: its protection group in the root namespace, or, when its volume
+     * types are sync or tri-sync (their volumes live in the backend's pod), inside that pod as
+     * upstream names it ({@code cinder-pod::consisgroup-<id>-cinder}), so a group snapshot is still
+     * one array operation over every member. A mix of pod and root types cannot share a group.
+     */
+    private String plainGroupPg(CinderGroup group) {
+        boolean pod = false;
+        boolean root = false;
         for (Map<String, String> specs : group.volumeTypeSpecs()) {
             ReplicationMode mode = ReplicationMode.fromExtraSpecs(specs);
             if (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) {
-                throw EngineException.invalidArgument("GROUP_TYPE_UNSUPPORTED", "Group " + group.id()
-                        + " allows a volume type with replication_type='" + specs.get(ReplicationMode.REPLICATION_TYPE)
-                        + "' (" + mode.name().toLowerCase(java.util.Locale.ROOT) + "), which consistency groups of"
-                        + " backend " + options.backendName() + " cannot hold yet; use non-replicated or async"
-                        + " volume types.");
+                pod = true;
+            } else {
+                root = true;
             }
         }
-        return groupName(group.id());
+        if (pod && root) {
+            throw EngineException.invalidArgument("GROUP_TYPE_UNSUPPORTED", "Group " + group.id() + " mixes volume"
+                    + " types with replication_type '<in> sync' or '<in> trisync' (their volumes live in pod "
+                    + options.replicationPodName() + ") with non-replicated or async ones (in the root namespace);"
+                    + " a consistency group of backend " + options.backendName() + " is one protection group, so"
+                    + " its volume types must all be sync/trisync or all not.");
+        }
+        if (pod && options.replicationTargets().stream().noneMatch(t -> t.type() == ReplicationType.SYNC)) {
+            throw EngineException.invalidArgument("GROUP_TYPE_UNSUPPORTED", "Group " + group.id() + " allows volume"
+                    + " types with replication_type '<in> sync' or '<in> trisync', but backend "
+                    + options.backendName() + " has no replication_device with type:sync, so it has no pod "
+                    + options.replicationPodName() + " to hold them; add one or use non-replicated or async types.");
+        }
+        return pod ? io.purebridge.engine.array.ArrayNames.inPod(options.replicationPodName(), groupName(group.id()))
+                : groupName(group.id());
+    }
+
+    /** A replicated group living in its own pod (sync or tri-sync volume types). */
+    private boolean syncReplicated(CinderGroup group) {
+        return group.replicated() && GroupReplication.inPod(replication.check(group));
     }
 
     private ReplicationArray pgs() {
@@ -83,6 +111,10 @@ final class ConsistencyGroups {
     /** Creates the group's protection group; the same request again finds it. */
     void createGroup(CinderGroup group) {
         String pg = consistentGroup(group);
+        boolean sync = syncReplicated(group);
+        if (sync) {
+            replication.pods().createPod(group);
+        }
         try {
             pgs().createProtectionGroup(pg);
             LOG.info("{}: created protection group {} for group {}", options.backendName(), pg, group.id());
@@ -91,7 +123,7 @@ final class ConsistencyGroups {
                 throw e;
             }
         }
-        if (group.replicated()) {
+        if (group.replicated() && !(sync && replication.check(group) == ReplicationMode.SYNC)) {
             // Cinder creates replicated groups with replication disabled; enable_replication turns it on.
             replication.prepare(pg);
         }
@@ -119,6 +151,9 @@ final class ConsistencyGroups {
         for (CinderVolume member : members) {
             volumes.deleteVolume(member);
         }
+        if (syncReplicated(group)) {
+            replication.pods().dropPod(group);
+        }
         LOG.info("{}: deleted group {} ({} volumes)", options.backendName(), group.id(), members.size());
     }
 
@@ -126,6 +161,13 @@ final class ConsistencyGroups {
     void updateGroup(CinderGroup group, List<CinderVolume> add, List<CinderVolume> remove) {
         String pg = consistentGroup(group);
         ReplicationArray pgs = pgs();
+        if (syncReplicated(group) && !(add.isEmpty() && remove.isEmpty())) {
+            // A move into or out of the group's pod renames the volume, which update_group cannot report.
+            throw EngineException.invalidArgument("GROUP_UPDATE_UNSUPPORTED", "Group " + group.id() + " replicates"
+                    + " synchronously through its own pod " + SyncGroupPods.podName(group.id()) + "; volumes cannot"
+                    + " be added to or removed from it. Create volumes in the group (openstack volume create"
+                    + " --group), or use a group type without consistent_group_replication_enabled.");
+        }
         if (!add.isEmpty()) {
             if (group.replicated()) {
                 // Replicated by the group from now on, not by the backend's async group too.
@@ -170,8 +212,7 @@ final class ConsistencyGroups {
             throw e;
         }
         if (group.replicated()) {
-            String pg = groupName(group.id());
-            return new VolumeModelUpdate(created.providerId(), replication.memberStatus(pg), created.metadata());
+            return new VolumeModelUpdate(created.providerId(), replication.memberStatus(group), created.metadata());
         }
         return created;
     }

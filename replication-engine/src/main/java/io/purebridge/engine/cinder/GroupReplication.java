@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  *       primary copies each volume out of it onto its own, the copies on the target go.
  * </ul>
  *
+ * <p>Groups of sync volume types are one pod each ({@link SyncGroupPods}): enable stretches it to
+ * the sync target, failover and failback move no data. Tri-sync groups are that pod plus its
+ * in-pod protection group {@code <pod>::consisgroup-<id>-cinder} shipping to the async targets as
+ * above: failover to the sync target goes through the pod, to an async target from the in-pod
+ * group's snapshots (members restored as root volumes there), failback copies back into the pod.
+ *
  * <p>Every refusal is decided before anything changes.
  */
 final class GroupReplication {
@@ -53,6 +59,8 @@ final class GroupReplication {
     /** The primary's replication capability; null when the arrays do not replicate or the backend is failed over. */
     private final ReplicationArray replication;
     private final List<ReplicationSetup.Target> targets;
+    /** Groups of sync replicated volume types: one stretched pod each. */
+    private final SyncGroupPods pods;
 
     GroupReplication(BackendOptions options, FlashArray array, String arrayName, ReplicationArray replication,
             List<ReplicationSetup.Target> targets) {
@@ -61,6 +69,12 @@ final class GroupReplication {
         this.arrayName = arrayName;
         this.replication = replication;
         this.targets = List.copyOf(targets);
+        this.pods = replication == null ? null : new SyncGroupPods(options, arrayName, replication, this.targets);
+    }
+
+    /** The pods of sync replicated groups; null when the backend does not replicate. */
+    SyncGroupPods pods() {
+        return pods;
     }
 
     /** This backend can replicate consistency groups now (stats: consistent_group_replication_enabled). */
@@ -88,6 +102,7 @@ final class GroupReplication {
             throw unsupported("Group " + group.id() + " has a group type with " + spec + " but no volume type;"
                     + " give it volume types with replication_enabled='<is> True'.");
         }
+        Set<ReplicationMode> modes = new java.util.HashSet<>();
         for (Map<String, String> specs : group.volumeTypeSpecs()) {
             ReplicationMode mode = ReplicationMode.fromExtraSpecs(specs);
             switch (mode) {
@@ -95,16 +110,58 @@ final class GroupReplication {
                         + " but allows a volume type with replication_enabled="
                         + quoted(specs.get(ReplicationMode.REPLICATION_ENABLED)) + "; every volume type of a"
                         + " replicated group needs replication_enabled='<is> True'.");
-                case SYNC, TRISYNC -> throw unsupported("Group " + group.id() + " has a group type with " + spec
-                        + " and a volume type with replication_type="
-                        + quoted(specs.get(ReplicationMode.REPLICATION_TYPE)) + ", which group replication of"
-                        + " backend " + options.backendName() + " does not offer yet; use async volume types"
-                        + " (replication_type='<in> async').");
+                case TRISYNC -> {
+                    if (pods.syncTarget().isEmpty() || asyncTargets().isEmpty()) {
+                        throw unsupported("Group " + group.id() + " has a group type with " + spec + " and a volume"
+                                + " type with replication_type=" + quoted(specs.get(ReplicationMode.REPLICATION_TYPE))
+                                + ", which needs a replication_device with type:sync and one with type:async of"
+                                + " backend " + options.backendName() + " answering at registration; add them or"
+                                + " use async or sync volume types.");
+                    }
+                }
+                case SYNC -> {
+                    if (pods.syncTarget().isEmpty()) {
+                        throw unsupported("Group " + group.id() + " has a group type with " + spec + " and a volume"
+                                + " type with replication_type=" + quoted(specs.get(ReplicationMode.REPLICATION_TYPE))
+                                + ", but no replication_device with type:sync of backend " + options.backendName()
+                                + " answered at registration; add one or use async volume types.");
+                    }
+                }
                 case ASYNC -> {
                 }
             }
+            modes.add(mode);
         }
-        return ReplicationMode.ASYNC;
+        if (modes.size() > 1) {
+            throw unsupported("Group " + group.id() + " has a group type with " + spec + " and mixes volume types"
+                    + " with replication_type " + modes.stream().map(m -> "'<in> " + m.name().toLowerCase(Locale.ROOT)
+                    + "'").sorted().toList() + "; a replicated group is all async (a protection group), all sync (a"
+                    + " stretched pod) or all trisync (the pod and its protection group). Use one replication_type.");
+        }
+        return modes.iterator().next();
+    }
+
+    /** The protection group of a replicated group: in its own pod for sync and tri-sync groups. */
+    static String groupPg(CinderGroup group, ReplicationMode mode) {
+        return inPod(mode) ? SyncGroupPods.pgName(group.id()) : ConsistencyGroups.groupName(group.id());
+    }
+
+    static boolean inPod(ReplicationMode mode) {
+        return mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC;
+    }
+
+    /** The targets a group's protection group ships to: all (async groups), the async ones (tri-sync). */
+    private List<ReplicationSetup.Target> shipTargets(ReplicationMode mode) {
+        return mode == ReplicationMode.TRISYNC ? asyncTargets() : targets;
+    }
+
+    private List<ReplicationSetup.Target> asyncTargets() {
+        return targets.stream().filter(t -> t.device().type() == ReplicationType.ASYNC).toList();
+    }
+
+    /** Where a member is restored on an async target: root volume-<id>-cinder (a tri-sync member leaves its pod). */
+    private static String restoredName(String name) {
+        return io.purebridge.engine.array.ArrayNames.withoutPod(name);
     }
 
     /** The new group's protection group gets the backend's retention and interval; it replicates once enabled. */
@@ -113,8 +170,11 @@ final class GroupReplication {
     }
 
     /** replication_status of a member created in (or added to) the group: what the group does now. */
-    String memberStatus(String pg) {
-        return replicating(pg) ? ENABLED : DISABLED;
+    String memberStatus(CinderGroup group) {
+        if (inPod(check(group))) {
+            return pods.memberStatus(group);
+        }
+        return replicating(ConsistencyGroups.groupName(group.id())) ? ENABLED : DISABLED;
     }
 
     private boolean replicating(String pg) {
@@ -125,15 +185,22 @@ final class GroupReplication {
     // --- enable / disable ---------------------------------------------------------------------------
 
     GroupReplicationUpdate enable(CinderGroup group, List<CinderVolume> volumes) {
-        check(group);
-        String pg = ConsistencyGroups.groupName(group.id());
+        ReplicationMode mode = check(group);
+        String pg = groupPg(group, mode);
         requireOnPrimary(group, volumes, "enable replication of");
+        if (inPod(mode)) {
+            pods.enable(group);
+            if (mode == ReplicationMode.SYNC) {
+                return update(group, ENABLED, volumes, v -> status(v.id(), ENABLED));
+            }
+        }
+        List<ReplicationSetup.Target> shipTo = shipTargets(mode);
         requireGroup(group, pg);
         ensureMembers(pg, volumes);
         replication.updateProtectionGroup(pg, targetRetention(), ReplicationSchedule.every(frequencyMs(), false));
-        replication.putProtectionGroupTargets(pg, targets.stream().map(t -> t.info().name()).toList());
+        replication.putProtectionGroupTargets(pg, shipTo.stream().map(t -> t.info().name()).toList());
         String remote = ReplicationSetup.remoteGroupName(arrayName, pg);
-        for (ReplicationSetup.Target t : targets) {
+        for (ReplicationSetup.Target t : shipTo) {
             t.replication().setProtectionGroupAllowed(remote, true);
         }
         replication.updateProtectionGroup(pg, null, ReplicationSchedule.every(frequencyMs(), true));
@@ -141,14 +208,20 @@ final class GroupReplication {
             replicateNow(pg);
         }
         LOG.info("{}: replication of group {} enabled ({} volumes, to {})", backend(), group.id(), volumes.size(),
-                targets.stream().map(t -> t.info().name()).toList());
+                shipTo.stream().map(t -> t.info().name()).toList());
         return update(group, ENABLED, volumes, v -> status(v.id(), ENABLED));
     }
 
     GroupReplicationUpdate disable(CinderGroup group, List<CinderVolume> volumes) {
-        check(group);
-        String pg = ConsistencyGroups.groupName(group.id());
+        ReplicationMode mode = check(group);
+        String pg = groupPg(group, mode);
         requireOnPrimary(group, volumes, "disable replication of");
+        if (inPod(mode)) {
+            pods.disable(group);
+            if (mode == ReplicationMode.SYNC) {
+                return update(group, DISABLED, volumes, v -> status(v.id(), DISABLED));
+            }
+        }
         requireGroup(group, pg);
         replication.updateProtectionGroup(pg, null, ReplicationSchedule.every(frequencyMs(), false));
         List<String> current = replication.findProtectionGroup(pg).map(g -> g.targets().stream()
@@ -175,8 +248,8 @@ final class GroupReplication {
             throw invalidTarget("Unknown backend_id '" + wanted + "' for group " + group.id() + " of backend "
                     + backend() + ": cinder.conf configures " + configured() + ". Nothing was changed.");
         }
-        check(group);
-        String pg = ConsistencyGroups.groupName(group.id());
+        ReplicationMode mode = check(group);
+        String pg = groupPg(group, mode);
         String remote = ReplicationSetup.remoteGroupName(arrayName, pg);
         Optional<String> current = failedOverArray(group, volumes);
         if (current.isPresent()) {
@@ -189,6 +262,13 @@ final class GroupReplication {
             throw invalidTarget("Group " + group.id() + " is failed over to '" + at.device().backendId()
                     + "'; fail it back with secondary_backend_id 'default' before failing over to '" + wanted
                     + "'. Nothing was changed.");
+        }
+        if (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC && (wanted.isEmpty()
+                || options.target(wanted).map(t -> t.type() == ReplicationType.SYNC).orElse(false))) {
+            // Sync, or tri-sync to its sync target (preferred, as upstream): the pod's other array serves.
+            String onTarget = pods.failover(group, wanted).info().name();
+            return update(group, FAILED_OVER, volumes, v -> FailoverVolumeUpdate.moved(v.id(), FAILED_OVER,
+                    located(onTarget, PurityNames.arrayVolumeName(v)), onTarget));
         }
         requireGroup(group, pg);
         if (replicating(pg) && !volumes.isEmpty()) {
@@ -209,20 +289,20 @@ final class GroupReplication {
         List<VolumeCopies.Copy> copies = new ArrayList<>();
         for (CinderVolume v : volumes) {
             String name = PurityNames.arrayVolumeName(v);
-            copies.add(new VolumeCopies.Copy(snap.name() + "." + name, name));
+            copies.add(new VolumeCopies.Copy(snap.name() + "." + name, restoredName(name)));
         }
         FlashArray targetArray = (FlashArray) target.replication();
         Map<String, EngineException> failures = VolumeCopies.run(targetArray, copies);
         List<String> restored = copies.stream().map(VolumeCopies.Copy::target).filter(n -> !failures.containsKey(n))
                 .toList();
-        protectBack(target, pg, restored);
+        protectBack(target, ConsistencyGroups.groupName(group.id()), restored);
         // The primary's copies are stale until failback: they stop shipping.
         replication.updateProtectionGroup(pg, null, ReplicationSchedule.every(frequencyMs(), false));
         LOG.info("{}: group {} failed over to '{}' ({}) from {}: {} volumes, {} in error", backend(), group.id(),
                 target.device().backendId(), target.info().name(), snap.name(), restored.size(), failures.size());
         String targetName = target.info().name();
         return update(group, failures.isEmpty() ? FAILED_OVER : ERROR, volumes, v -> {
-            String name = PurityNames.arrayVolumeName(v);
+            String name = restoredName(PurityNames.arrayVolumeName(v));
             EngineException failed = failures.get(name);
             return failed != null ? FailoverVolumeUpdate.failed(v.id(), ERROR, failed.getMessage())
                     : FailoverVolumeUpdate.moved(v.id(), FAILED_OVER, located(targetName, name), targetName);
@@ -240,8 +320,20 @@ final class GroupReplication {
                     + " failing back group " + group.id() + ". Nothing was changed.");
         }
         ReplicationSetup.Target target = targetByArray(at.get());
+        ReplicationMode mode = check(group);
+        if (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC
+                && target.device().type() == ReplicationType.SYNC) {
+            pods.failback(group, target.info().name());
+            return update(group, ENABLED, volumes, v -> FailoverVolumeUpdate.moved(v.id(), ENABLED,
+                    unlocated(PurityNames.arrayVolumeName(v)), arrayName));
+        }
+        // The group's protection group on the primary; the reverse group on the target is always root.
+        String home = groupPg(group, mode);
         String pg = ConsistencyGroups.groupName(group.id());
-        requireGroup(group, pg);
+        requireGroup(group, home);
+        // A tri-sync member comes home into the group's (stretched) pod.
+        java.util.function.UnaryOperator<String> homeName = n -> mode == ReplicationMode.TRISYNC
+                ? io.purebridge.engine.array.ArrayNames.inPod(SyncGroupPods.podName(group.id()), n) : n;
         List<String> names = volumes.stream().map(v -> unlocated(PurityNames.arrayVolumeName(v))).toList();
         Set<String> live = targetLive(target);
         List<String> missing = names.stream().filter(n -> !live.contains(n)).toList();
@@ -261,11 +353,22 @@ final class GroupReplication {
                     + " down?). The volumes stay on " + target.info().name() + "; restore the link and fail back"
                     + " again.");
         }
-        List<VolumeCopies.Copy> copies = names.stream().map(n -> new VolumeCopies.Copy(received + "." + n, n))
-                .toList();
-        Map<String, EngineException> failures = VolumeCopies.run(array, copies);
-        ensureMembers(pg, volumes.stream().map(v -> unlocated(PurityNames.arrayVolumeName(v))).toList(), true);
-        replication.updateProtectionGroup(pg, null, ReplicationSchedule.every(frequencyMs(), true));
+        Map<String, EngineException> failures = new LinkedHashMap<>();
+        if (mode == ReplicationMode.TRISYNC) {
+            // Into the stretched pod, one by one: each copy is mirrored to the pod's other array.
+            for (String n : names) {
+                try {
+                    array.copyVolume(received + "." + n, homeName.apply(n), true);
+                } catch (EngineException e) {
+                    failures.put(n, e);
+                }
+            }
+        } else {
+            failures.putAll(VolumeCopies.run(array, names.stream()
+                    .map(n -> new VolumeCopies.Copy(received + "." + n, n)).toList()));
+        }
+        ensureMembers(home, names.stream().map(homeName).toList(), true);
+        replication.updateProtectionGroup(home, null, ReplicationSchedule.every(frequencyMs(), true));
         try {
             target.replication().destroyProtectionGroup(pg);
         } catch (EngineException e) {
@@ -288,9 +391,9 @@ final class GroupReplication {
             }
         }
         try {
-            replicateNow(pg);
+            replicateNow(home);
         } catch (EngineException e) {
-            LOG.warn("{}: replicate-now of {} after failback failed; the schedule catches up: {}", backend(), pg,
+            LOG.warn("{}: replicate-now of {} after failback failed; the schedule catches up: {}", backend(), home,
                     e.getMessage());
         }
         LOG.info("{}: group {} failed back from {} to {}: {} volumes, {} in error", backend(), group.id(),
@@ -299,7 +402,7 @@ final class GroupReplication {
             String name = unlocated(PurityNames.arrayVolumeName(v));
             EngineException failed = failures.get(name);
             return failed != null ? FailoverVolumeUpdate.failed(v.id(), ERROR, failed.getMessage())
-                    : FailoverVolumeUpdate.moved(v.id(), ENABLED, name, arrayName);
+                    : FailoverVolumeUpdate.moved(v.id(), ENABLED, homeName.apply(name), arrayName);
         });
     }
 
@@ -335,11 +438,19 @@ final class GroupReplication {
             if (!ENABLED.equals(status) && !FAILED_OVER.equals(status)) {
                 continue;
             }
-            String pg = ConsistencyGroups.groupName(group.id());
+            ReplicationMode mode = modeOrNull(group);
+            String pg = mode == null ? ConsistencyGroups.groupName(group.id()) : groupPg(group, mode);
             Map<String, String> volumeErrors = new LinkedHashMap<>();
             String groupError = null;
             Optional<String> at = failedOverArray(group, rg.volumes());
-            if (at.isPresent()) {
+            boolean atSyncTarget = at.isPresent() && targets.stream().anyMatch(x -> x.info().name().equals(at.get())
+                    && x.device().type() == ReplicationType.SYNC);
+            if (mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC && (at.isEmpty() || atSyncTarget)) {
+                groupError = pods.error(group, at).orElse(null);
+            }
+            // The pod says it all for sync groups; a tri-sync group's async leg is checked once its pod is well.
+            boolean podDecides = mode == ReplicationMode.SYNC || groupError != null || atSyncTarget;
+            if (!podDecides && at.isPresent()) {
                 Optional<ReplicationSetup.Target> t = targets.stream()
                         .filter(x -> x.info().name().equals(at.get())).findFirst();
                 Set<String> live = t.isPresent() ? targetLive(t.get()) : Set.of();
@@ -348,7 +459,7 @@ final class GroupReplication {
                         volumeErrors.put(v.id(), "not on " + at.get());
                     }
                 }
-            } else {
+            } else if (!podDecides) {
                 Optional<ProtectionGroupRecord> record = replication.findProtectionGroup(pg);
                 if (record.isEmpty()) {
                     groupError = "protection group " + pg + " is gone";
@@ -391,10 +502,18 @@ final class GroupReplication {
         if (replication == null) {
             return false;
         }
-        return replication.listProtectionGroups().stream()
+        return pods.anyInError() || replication.listProtectionGroups().stream()
                 .filter(g -> g.local() && g.name().startsWith("consisgroup-") && !g.targets().isEmpty()
                         && g.replicationSchedule() != null && g.replicationSchedule().enabled())
                 .anyMatch(g -> g.targets().stream().anyMatch(t -> !t.allowed() || !"replicating".equals(t.status())));
+    }
+
+    private ReplicationMode modeOrNull(CinderGroup group) {
+        try {
+            return check(group);
+        } catch (EngineException e) {
+            return null;
+        }
     }
 
     // --- provider_id of a volume whose group is failed over -------------------------------------

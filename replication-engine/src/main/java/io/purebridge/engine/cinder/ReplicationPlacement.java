@@ -82,6 +82,11 @@ final class ReplicationPlacement {
             return volume.providerId();
         }
         String base = PurityNames.volumeName(volume);
+        CinderGroup group = volume.group();
+        if ((mode == ReplicationMode.SYNC || mode == ReplicationMode.TRISYNC) && group != null && group.replicated() && !failedOver.active()) {
+            // A member of a sync or tri-sync replicated group lives in the group's own pod.
+            return ArrayNames.inPod(SyncGroupPods.podName(group.id()), base);
+        }
         return inPod(mode)
                 ? ArrayNames.inPod(options.replicationPodName(), base) : vg.volumeName(base);
     }

@@ -280,9 +280,10 @@ class GroupReplicationTest {
         assertThat(a.findProtectionGroup("consisgroup-" + noDevice.id() + "-cinder")).isEmpty();
 
         CinderBackend backend = register(true);
-        CinderGroup sync = group(SYNC, "");
+        CinderGroup sync = group(Map.of("replication_enabled", "<is> True",
+                "replication_type", "<in> bogus"), "");
         assertThatThrownBy(() -> backend.createGroup(sync)).isInstanceOf(EngineException.class)
-                .hasMessageContaining("replication_type='<in> sync'");
+                .hasMessageContaining("replication_type='<in> bogus'");
         CinderGroup notReplicated = group(NONE, "");
         assertThatThrownBy(() -> backend.createGroup(notReplicated)).isInstanceOf(EngineException.class)
                 .hasMessageContaining("replication_enabled=unset");
