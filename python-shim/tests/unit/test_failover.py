@@ -7,6 +7,7 @@ from cinder import exception
 
 from purebridge import driver
 from purebridge.v1 import volume_driver_pb2 as pb
+from purebridge.v1 import volume_types_pb2 as types_pb
 from tests import cinder_objects as objs
 from tests.unit import fake_service
 
@@ -30,12 +31,12 @@ def test_failover_host_moves_the_volumes_then_registers_on_the_target(
     server.service.answer("Failover", pb.FailoverResponse(
         active_backend_id="pure-dr",
         volume_updates=[
-            pb.FailoverVolumeUpdate(
+            types_pb.FailoverVolumeUpdate(
                 volume_id=kept.id, replication_status="failed-over",
                 provider_id=kept.provider_id,
                 metadata={"array_volume_name": kept.provider_id,
                           "array_name": "pure-dr"}),
-            pb.FailoverVolumeUpdate(
+            types_pb.FailoverVolumeUpdate(
                 volume_id=lost.id, status="error",
                 replication_status="failover-error",
                 detail="no replicated snapshot")],

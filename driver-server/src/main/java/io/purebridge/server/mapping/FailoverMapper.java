@@ -35,13 +35,7 @@ public final class FailoverMapper {
     public static FailoverResponse response(FailoverResult result) {
         FailoverResponse.Builder out = FailoverResponse.newBuilder().setActiveBackendId(result.activeBackendId());
         for (FailoverVolumeUpdate u : result.volumeUpdates()) {
-            out.addVolumeUpdates(io.purebridge.v1.FailoverVolumeUpdate.newBuilder()
-                    .setVolumeId(u.volumeId())
-                    .setStatus(u.status())
-                    .setReplicationStatus(u.replicationStatus())
-                    .setProviderId(u.providerId())
-                    .putAllMetadata(u.metadata())
-                    .setDetail(u.detail()));
+            out.addVolumeUpdates(volumeUpdate(u));
         }
         for (FailoverGroupUpdate g : result.groupUpdates()) {
             out.addGroupUpdates(io.purebridge.v1.FailoverGroupUpdate.newBuilder()
@@ -50,5 +44,17 @@ public final class FailoverMapper {
                     .setReplicationStatus(g.replicationStatus()));
         }
         return out.build();
+    }
+
+    /** One volume's update, after a whole-backend failover or a group replication call. */
+    static io.purebridge.v1.FailoverVolumeUpdate volumeUpdate(FailoverVolumeUpdate u) {
+        return io.purebridge.v1.FailoverVolumeUpdate.newBuilder()
+                .setVolumeId(u.volumeId())
+                .setStatus(u.status())
+                .setReplicationStatus(u.replicationStatus())
+                .setProviderId(u.providerId())
+                .putAllMetadata(u.metadata())
+                .setDetail(u.detail())
+                .build();
     }
 }

@@ -7,7 +7,6 @@ import io.purebridge.engine.cinder.VolumeModelUpdate;
 import io.purebridge.engine.cinder.FailoverVolumeUpdate;
 import io.purebridge.engine.cinder.GroupReplicationUpdate;
 import io.purebridge.engine.cinder.ReplicatedGroup;
-import io.purebridge.v1.GroupReplicationVolumeUpdate;
 import io.purebridge.v1.GroupSnapshotUpdate;
 import io.purebridge.v1.GroupVolumeUpdate;
 import io.purebridge.v1.ManageableObject;
@@ -82,9 +81,7 @@ public final class GroupMapper {
         io.purebridge.v1.GroupReplicationUpdate.Builder b = io.purebridge.v1.GroupReplicationUpdate.newBuilder()
                 .setGroupId(update.groupId()).setReplicationStatus(update.replicationStatus());
         for (FailoverVolumeUpdate u : update.volumes()) {
-            b.addVolumeUpdates(GroupReplicationVolumeUpdate.newBuilder().setVolumeId(u.volumeId())
-                    .setStatus(u.status()).setReplicationStatus(u.replicationStatus())
-                    .setProviderId(u.providerId()).putAllMetadata(u.metadata()).setDetail(u.detail()));
+            b.addVolumeUpdates(FailoverMapper.volumeUpdate(u));
         }
         return b.build();
     }

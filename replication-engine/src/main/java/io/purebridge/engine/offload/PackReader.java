@@ -38,14 +38,31 @@ final class PackReader {
 
     /** Decodes block {@code b} of {@code m} from its pack's bytes into {@code out} at {@code at}. */
     void decode(Manifest m, int b, byte[] packBody, byte[] out, int at) {
+        check(m, b, stored(m, b, packBody), out, at);
+    }
+
+    /**
+     * Block {@code b}'s stored form ({@link ChunkCodec}'s format, decrypted), checked against the
+     * manifest's hash by decoding it into {@code scratch} (one block).
+     */
+    byte[] verifiedStored(Manifest m, int b, byte[] packBody, byte[] scratch) {
+        byte[] stored = stored(m, b, packBody);
+        check(m, b, stored, scratch, 0);
+        return stored;
+    }
+
+    private byte[] stored(Manifest m, int b, byte[] packBody) {
         int off = m.offset()[b];
         int len = m.length()[b];
         if (off < 0 || len <= 0 || off + len > packBody.length) {
             throw EngineException.internal("OFFLOAD_DATA_CORRUPT", "block " + b + " of " + m.header().snapshot()
                     + " points outside its pack; the manifest is damaged", null);
         }
-        byte[] stored = cipher == null ? java.util.Arrays.copyOfRange(packBody, off, off + len)
+        return cipher == null ? java.util.Arrays.copyOfRange(packBody, off, off + len)
                 : cipher.open(packBody, off, len, m.hashes()[b]);
+    }
+
+    private static void check(Manifest m, int b, byte[] stored, byte[] out, int at) {
         ChunkCodec.decode(stored, out, at);
         byte[] h = ChunkCodec.hash(out, at);
         if (!java.security.MessageDigest.isEqual(h, m.hashes()[b])) {

@@ -1,6 +1,7 @@
 package io.purebridge.engine.offload;
 
 import io.purebridge.engine.array.BlockDataAccess;
+import io.purebridge.engine.array.EncodedBlockWrite;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.chunk.ChunkCodec;
@@ -116,24 +117,39 @@ final class SnapshotRestorer {
         }
     }
 
-    /** Decodes the pack's blocks (in block order) and writes each contiguous run with one call. */
+    /**
+     * Writes each contiguous run of the pack's blocks (in block order) with one call: in their stored
+     * form where the array takes it (nothing decoded twice or re-encoded), else decoded.
+     */
     private void writeRuns(Manifest m, List<Integer> blocks, byte[] body, BlockDataAccess data, String volumeName,
                            OffloadProgress progress) {
         long size = m.header().sizeBytes();
+        int maxRun = BlockDataAccess.MAX_IO_BYTES / ChunkCodec.BLOCK_SIZE;
         int i = 0;
         while (i < blocks.size()) {
             int j = i + 1;
-            int maxRun = BlockDataAccess.MAX_IO_BYTES / ChunkCodec.BLOCK_SIZE;
             while (j < blocks.size() && blocks.get(j) == blocks.get(j - 1) + 1 && j - i < maxRun) {
                 j++;
             }
-            byte[] run = new byte[(j - i) * ChunkCodec.BLOCK_SIZE];
-            for (int k = i; k < j; k++) {
-                reader.decode(m, blocks.get(k), body, run, (k - i) * ChunkCodec.BLOCK_SIZE);
-            }
             long start = (long) blocks.get(i) * ChunkCodec.BLOCK_SIZE;
-            int len = (int) Math.min(run.length, size - start);
-            data.write(volumeName, start, len == run.length ? run : java.util.Arrays.copyOf(run, len));
+            int runBytes = (j - i) * ChunkCodec.BLOCK_SIZE;
+            int len = (int) Math.min(runBytes, size - start);
+            if (data instanceof EncodedBlockWrite encodedWrite && len == runBytes) {
+                byte[][] hashes = new byte[j - i][];
+                byte[][] stored = new byte[j - i][];
+                byte[] scratch = new byte[ChunkCodec.BLOCK_SIZE];
+                for (int k = i; k < j; k++) {
+                    hashes[k - i] = m.hashes()[blocks.get(k)];
+                    stored[k - i] = reader.verifiedStored(m, blocks.get(k), body, scratch);
+                }
+                encodedWrite.writeEncoded(volumeName, start, hashes, stored);
+            } else {
+                byte[] run = new byte[runBytes];
+                for (int k = i; k < j; k++) {
+                    reader.decode(m, blocks.get(k), body, run, (k - i) * ChunkCodec.BLOCK_SIZE);
+                }
+                data.write(volumeName, start, len == run.length ? run : java.util.Arrays.copyOf(run, len));
+            }
             progress.addDone(len);
             i = j;
         }

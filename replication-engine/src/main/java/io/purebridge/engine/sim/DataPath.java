@@ -56,9 +56,31 @@ final class DataPath {
         writePrepared(volumeName, offsetBytes, data, WriteBlocks.prepare(offsetBytes, data), dirtyPod);
     }
 
+    /** Whole blocks in their stored form (see {@link io.purebridge.engine.array.EncodedBlockWrite}). */
+    void writeEncoded(String volumeName, long offsetBytes, byte[][] hashes, byte[][] encoded) {
+        if (offsetBytes % BlockStore.BLOCK_SIZE != 0 || hashes.length != encoded.length) {
+            throw EngineException.invalidArgument("BLOCKS_NOT_ALIGNED", "Encoded blocks of " + volumeName
+                    + " must start on a " + BlockStore.BLOCK_SIZE + "-byte boundary, one body per name; got offset "
+                    + offsetBytes + ".");
+        }
+        Map<Long, BlockStore.Prepared> prepared = new HashMap<>();
+        long first = offsetBytes / BlockStore.BLOCK_SIZE;
+        for (int i = 0; i < hashes.length; i++) {
+            prepared.put(first + i, hashes[i] == null ? new BlockStore.Prepared(null, null)
+                    : new BlockStore.Prepared(hashes[i], encoded[i]));
+        }
+        writePrepared(volumeName, offsetBytes, hashes.length * BlockStore.BLOCK_SIZE, null, prepared, null);
+    }
+
     void writePrepared(String volumeName, long offsetBytes, byte[] data, Map<Long, BlockStore.Prepared> prepared,
             String dirtyPod) {
-        checkIoSize(volumeName, data.length);
+        writePrepared(volumeName, offsetBytes, data.length, data, prepared, dirtyPod);
+    }
+
+    /** {@code data} may be null when every block of the range is in {@code prepared}. */
+    private void writePrepared(String volumeName, long offsetBytes, int length, byte[] data,
+            Map<Long, BlockStore.Prepared> prepared, String dirtyPod) {
+        checkIoSize(volumeName, length);
         c.mutate(() -> {
             c.io.served();
             Volume v = c.volumes.get(volumeName);
@@ -72,18 +94,18 @@ final class DataPath {
             if (v.destroyed()) {
                 throw destroyed("Volume", volumeName);
             }
-            checkRange(volumeName, v.provisionedBytes(), offsetBytes, data.length);
-            if (data.length == 0) {
+            checkRange(volumeName, v.provisionedBytes(), offsetBytes, length);
+            if (length == 0) {
                 return null;
             }
             long written = v.writtenBlocks();
             try (Tx tx = new Tx()) {
                 long first = offsetBytes / BlockStore.BLOCK_SIZE;
-                long last = (offsetBytes + data.length - 1) / BlockStore.BLOCK_SIZE;
+                long last = (offsetBytes + length - 1) / BlockStore.BLOCK_SIZE;
                 for (long b = first; b <= last; b++) {
                     long blockStart = b * BlockStore.BLOCK_SIZE;
                     long from = Math.max(blockStart, offsetBytes);
-                    long to = Math.min(blockStart + BlockStore.BLOCK_SIZE, offsetBytes + data.length);
+                    long to = Math.min(blockStart + BlockStore.BLOCK_SIZE, offsetBytes + length);
                     BlockStore.Prepared whole = prepared.get(b);
                     if (whole != null) {
                         written += c.blocks.setBlock(tx, v.mapId(), b, whole, true);

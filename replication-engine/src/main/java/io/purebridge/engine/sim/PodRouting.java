@@ -1,5 +1,6 @@
 package io.purebridge.engine.sim;
 
+import io.purebridge.engine.chunk.ChunkCodec;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import java.util.LinkedHashSet;
@@ -75,6 +76,23 @@ final class PodRouting {
         if (f == null || pod.isEmpty()) {
             data.write(volumeName, offsetBytes, bytes, null);
             return false;
+        }
+        return f.podWrite(self, pod, volumeName, offsetBytes, bytes);
+    }
+
+    /** Blocks in their stored form: written as they are locally; a pod volume's go through the fabric as bytes. */
+    boolean writeEncoded(String volumeName, long offsetBytes, byte[][] hashes, byte[][] encoded) {
+        ReplicationFabric f = fabric;
+        String pod = Names.podOfObject(volumeName);
+        if (f == null || pod.isEmpty()) {
+            data.writeEncoded(volumeName, offsetBytes, hashes, encoded);
+            return false;
+        }
+        byte[] bytes = new byte[hashes.length * BlockStore.BLOCK_SIZE];
+        for (int i = 0; i < hashes.length; i++) {
+            if (hashes[i] != null) {
+                ChunkCodec.decode(encoded[i], bytes, i * BlockStore.BLOCK_SIZE);
+            }
         }
         return f.podWrite(self, pod, volumeName, offsetBytes, bytes);
     }

@@ -6,6 +6,7 @@ import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.ArrayPerformance;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.ConnectionRecord;
+import io.purebridge.engine.array.EncodedBlockWrite;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.HostRecord;
 import io.purebridge.engine.array.PortRecord;
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: one read-write lock per array; reads (including data reads) run concurrently.
  */
 public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, ReplicationArray, PerformanceHistory,
-        VolumeQos, VolumeGroups, VolumeTags, BulkVolumeCopy, AutoCloseable {
+        VolumeQos, VolumeGroups, VolumeTags, BulkVolumeCopy, EncodedBlockWrite, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedFlashArray.class);
     static final String PURITY_VERSION = "6.7.1";
 
@@ -281,6 +282,15 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         long started = catalog.io.begin();
         boolean mirrored = pods.write(volumeName, offsetBytes, bytes);
         catalog.io.write(started, bytes.length, mirrored);
+    }
+
+    @Override
+    public void writeEncoded(String volumeName, long offsetBytes, byte[][] hashes, byte[][] encoded) {
+        int length = hashes.length * BlockStore.BLOCK_SIZE;
+        groups.throttle(volumeName, length);
+        long started = catalog.io.begin();
+        boolean mirrored = pods.writeEncoded(volumeName, offsetBytes, hashes, encoded);
+        catalog.io.write(started, length, mirrored);
     }
 
     @Override
