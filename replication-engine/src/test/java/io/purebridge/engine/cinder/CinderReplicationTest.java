@@ -8,18 +8,14 @@ import io.purebridge.engine.array.ProtectionGroupRecord;
 import io.purebridge.engine.array.RetentionPolicy;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
-import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedArrayHost;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,31 +40,25 @@ class CinderReplicationTest {
     private SimulatedFlashArray b;
     private SimulatedFlashArray c;
     private ArrayBackendRegistry registry;
-    private final AtomicInteger uuids = new AtomicInteger();
+    private ReplicatedArrays arrays;
 
     @BeforeEach
     void start() {
-        host = new SimulatedArrayHost(dir, List.of(SimulatedArrayConfig.of("pure-a", "tok-a-0123456789"),
-                SimulatedArrayConfig.of("pure-b", "tok-b-0123456789"), SimulatedArrayConfig.of("pure-c",
-                        "tok-c-0123456789")), Clock.systemUTC());
-        a = host.open("pure-a", "tok-a-0123456789");
-        b = host.open("pure-b", "tok-b-0123456789");
-        c = host.open("pure-c", "tok-c-0123456789");
-        registry = new ArrayBackendRegistry(host, () -> String.format("%032x", uuids.incrementAndGet()),
-                () -> "chap-secret-0123456789");
+        arrays = new ReplicatedArrays(dir);
+        host = arrays.host;
+        a = arrays.a;
+        b = arrays.b;
+        c = arrays.c;
+        registry = arrays.registry;
     }
 
     @AfterEach
     void stop() {
-        host.close();
+        arrays.close();
     }
 
     private static Map<String, String> options(boolean trisync) {
-        Map<String, String> o = new HashMap<>();
-        o.put("san_ip", "sim://pure-a");
-        o.put("pure_api_token", "tok-a-0123456789");
-        o.put("volume_backend_name", "puredriver-1");
-        o.put("pure_replica_interval_default", "600");
+        Map<String, String> o = ReplicatedArrays.options();
         o.put("pure_trisync_enabled", Boolean.toString(trisync));
         return o;
     }
@@ -80,8 +70,7 @@ class CinderReplicationTest {
     }
 
     private CinderBackend register() {
-        registry.register(new BackendConfig("puredriver-1", StorageProtocol.ISCSI, options(true), devices(), ""));
-        return registry.backend("puredriver-1");
+        return arrays.register(options(true), devices(), "");
     }
 
     private static CinderVolume volume(Map<String, String> specs) {

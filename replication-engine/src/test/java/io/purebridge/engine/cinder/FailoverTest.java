@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
-import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedArrayHost;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -47,38 +44,28 @@ class FailoverTest {
     private SimulatedFlashArray b;
     private SimulatedFlashArray c;
     private ArrayBackendRegistry registry;
-    private final AtomicInteger uuids = new AtomicInteger();
+    private ReplicatedArrays arrays;
     private final Random random = new Random(11);
 
     @BeforeEach
     void start() {
-        host = new SimulatedArrayHost(dir, List.of(SimulatedArrayConfig.of("pure-a", "tok-a-0123456789"),
-                SimulatedArrayConfig.of("pure-b", "tok-b-0123456789"), SimulatedArrayConfig.of("pure-c",
-                        "tok-c-0123456789")), Clock.systemUTC());
-        a = host.open("pure-a", "tok-a-0123456789");
-        b = host.open("pure-b", "tok-b-0123456789");
-        c = host.open("pure-c", "tok-c-0123456789");
-        registry = new ArrayBackendRegistry(host, () -> String.format("%032x", uuids.incrementAndGet()),
-                () -> "chap-secret-0123456789");
+        arrays = new ReplicatedArrays(dir);
+        host = arrays.host;
+        a = arrays.a;
+        b = arrays.b;
+        c = arrays.c;
+        registry = arrays.registry;
     }
 
     @AfterEach
     void stop() {
-        host.close();
+        arrays.close();
     }
 
     private CinderBackend register(String active) {
-        Map<String, String> o = new HashMap<>();
-        o.put("san_ip", "sim://pure-a");
-        o.put("pure_api_token", "tok-a-0123456789");
-        o.put("volume_backend_name", "puredriver-1");
-        o.put("pure_replica_interval_default", "600");
+        Map<String, String> o = ReplicatedArrays.options();
         o.put("pure_trisync_enabled", "true");
-        List<Map<String, String>> devices = List.of(Map.of("backend_id", "metro", "san_ip", "sim://pure-b",
-                "api_token", "tok-b-0123456789", "type", "sync"),
-                Map.of("backend_id", "dr", "san_ip", "sim://pure-c", "api_token", "tok-c-0123456789"));
-        registry.register(new BackendConfig("puredriver-1", StorageProtocol.ISCSI, o, devices, active));
-        return registry.backend("puredriver-1");
+        return arrays.register(o, ReplicatedArrays.devices(), active);
     }
 
     /** A created volume as Cinder then holds it (provider_id recorded) with some random data. */
@@ -320,8 +307,7 @@ class FailoverTest {
         FailoverResult result = registry.failover("puredriver-1", request(List.of(async), "dr"));
         host.replication().stopArray("pure-a");
         // A fresh service (new registry) and a cinder-volume started with active_backend_id = dr.
-        registry = new ArrayBackendRegistry(host, () -> String.format("%032x", uuids.incrementAndGet()),
-                () -> "chap-secret-0123456789");
+        registry = arrays.restartRegistry();
         CinderBackend dr = register("dr");
         CinderVolume onDr = applied(async, byId(result).get(async.id()));
         assertThat(dr.volumeStats().extra()).containsEntry("replication_status", "failed-over");

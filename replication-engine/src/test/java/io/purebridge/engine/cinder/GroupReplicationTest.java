@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purebridge.engine.error.EngineException;
-import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedArrayHost;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,36 +42,25 @@ class GroupReplicationTest {
     private SimulatedFlashArray a;
     private SimulatedFlashArray c;
     private ArrayBackendRegistry registry;
-    private final AtomicInteger uuids = new AtomicInteger();
+    private ReplicatedArrays arrays;
     private final Random random = new Random(16);
 
     @BeforeEach
     void start() {
-        host = new SimulatedArrayHost(dir, List.of(SimulatedArrayConfig.of("pure-a", "tok-a-0123456789"),
-                SimulatedArrayConfig.of("pure-b", "tok-b-0123456789"), SimulatedArrayConfig.of("pure-c",
-                        "tok-c-0123456789")), Clock.systemUTC());
-        a = host.open("pure-a", "tok-a-0123456789");
-        c = host.open("pure-c", "tok-c-0123456789");
-        registry = new ArrayBackendRegistry(host, () -> String.format("%032x", uuids.incrementAndGet()),
-                () -> "chap-secret-0123456789");
+        arrays = new ReplicatedArrays(dir);
+        host = arrays.host;
+        a = arrays.a;
+        c = arrays.c;
+        registry = arrays.registry;
     }
 
     @AfterEach
     void stop() {
-        host.close();
+        arrays.close();
     }
 
     private CinderBackend register(boolean replicated) {
-        Map<String, String> o = new HashMap<>();
-        o.put("san_ip", "sim://pure-a");
-        o.put("pure_api_token", "tok-a-0123456789");
-        o.put("volume_backend_name", "puredriver-1");
-        o.put("pure_replica_interval_default", "600");
-        List<Map<String, String>> devices = !replicated ? List.of() : List.of(Map.of("backend_id", "metro",
-                "san_ip", "sim://pure-b", "api_token", "tok-b-0123456789", "type", "sync"),
-                Map.of("backend_id", "dr", "san_ip", "sim://pure-c", "api_token", "tok-c-0123456789"));
-        registry.register(new BackendConfig("puredriver-1", StorageProtocol.ISCSI, o, devices, ""));
-        return registry.backend("puredriver-1");
+        return arrays.register(ReplicatedArrays.options(), replicated ? ReplicatedArrays.devices() : List.of(), "");
     }
 
     private static CinderGroup group(Map<String, String> volumeType, String replicationStatus) {

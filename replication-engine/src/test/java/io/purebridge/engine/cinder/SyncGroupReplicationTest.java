@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purebridge.engine.array.PodArrayStatus;
 import io.purebridge.engine.error.EngineException;
-import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedArrayHost;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,36 +45,25 @@ class SyncGroupReplicationTest {
     private SimulatedFlashArray a;
     private SimulatedFlashArray b;
     private ArrayBackendRegistry registry;
-    private final AtomicInteger uuids = new AtomicInteger();
+    private ReplicatedArrays arrays;
     private final Random random = new Random(17);
 
     @BeforeEach
     void start() {
-        host = new SimulatedArrayHost(dir, List.of(SimulatedArrayConfig.of("pure-a", "tok-a-0123456789"),
-                SimulatedArrayConfig.of("pure-b", "tok-b-0123456789"), SimulatedArrayConfig.of("pure-c",
-                        "tok-c-0123456789")), Clock.systemUTC());
-        a = host.open("pure-a", "tok-a-0123456789");
-        b = host.open("pure-b", "tok-b-0123456789");
-        registry = new ArrayBackendRegistry(host, () -> String.format("%032x", uuids.incrementAndGet()),
-                () -> "chap-secret-0123456789");
+        arrays = new ReplicatedArrays(dir);
+        host = arrays.host;
+        a = arrays.a;
+        b = arrays.b;
+        registry = arrays.registry;
     }
 
     @AfterEach
     void stop() {
-        host.close();
+        arrays.close();
     }
 
     private CinderBackend register() {
-        Map<String, String> o = new HashMap<>();
-        o.put("san_ip", "sim://pure-a");
-        o.put("pure_api_token", "tok-a-0123456789");
-        o.put("volume_backend_name", "puredriver-1");
-        o.put("pure_replica_interval_default", "600");
-        List<Map<String, String>> devices = List.of(Map.of("backend_id", "metro", "san_ip", "sim://pure-b",
-                "api_token", "tok-b-0123456789", "type", "sync"), Map.of("backend_id", "dr", "san_ip",
-                "sim://pure-c", "api_token", "tok-c-0123456789"));
-        registry.register(new BackendConfig("puredriver-1", StorageProtocol.ISCSI, o, devices, ""));
-        return registry.backend("puredriver-1");
+        return arrays.register(ReplicatedArrays.options(), ReplicatedArrays.devices(), "");
     }
 
     private static CinderGroup group(Map<String, String> groupSpecs, List<Map<String, String>> types, String status) {
