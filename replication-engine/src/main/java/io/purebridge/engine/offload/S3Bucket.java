@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -91,12 +91,26 @@ public final class S3Bucket implements AutoCloseable {
     public Optional<byte[]> get(String key) {
         return call("GET " + key, () -> {
             try {
-                ResponseBytes<GetObjectResponse> r = s3.getObjectAsBytes(q -> q.bucket(target.bucket()).key(key));
-                return Optional.of(r.asByteArrayUnsafe());
+                return Optional.of(s3.getObject(q -> q.bucket(target.bucket()).key(key), S3Bucket::readBody));
             } catch (NoSuchKeyException e) {
                 return Optional.empty();
             }
         });
+    }
+
+    /**
+     * The body read straight into an array of its declared length: packs are tens of MiB, and the
+     * SDK's {@code toBytes} grows a buffer and copies it (about three copies of every byte). A body
+     * cut short is returned short; its checks find it.
+     */
+    private static byte[] readBody(GetObjectResponse response, InputStream in) throws IOException {
+        Long length = response.contentLength();
+        if (length == null || length < 0 || length > Integer.MAX_VALUE - 16) {
+            return in.readAllBytes();
+        }
+        byte[] body = new byte[length.intValue()];
+        int n = in.readNBytes(body, 0, body.length);
+        return n == body.length ? body : Arrays.copyOf(body, n);
     }
 
     public boolean exists(String key) {

@@ -1,5 +1,6 @@
 package io.purebridge.engine.offload;
 
+import io.purebridge.engine.array.BlockAddresses;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.EncodedBlockWrite;
 import io.purebridge.engine.array.FlashArray;
@@ -7,6 +8,7 @@ import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.chunk.ChunkCodec;
 import io.purebridge.engine.error.EngineException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -16,9 +18,11 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Restores an offloaded snapshot into any array with data access as a new volume. Packs are read
- * in parallel; every block is checked against the manifest before it is written, and the whole
- * volume's SHA-256 (read back through the array) must equal the manifest's. Any failure removes
- * the new volume: nothing half-made stays behind.
+ * in parallel; every block is checked against the manifest before it is written, and the new
+ * volume is then checked as the array holds it: block by block against the manifest's names where
+ * the array stores by content address ({@link BlockAddresses}), else by reading it back for the
+ * manifest's whole-volume SHA-256. Any failure removes the new volume: nothing half-made stays
+ * behind.
  */
 final class SnapshotRestorer {
     private final S3Bucket bucket;
@@ -40,8 +44,7 @@ final class SnapshotRestorer {
         Optional<VolumeRecord> existing = array.findVolume(volumeName);
         if (existing.isPresent()) {
             VolumeRecord v = existing.get();
-            if (!v.destroyed() && v.provisionedBytes() == size
-                    && data.checksum(volumeName, 0, size).equals(m.header().contentSha256())) {
+            if (!v.destroyed() && v.provisionedBytes() == size && holds(m, array, data, volumeName)) {
                 progress.addDone(size);
                 return v; // the same restore, already done
             }
@@ -51,8 +54,7 @@ final class SnapshotRestorer {
         VolumeRecord created = array.createVolume(volumeName, size);
         try {
             writeAll(m, data, volumeName, progress);
-            String sum = data.checksum(volumeName, 0, size);
-            if (!sum.equals(m.header().contentSha256())) {
+            if (!holds(m, array, data, volumeName)) {
                 throw EngineException.internal("OFFLOAD_RESTORE_MISMATCH", "restored volume " + volumeName
                         + " does not match offloaded snapshot " + m.header().snapshot() + "; it was removed", null);
             }
@@ -66,6 +68,25 @@ final class SnapshotRestorer {
             }
             throw e;
         }
+    }
+
+    /** Whether the volume holds exactly the snapshot's content (see the class comment for how). */
+    private static boolean holds(Manifest m, FlashArray array, BlockDataAccess data, String volumeName) {
+        if (!(array instanceof BlockAddresses addresses)) {
+            return data.checksum(volumeName, 0, m.header().sizeBytes()).equals(m.header().contentSha256());
+        }
+        int window = BlockDataAccess.MAX_IO_BYTES / ChunkCodec.BLOCK_SIZE;
+        for (int first = 0; first < m.blocks(); first += window) {
+            int count = Math.min(window, m.blocks() - first);
+            byte[][] held = addresses.blockAddresses(volumeName, first, count);
+            for (int i = 0; i < count; i++) {
+                byte[] expected = m.isZero(first + i) ? null : m.hashes()[first + i];
+                if (!Arrays.equals(held[i], expected)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void writeAll(Manifest m, BlockDataAccess data, String volumeName, OffloadProgress progress) {
@@ -94,9 +115,9 @@ final class SnapshotRestorer {
                 inFlight.acquire();
                 jobs.add(pool.submit(() -> {
                     try {
-                        byte[] body = reader.fetch(pack);
-                        progress.addSent(body.length);
-                        writeRuns(m, blocks, body, data, volumeName, progress);
+                        PackReader.CheckedBlocks fetched = reader.fetchBlocks(m, pack, blocks);
+                        progress.addSent(fetched.packBytes());
+                        writeRuns(m, blocks, fetched.stored(), data, volumeName, progress);
                     } finally {
                         inFlight.release();
                     }
@@ -121,8 +142,8 @@ final class SnapshotRestorer {
      * Writes each contiguous run of the pack's blocks (in block order) with one call: in their stored
      * form where the array takes it (nothing decoded twice or re-encoded), else decoded.
      */
-    private void writeRuns(Manifest m, List<Integer> blocks, byte[] body, BlockDataAccess data, String volumeName,
-                           OffloadProgress progress) {
+    private static void writeRuns(Manifest m, List<Integer> blocks, byte[][] stored, BlockDataAccess data,
+                                  String volumeName, OffloadProgress progress) {
         long size = m.header().sizeBytes();
         int maxRun = BlockDataAccess.MAX_IO_BYTES / ChunkCodec.BLOCK_SIZE;
         int i = 0;
@@ -136,19 +157,16 @@ final class SnapshotRestorer {
             int len = (int) Math.min(runBytes, size - start);
             if (data instanceof EncodedBlockWrite encodedWrite && len == runBytes) {
                 byte[][] hashes = new byte[j - i][];
-                byte[][] stored = new byte[j - i][];
-                byte[] scratch = new byte[ChunkCodec.BLOCK_SIZE];
                 for (int k = i; k < j; k++) {
                     hashes[k - i] = m.hashes()[blocks.get(k)];
-                    stored[k - i] = reader.verifiedStored(m, blocks.get(k), body, scratch);
                 }
-                encodedWrite.writeEncoded(volumeName, start, hashes, stored);
+                encodedWrite.writeEncoded(volumeName, start, hashes, Arrays.copyOfRange(stored, i, j));
             } else {
                 byte[] run = new byte[runBytes];
                 for (int k = i; k < j; k++) {
-                    reader.decode(m, blocks.get(k), body, run, (k - i) * ChunkCodec.BLOCK_SIZE);
+                    ChunkCodec.decode(stored[k], run, (k - i) * ChunkCodec.BLOCK_SIZE);
                 }
-                data.write(volumeName, start, len == run.length ? run : java.util.Arrays.copyOf(run, len));
+                data.write(volumeName, start, len == run.length ? run : Arrays.copyOf(run, len));
             }
             progress.addDone(len);
             i = j;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 
 /**
@@ -146,6 +147,29 @@ final class DataPath {
             long[] map = c.dataSource(name);
             checkRange(name, map[1], offsetBytes, length);
             return c.blocks.checksum(map[0], offsetBytes, length);
+        });
+    }
+
+    byte[][] blockAddresses(String name, long firstBlock, int count) {
+        checkIoSize(name, (long) count * BlockStore.BLOCK_SIZE);
+        return c.read(() -> {
+            long[] map = c.dataSource(name);
+            long blocksInObject = (map[1] + BlockStore.BLOCK_SIZE - 1) / BlockStore.BLOCK_SIZE;
+            if (firstBlock < 0 || count < 0 || firstBlock > blocksInObject - count) {
+                throw EngineException.outOfRange("RANGE_PAST_END", "Blocks [" + firstBlock + ", " + firstBlock + "+"
+                        + count + ") lie outside " + name + ", which has " + blocksInObject + " blocks of "
+                        + BlockStore.BLOCK_SIZE + " bytes; stay within the volume.");
+            }
+            List<Long> blocks = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                blocks.add(firstBlock + i);
+            }
+            NavigableMap<Long, byte[]> hashes = c.blocks.hashes(map[0], blocks);
+            byte[][] out = new byte[count][];
+            for (int i = 0; i < count; i++) {
+                out[i] = hashes.get(firstBlock + i);
+            }
+            return out;
         });
     }
 

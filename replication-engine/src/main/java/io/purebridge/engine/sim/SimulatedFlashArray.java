@@ -6,6 +6,7 @@ import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.ArrayPerformance;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.ConnectionRecord;
+import io.purebridge.engine.array.BlockAddresses;
 import io.purebridge.engine.array.EncodedBlockWrite;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.HostRecord;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: one read-write lock per array; reads (including data reads) run concurrently.
  */
 public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, ReplicationArray, PerformanceHistory,
-        VolumeQos, VolumeGroups, VolumeTags, BulkVolumeCopy, EncodedBlockWrite, AutoCloseable {
+        VolumeQos, VolumeGroups, VolumeTags, BulkVolumeCopy, EncodedBlockWrite, BlockAddresses, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedFlashArray.class);
     static final String PURITY_VERSION = "6.7.1";
 
@@ -307,6 +308,12 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     public String checksum(String name, long offsetBytes, long length) {
         pods.checkIo(name);
         return data.checksum(name, offsetBytes, length);
+    }
+
+    @Override
+    public byte[][] blockAddresses(String name, long firstBlock, int count) {
+        pods.checkIo(name);
+        return data.blockAddresses(name, firstBlock, count);
     }
 
     // --- hosts and connections -----------------------------------------------------------------
