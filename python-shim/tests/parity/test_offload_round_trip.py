@@ -13,7 +13,9 @@ volume types and metadata from a real Cinder database, the driver:
   on the primary and, through a second backend, on the DR array: the bytes are those written.
 
 Over REST (the service speaking FlashArray REST 2.x, as to a real array) the service cannot read
-the array's snapshots: offload is refused as not supported, and nothing is made.
+the array's snapshots: offload is refused as not supported, and nothing is made. A restore works
+there as on a real FlashArray: the array, connected to the same target, restores from the bucket
+itself.
 """
 
 import hashlib
@@ -219,3 +221,26 @@ def test_over_rest_offload_is_refused_as_not_supported_and_nothing_is_made(
     with pytest.raises(NotImplementedError):
         drv.create_snapshot(objects.Snapshot.get_by_id(cinder_db, snap.id))
     drv.delete_volume(plain)
+
+
+@pytest.mark.parametrize("make_driver", ["rest"], indirect=True)
+def test_over_rest_the_array_restores_an_offloaded_snapshot_from_the_bucket_itself(
+        make_driver, make_type, new_volume, new_snapshot, service, data):
+    # Offloaded from pure-primary by a sim:// backend (the service reads that array's snapshots).
+    sim = make_driver(san_ip="sim://pure-primary")
+    vol = new_volume(sim, make_type(specs={"volume_backend_name": sim._backend_name()}))
+    digest = _write_pattern(data, "pure-primary", vol.provider_id, seed=5)
+    snap = new_snapshot(sim, vol, metadata={"purebridge:offload": TARGET,
+                                            "purebridge:offload_retention": "2"})
+    offloaded = snap.metadata["offloaded_snapshot"]
+
+    # Restored on pure-dr, reached only over its REST front end: the service sends it no data.
+    dr_endpoint = service.rest["pure-dr"]
+    dr = make_driver(san_ip=dr_endpoint.san_ip, pure_api_token=service.tokens["pure-dr"],
+                     driver_ssl_cert_path=dr_endpoint.ca_bundle)
+    restored = new_volume(dr, make_type(specs={"volume_backend_name": dr._backend_name()}), size=2,
+                          metadata={"purebridge:restore_from": offloaded})
+    assert restored.metadata.get("restored_from") == "%s/%s" % (TARGET, offloaded), restored.metadata
+    assert data.checksum("pure-dr", restored.provider_id, SPAN) == digest
+    dr.delete_volume(restored)
+    sim.delete_volume(vol)

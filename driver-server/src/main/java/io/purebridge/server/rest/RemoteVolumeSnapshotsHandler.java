@@ -16,8 +16,9 @@ import java.util.Set;
  * {@code GET /remote-volume-snapshots[?on=TARGET]}: the snapshots offloaded to the service's
  * targets (all of them, or those {@code on} names), read from the buckets, in FlashArray's item
  * shape: {@code name} "srcArray:volume.suffix", {@code suffix}, {@code created}, {@code provisioned},
- * {@code source} (the volume on its array) and {@code remote} (the target). Offloading and restoring
- * go through purebridge-admin offload; writes here are refused with a 400 saying so.
+ * {@code source} (the volume on its array) and {@code remote} (the target). Offloading goes through
+ * purebridge-admin offload; restoring, there or by {@code POST /volumes} with the snapshot as its
+ * source. Writes here are refused with a 400 saying so.
  */
 final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
     private static final Set<String> GET_PARAMS =
@@ -36,8 +37,8 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
             case "GET" -> get(call);
             case "POST", "PATCH", "DELETE" -> throw FaRestError.badRequest(
                     call.list("names").isEmpty() ? null : call.list("names").get(0),
-                    "Offload and restore on this simulated array go through the purebridge service"
-                            + " (purebridge-admin offload start|restore), not over REST.");
+                    "Offload on this simulated array goes through the purebridge service (purebridge-admin"
+                            + " offload start); restore with POST /volumes and the snapshot as source.name.");
             default -> throw ResourceHandler.methodNotAllowed(call);
         };
     }

@@ -134,9 +134,11 @@ public final class RestFrontEnd implements AutoCloseable {
     /**
      * Serves the service's offload targets on every array: {@code /offloads} and the snapshots
      * offloaded to them, {@code /remote-volume-snapshots?on=TARGET} and, grouped by protection group
-     * snapshot, {@code /remote-protection-group-snapshots?on=TARGET}. Before {@link #start}.
+     * snapshot, {@code /remote-protection-group-snapshots?on=TARGET}; {@code POST /volumes} restores
+     * one of those snapshots when its source names it. Before {@link #start}.
      */
     public synchronized RestFrontEnd offloadTargets(OffloadTargets targets) {
+        routes.register("volumes", new VolumesHandler(new OffloadedSources(targets)));
         routes.register("offloads", new OffloadsHandler(targets));
         routes.register("remote-volume-snapshots", new RemoteVolumeSnapshotsHandler(targets));
         routes.register("remote-protection-group-snapshots", new RemoteProtectionGroupSnapshotsHandler(targets));

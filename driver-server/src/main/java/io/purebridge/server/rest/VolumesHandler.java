@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code /volumes}: GET, POST (empty or copy, with overwrite; qos), PATCH (destroy, recover, rename, resize, qos,
+ * {@code /volumes}: GET, POST (empty, copy with overwrite, restore of an offloaded snapshot; qos), PATCH (destroy, recover, rename, resize, qos,
  * pod and volume-group moves), DELETE.
  */
 final class VolumesHandler implements ResourceHandler {
@@ -32,6 +32,16 @@ final class VolumesHandler implements ResourceHandler {
     private static final Set<String> PATCH_FIELDS = with(VolumeFeatures.QOS_FIELDS, "destroyed", "name", "provisioned",
             "pod", "pod.name", "volume_group", "volume_group.name");
     private static final Set<String> DELETE_PARAMS = Set.of("names", "ids");
+
+    private final OffloadedSources offloaded;
+
+    VolumesHandler() {
+        this(OffloadedSources.none());
+    }
+
+    VolumesHandler(OffloadedSources offloaded) {
+        this.offloaded = offloaded;
+    }
 
     @Override
     public Reply handle(RestCall call, ArrayContext ctx) {
@@ -98,7 +108,7 @@ final class VolumesHandler implements ResourceHandler {
         for (String name : names) {
             try {
                 long size = provisioned == null ? DEFAULT_SIZE : provisioned;
-                VolumeRecord v = sourceName != null ? ctx.array().copyVolume(sourceName, name, overwrite)
+                VolumeRecord v = sourceName != null ? copyOrRestore(ctx, sourceName, name, overwrite)
                         : qos != null ? VolumeFeatures.qos(call, ctx).createVolume(name, size, qos)
                         : ctx.array().createVolume(name, size);
                 if (sourceName != null && qos != null) {
@@ -110,6 +120,19 @@ final class VolumesHandler implements ResourceHandler {
             }
         }
         return Reply.items(items);
+    }
+
+    /** A copy of a local volume or snapshot, or a restore of an offloaded snapshot ({@link OffloadedSources}). */
+    private VolumeRecord copyOrRestore(ArrayContext ctx, String source, String name, boolean overwrite) {
+        Optional<String> target = offloaded.targetHolding(source, ctx.array());
+        if (target.isEmpty()) {
+            return ctx.array().copyVolume(source, name, overwrite);
+        }
+        if (overwrite) {
+            throw FaRestError.badRequest(name, "Invalid parameters: overwrite cannot restore offloaded snapshot "
+                    + source + "; restore it into a new volume.");
+        }
+        return offloaded.restore(target.get(), source, ctx.array(), name);
     }
 
     private Reply patch(RestCall call, ArrayContext ctx) {

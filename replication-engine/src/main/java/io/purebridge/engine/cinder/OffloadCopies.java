@@ -249,7 +249,7 @@ final class OffloadCopies {
                     + " target '" + target + "' (" + RESTORE_TARGET + ") is not configured in this service;"
                     + " configured targets: " + targets.names() + ".");
         }
-        placement.requireCapableArray(volume.id());
+        placement.requireRestoringArray(volume.id());
         return Optional.of(new Source(target, snapshot));
     }
 

@@ -2,6 +2,7 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.OffloadedSnapshotRestore;
 import io.purebridge.engine.array.ProtectionGroupRecord;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.error.EngineException;
@@ -68,6 +69,16 @@ final class OffloadPlacement {
         throw new EngineException(ErrorCode.UNIMPLEMENTED, "OFFLOAD_NOT_SUPPORTED", "Volume " + owner + ": backend "
                 + options.backendName() + " drives an array whose snapshots the service cannot read, so it cannot"
                 + " offload them (" + OffloadPolicy.TARGET + "); use a simulated array or a type without offload.");
+    }
+
+    /** Refuses arrays that can take an offloaded snapshot's data neither from the service nor from the bucket. */
+    void requireRestoringArray(String owner) {
+        if (array instanceof BlockDataAccess || array instanceof OffloadedSnapshotRestore) {
+            return;
+        }
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "OFFLOAD_NOT_SUPPORTED", "Volume " + owner + ": backend "
+                + options.backendName() + " drives an array that cannot restore offloaded snapshots ("
+                + OffloadCopies.RESTORE_FROM + "); restore into a simulated array or a FlashArray over REST.");
     }
 
     /**

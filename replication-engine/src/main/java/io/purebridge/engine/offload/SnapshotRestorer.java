@@ -4,6 +4,7 @@ import io.purebridge.engine.array.BlockAddresses;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.EncodedBlockWrite;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.array.OffloadedSnapshotRestore;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.chunk.ChunkCodec;
 import io.purebridge.engine.error.EngineException;
@@ -17,7 +18,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * Restores an offloaded snapshot into any array with data access as a new volume. Packs are read
+ * Restores an offloaded snapshot into any array with data access as a new volume (an array that
+ * restores from the bucket itself, {@link OffloadedSnapshotRestore}, is asked to). Packs are read
  * in parallel; every block is checked against the manifest before it is written, and the new
  * volume is then checked as the array holds it: block by block against the manifest's names where
  * the array stores by content address ({@link BlockAddresses}), else by reading it back for the
@@ -37,8 +39,12 @@ final class SnapshotRestorer {
 
     VolumeRecord restore(Manifest m, FlashArray array, String volumeName, OffloadProgress progress) {
         if (!(array instanceof BlockDataAccess data)) {
+            if (array instanceof OffloadedSnapshotRestore self) {
+                return restoredByArray(m, self, volumeName, progress);
+            }
             throw EngineException.failedPrecondition("OFFLOAD_ARRAY_HAS_NO_DATA_ACCESS", "array "
-                    + array.arrayInfo().name() + " does not take volume data from the service");
+                    + array.arrayInfo().name() + " neither takes volume data from the service nor restores"
+                    + " offloaded snapshots itself; restore into another array");
         }
         long size = m.header().sizeBytes();
         Optional<VolumeRecord> existing = array.findVolume(volumeName);
@@ -68,6 +74,24 @@ final class SnapshotRestorer {
             }
             throw e;
         }
+    }
+
+    /**
+     * A restore the array does itself from its own connection to the bucket (a FlashArray over REST):
+     * the array checks the data against the manifest; the service checks the size it reports.
+     */
+    private VolumeRecord restoredByArray(Manifest m, OffloadedSnapshotRestore array, String volumeName,
+            OffloadProgress progress) {
+        Manifest.Header h = m.header();
+        VolumeRecord v = array.restoreOffloaded(bucket.target().name(), h.sourceArray() + ":" + h.snapshot(),
+                volumeName, h.sizeBytes());
+        if (v.provisionedBytes() != h.sizeBytes()) {
+            throw EngineException.internal("OFFLOAD_RESTORE_MISMATCH", "the array restored " + volumeName + " with "
+                    + v.provisionedBytes() + " bytes, but offloaded snapshot " + h.snapshot() + " has "
+                    + h.sizeBytes() + "; check the array's offload target", null);
+        }
+        progress.addDone(h.sizeBytes());
+        return v;
     }
 
     /** Whether the volume holds exactly the snapshot's content (see the class comment for how). */

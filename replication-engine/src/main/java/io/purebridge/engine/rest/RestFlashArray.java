@@ -23,6 +23,7 @@ import io.purebridge.engine.array.ArraySpace;
 import io.purebridge.engine.array.ConnectionRecord;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.HostRecord;
+import io.purebridge.engine.array.OffloadedSnapshotRestore;
 import io.purebridge.engine.array.PortRecord;
 import io.purebridge.engine.array.PortService;
 import io.purebridge.engine.array.QosLimits;
@@ -57,7 +58,7 @@ import java.util.concurrent.Executors;
  * /volumes), /protection-group-snapshots(/transfer) and /array-connections.
  */
 public final class RestFlashArray implements FlashArray, ReplicationArray, PerformanceHistory, VolumeQos, VolumeGroups,
-        VolumeTags, AutoCloseable {
+        VolumeTags, OffloadedSnapshotRestore, AutoCloseable {
     /** Reads sent alongside the caller's own (daemon threads, created as needed, idle ones reaped). */
     private static final ExecutorService READS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "rest-read");
@@ -69,12 +70,14 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
     private final RestMapping map;
     private final RestVolumeFeatures features;
     private final RestReplication replication;
+    private final RestOffloadRestore offloadRestore;
 
     public RestFlashArray(RestSession session, Clock clock) {
         this.session = Objects.requireNonNull(session, "session");
         this.map = new RestMapping(session, Objects.requireNonNull(clock, "clock"));
         this.features = new RestVolumeFeatures(session, o -> map.destroyedAt(o, o.path("destroyed").asBoolean(false)));
         this.replication = new RestReplication(session, map);
+        this.offloadRestore = new RestOffloadRestore(session, map);
     }
 
     /** The negotiated REST version (logs in if needed). */
@@ -153,6 +156,11 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
         }
         return map.volume(map.single(session.call("POST", "volumes", q, body,
                 "copy '" + sourceName + "' to volume '" + targetName + "'"), targetName));
+    }
+
+    @Override
+    public VolumeRecord restoreOffloaded(String target, String snapshot, String volume, long sizeBytes) {
+        return offloadRestore.restore(target, snapshot, volume, sizeBytes);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -113,6 +114,11 @@ public final class RestSession {
         return sanIp;
     }
 
+    /** How long a call waits for its answer unless it names a longer wait. */
+    public Duration requestTimeout() {
+        return options.requestTimeout();
+    }
+
     /** Negotiates the version and logs in; called lazily by the first call too. */
     public synchronized RestApiVersion open() {
         if (version == null) {
@@ -200,7 +206,13 @@ public final class RestSession {
 
     /** A JSON call; returns the body (NullNode when empty). Non-2xx answers become EngineExceptions. */
     public JsonNode call(String method, String resource, RestQuery query, JsonNode body, String what) {
-        return parse(exchange(method, resource, query, body, what), what);
+        return parse(exchange(method, resource, query, body, what, options.requestTimeout()), what);
+    }
+
+    /** As {@link #call}, waiting up to {@code timeout} for the answer: for the few calls that outlast a request. */
+    public JsonNode call(String method, String resource, RestQuery query, JsonNode body, String what,
+            Duration timeout) {
+        return parse(exchange(method, resource, query, body, what, timeout), what);
     }
 
     /** Every item of a collection GET, following continuation tokens page by page. */
@@ -216,7 +228,7 @@ public final class RestSession {
             } else if (useOffset) {
                 page = page.with("offset", Integer.toString(offset));
             }
-            HttpResponse<String> response = exchange("GET", resource, page, null, what);
+            HttpResponse<String> response = exchange("GET", resource, page, null, what, options.requestTimeout());
             JsonNode root = parse(response, what);
             int before = items.size();
             root.path("items").forEach(items::add);
@@ -246,10 +258,11 @@ public final class RestSession {
     }
 
     private HttpResponse<String> exchange(String method, String resource, RestQuery query, JsonNode body,
-            String what) {
+            String what, Duration timeout) {
         open();
         String used = sessionToken;
-        HttpResponse<String> response = send(request(method, resource, query, body, used), "GET".equals(method), what);
+        boolean idempotent = "GET".equals(method);
+        HttpResponse<String> response = send(request(method, resource, query, body, used, timeout), idempotent, what);
         if (response.statusCode() == 401) {
             synchronized (this) {
                 if (Objects.equals(used, sessionToken)) {
@@ -259,7 +272,7 @@ public final class RestSession {
                 }
                 used = sessionToken;
             }
-            response = send(request(method, resource, query, body, used), "GET".equals(method), what);
+            response = send(request(method, resource, query, body, used, timeout), idempotent, what);
         }
         if (response.statusCode() / 100 != 2) {
             throw RestErrors.toException(response.statusCode(), response.body(), what, sanIp);
@@ -267,10 +280,11 @@ public final class RestSession {
         return response;
     }
 
-    private HttpRequest request(String method, String resource, RestQuery query, JsonNode body, String token) {
+    private HttpRequest request(String method, String resource, RestQuery query, JsonNode body, String token,
+            Duration timeout) {
         String path = version + "/" + resource + (query == null || query.isEmpty() ? "" : "?" + query);
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(options.requestTimeout())
+                .timeout(timeout)
                 .header("Accept", "application/json")
                 .header(AUTH_HEADER, token);
         if (body != null) {
