@@ -7,8 +7,13 @@ import io.purebridge.engine.offload.OffloadTuning;
 import io.purebridge.engine.offload.S3ProxyServer;
 import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedFlashArray;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +31,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>The server is S3Proxy in-process on a filesystem store (the service's embedded default), signed
  * requests. Raw PUT/GET move the snapshot's logical bytes as objects of the offload's pack size with
- * the offload's concurrency, so both sides use the same request shape. Offload and raw take turns
+ * the offload's concurrency, so both sides use the same request shape. Restore is measured twice:
+ * into an empty array (every block crosses the network, the figure held against raw GET) and into
+ * the array the snapshot came from, which fetches only the blocks it no longer holds, as a
+ * FlashArray restoring from its offload target does. Offload and raw take turns
  * each round, each into a fresh bucket (an offload into a bucket already holding the chunks would
  * send nothing); medians of the rounds are printed. Throughput is logical bytes per second on both
  * sides: offload sends fewer bytes (its chunks are compressed), which is part of what it is for.
@@ -79,6 +87,10 @@ public final class OffloadBench {
             int concurrency = OffloadTuning.defaults().concurrency();
             double[] offload = new double[rounds];
             double[] restore = new double[rounds];
+            double[] restoreHome = new double[rounds];
+            double[] floor = new double[rounds];
+            long fetched = 0;
+            long fetchedHome = 0;
             double[] put = new double[rounds];
             double[] get = new double[rounds];
             long sent = 0;
@@ -96,10 +108,20 @@ public final class OffloadBench {
                         offload[r] = rate(bytes, timed(() -> service.offload(array, snapshot, 0)));
                         sent = last(service).sentBytes();
                         String restored = "restored-" + r;
-                        restore[r] = rate(bytes, timed(() -> service.restore("bench:" + snapshot, array, restored)));
-                        if (!sourceSum.equals(array.checksum(restored, 0, bytes))) {
-                            throw new IllegalStateException("restored volume differs from the snapshot");
+                        restoreHome[r] = rate(bytes, timed(() -> service.restore("bench:" + snapshot, array,
+                                restored)));
+                        fetchedHome = last(service).sentBytes();
+                        requireSame(sourceSum, array.checksum(restored, 0, bytes));
+                        try (SimulatedFlashArray empty = new SimulatedFlashArray(SimulatedArrayConfig.of(
+                                "empty-" + r, "t"), run.resolve("empty-" + r), Clock.systemUTC())) {
+                            restore[r] = rate(bytes, timed(() -> service.restore("bench:" + snapshot, empty,
+                                    restored)));
+                            fetched = last(service).sentBytes();
+                            requireSame(sourceSum, empty.checksum(restored, 0, bytes));
                         }
+                        long stored = fetched;
+                        Path floorFile = run.resolve("floor-" + r);
+                        floor[r] = rate(bytes, timed(() -> plainFileWrite(floorFile, stored, pack)));
                         if (r == rounds - 1) {
                             incremental = incremental(array, service, raw, mib);
                         }
@@ -119,10 +141,40 @@ public final class OffloadBench {
             System.out.printf(format, "offload / raw PUT", String.format("%.2f", median(offload) / median(put)),
                     "goal >= 0.8");
             System.out.printf(format, "raw S3 GET", mbs(median(get)), "");
-            System.out.printf(format, "restore (verified against the manifest)", mbs(median(restore)), "");
+            System.out.printf(format, "restore into an empty array", mbs(median(restore)), String.format(
+                    "every block fetched (%.1f MiB), checked, written", fetched / (double) MIB));
             System.out.printf(format, "restore / raw GET", String.format("%.2f", median(restore) / median(get)),
                     "goal >= 0.8");
+            System.out.printf(format, "  disk floor: as many bytes to a plain file", mbs(median(floor)), String.format(
+                    "the restore's stored bytes in %d MiB writes, fsync each; logical MiB/s", pack / MIB));
+            System.out.printf(format, "  restore / disk floor", String.format("%.2f", median(restore) / median(floor)),
+                    "");
+            System.out.printf(format, "restore into the source array", mbs(median(restoreHome)), String.format(
+                    "blocks it holds are not fetched (%.1f MiB fetched)", fetchedHome / (double) MIB));
+            System.out.printf(format, "  / raw GET", String.format("%.2f", median(restoreHome) / median(get)), "");
             System.out.print(incremental);
+        }
+    }
+
+    /** Writes {@code total} bytes to a new file in {@code chunk}-sized writes, each made durable. */
+    private static void plainFileWrite(Path file, long total, int chunk) {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(chunk);
+            for (long done = 0; done < total; done += chunk) {
+                buf.clear().limit((int) Math.min(chunk, total - done));
+                while (buf.hasRemaining()) {
+                    out.write(buf);
+                }
+                out.force(false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void requireSame(String expected, String restored) {
+        if (!expected.equals(restored)) {
+            throw new IllegalStateException("restored volume differs from the snapshot");
         }
     }
 

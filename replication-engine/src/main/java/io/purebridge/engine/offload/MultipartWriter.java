@@ -46,9 +46,11 @@ final class MultipartWriter {
         Semaphore inFlight = new Semaphore(concurrency);
         List<Future<CompletedPart>> parts = new ArrayList<>();
         boolean done = false;
+        long total = 0;
         try {
             for (int number = 1; ; number++) {
                 byte[] buf = in.readNBytes(partSize);
+                total += buf.length;
                 if (buf.length == 0 && number > 1) {
                     break;
                 }
@@ -71,8 +73,16 @@ final class MultipartWriter {
             for (Future<CompletedPart> f : parts) {
                 completed.add(f.get());
             }
-            bucket.call("COMPLETE UPLOAD " + key, () -> s3.completeMultipartUpload(r -> r.bucket(b).key(key)
-                    .uploadId(uploadId).multipartUpload(m -> m.parts(completed))));
+            try {
+                bucket.call("COMPLETE UPLOAD " + key, () -> s3.completeMultipartUpload(r -> r.bucket(b).key(key)
+                        .uploadId(uploadId).multipartUpload(m -> m.parts(completed))));
+            } catch (EngineException e) {
+                // The store may have completed the upload and lost only its answer (a cut or
+                // garbled response is not retried); the object then exists whole.
+                if (!completedAnyway(total)) {
+                    throw e;
+                }
+            }
             done = true;
         } catch (IOException e) {
             throw EngineException.unavailable("OFFLOAD_STREAM_FAILED", bucket.target().describe() + ": upload of "
@@ -95,6 +105,14 @@ final class MultipartWriter {
                     // The lifecycle rule and the next connect's sweep of stale uploads remove it.
                 }
             }
+        }
+    }
+
+    private boolean completedAnyway(long total) {
+        try {
+            return bucket.size(key).orElse(-1) == total;
+        } catch (EngineException e) {
+            return false;
         }
     }
 }

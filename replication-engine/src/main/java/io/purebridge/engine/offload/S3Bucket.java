@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -40,7 +41,8 @@ import software.amazon.awssdk.services.s3.paginators.ListObjectsV2Iterable;
  * One offload bucket through the AWS SDK v2 sync client: path-style, checksums only where S3
  * requires them (the S3 notes: faster and portable to servers that mishandle trailers), retries
  * with the SDK's standard strategy without its circuit breaker (a flaky endpoint must slow an
- * offload, not fail it). Every failure becomes an {@link EngineException} naming the target and
+ * offload, not fail it), also when an XML answer was cut short (the SDK reports that as a parse
+ * failure and would not retry it). Every failure becomes an {@link EngineException} naming the target and
  * the operation; SDK messages never carry credentials.
  */
 public final class S3Bucket implements AutoCloseable {
@@ -61,7 +63,8 @@ public final class S3Bucket implements AutoCloseable {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(target.tuning().maxAttempts()).circuitBreakerEnabled(false).build())
+                        .maxAttempts(target.tuning().maxAttempts()).circuitBreakerEnabled(false)
+                        .retryOnRootCauseInstanceOf(IOException.class).build())
                         .apiCallAttemptTimeout(Duration.ofMinutes(2)))
                 .httpClientBuilder(Apache5HttpClient.builder()
                         .maxConnections(target.tuning().concurrency() * 2 + 2)
@@ -114,15 +117,20 @@ public final class S3Bucket implements AutoCloseable {
     }
 
     public boolean exists(String key) {
+        return size(key).isPresent();
+    }
+
+    /** The object's length in bytes, or empty when it does not exist. */
+    public OptionalLong size(String key) {
         return call("HEAD " + key, () -> {
             try {
-                s3.headObject(q -> q.bucket(target.bucket()).key(key));
-                return true;
+                Long length = s3.headObject(q -> q.bucket(target.bucket()).key(key)).contentLength();
+                return length == null ? OptionalLong.of(-1) : OptionalLong.of(length);
             } catch (NoSuchKeyException e) {
-                return false;
+                return OptionalLong.empty();
             } catch (S3Exception e) {
                 if (e.statusCode() == 404) {
-                    return false;
+                    return OptionalLong.empty();
                 }
                 throw e;
             }
@@ -213,8 +221,8 @@ public final class S3Bucket implements AutoCloseable {
                     + " answered HTTP " + e.statusCode() + (code == null || code.isEmpty() ? "" : " " + code)
                     + hint(e.statusCode()), e);
         } catch (SdkException e) {
-            throw EngineException.unavailable("OFFLOAD_S3_UNREACHABLE", target.describe() + ": " + what
-                    + " failed after retries (" + e.getClass().getSimpleName() + "); check that the endpoint is up");
+            throw new EngineException(ErrorCode.UNAVAILABLE, "OFFLOAD_S3_UNREACHABLE", target.describe() + ": " + what
+                    + " failed after retries (" + e.getClass().getSimpleName() + "); check that the endpoint is up", e);
         } catch (UncheckedIOException e) {
             throw EngineException.unavailable("OFFLOAD_STREAM_FAILED", target.describe() + ": " + what
                     + " could not read its data (" + e.getCause().getClass().getSimpleName() + ")");

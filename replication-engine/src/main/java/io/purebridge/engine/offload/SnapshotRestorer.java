@@ -10,6 +10,7 @@ import io.purebridge.engine.chunk.ChunkCodec;
 import io.purebridge.engine.error.EngineException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -19,12 +20,13 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Restores an offloaded snapshot into any array with data access as a new volume (an array that
- * restores from the bucket itself, {@link OffloadedSnapshotRestore}, is asked to). Packs are read
- * in parallel; every block is checked against the manifest before it is written, and the new
- * volume is then checked as the array holds it: block by block against the manifest's names where
- * the array stores by content address ({@link BlockAddresses}), else by reading it back for the
- * manifest's whole-volume SHA-256. Any failure removes the new volume: nothing half-made stays
- * behind.
+ * restores from the bucket itself, {@link OffloadedSnapshotRestore}, is asked to). Blocks whose
+ * chunk the array already holds are written by name ({@link EncodedBlockWrite#writeHeld}) and not
+ * fetched; packs of the others are read in parallel, and every block is checked against the
+ * manifest before it is written. The new volume is then checked as the array holds it: block by
+ * block against the manifest's names where the array stores by content address
+ * ({@link BlockAddresses}), else by reading it back for the manifest's whole-volume SHA-256. Any
+ * failure removes the new volume: nothing half-made stays behind.
  */
 final class SnapshotRestorer {
     private final S3Bucket bucket;
@@ -114,19 +116,14 @@ final class SnapshotRestorer {
     }
 
     private void writeAll(Manifest m, BlockDataAccess data, String volumeName, OffloadProgress progress) {
+        BitSet needed = writeHeld(m, data, volumeName, progress);
         List<List<Integer>> byPack = new ArrayList<>();
         for (int i = 0; i < m.packs().size(); i++) {
             byPack.add(new ArrayList<>());
         }
-        long zeroBytes = 0;
-        for (int b = 0; b < m.blocks(); b++) {
-            if (m.isZero(b)) {
-                zeroBytes += ChunkCodec.BLOCK_SIZE;
-            } else {
-                byPack.get(m.pack()[b]).add(b);
-            }
+        for (int b = needed.nextSetBit(0); b >= 0; b = needed.nextSetBit(b + 1)) {
+            byPack.get(m.pack()[b]).add(b);
         }
-        progress.addDone(Math.min(zeroBytes, m.header().sizeBytes()));
         Semaphore inFlight = new Semaphore(bucket.target().tuning().concurrency() + 1);
         List<Future<?>> jobs = new ArrayList<>();
         try {
@@ -160,6 +157,44 @@ final class SnapshotRestorer {
             }
             throw EngineException.internal("OFFLOAD_RESTORE_FAILED", "restore of " + volumeName + " failed", e.getCause());
         }
+    }
+
+    /**
+     * Writes by name the blocks whose chunk the array already holds (nothing fetched for them) where
+     * it can; returns the blocks still to fetch. Zero blocks need nothing: a new volume reads zeros.
+     */
+    private static BitSet writeHeld(Manifest m, BlockDataAccess data, String volumeName, OffloadProgress progress) {
+        long size = m.header().sizeBytes();
+        BitSet needed = new BitSet(m.blocks());
+        for (int b = 0; b < m.blocks(); b++) {
+            if (!m.isZero(b)) {
+                needed.set(b);
+            }
+        }
+        long skipped = (long) (m.blocks() - needed.cardinality()) * ChunkCodec.BLOCK_SIZE;
+        if (data instanceof EncodedBlockWrite byName) {
+            int window = BlockDataAccess.MAX_IO_BYTES / ChunkCodec.BLOCK_SIZE;
+            int wholeBlocks = (int) (size / ChunkCodec.BLOCK_SIZE); // a partial last block goes with its data
+            for (int first = 0; first < wholeBlocks; first += window) {
+                int count = Math.min(window, wholeBlocks - first);
+                if (needed.get(first, first + count).isEmpty()) {
+                    continue;
+                }
+                byte[][] names = new byte[count][];
+                for (int i = 0; i < count; i++) {
+                    names[i] = needed.get(first + i) ? m.hashes()[first + i] : null;
+                }
+                BitSet missing = byName.writeHeld(volumeName, (long) first * ChunkCodec.BLOCK_SIZE, names);
+                for (int i = 0; i < count; i++) {
+                    if (names[i] != null && !missing.get(i)) {
+                        needed.clear(first + i);
+                        skipped += ChunkCodec.BLOCK_SIZE;
+                    }
+                }
+            }
+        }
+        progress.addDone(Math.min(skipped, size));
+        return needed;
     }
 
     /**

@@ -377,6 +377,11 @@ final class BlockStore {
         return BlockPrepare.prepareAll(data, from, count);
     }
 
+    /** Whether the store holds a chunk named {@code hash} (call under the array's write lock to rely on it). */
+    boolean holdsChunk(byte[] hash) {
+        return store.get(store.meta(), refKey(hash)) != null;
+    }
+
     int setBlock(Tx tx, long mapId, long block, Prepared prepared, boolean live) {
         return setBlock(tx, mapId, block, prepared.hash(), prepared::encoded, live);
     }

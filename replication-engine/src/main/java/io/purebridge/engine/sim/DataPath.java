@@ -13,6 +13,7 @@ import io.purebridge.engine.sim.StoredState.Snapshot;
 import io.purebridge.engine.sim.StoredState.Volume;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,10 +60,10 @@ final class DataPath {
 
     /** Whole blocks in their stored form (see {@link io.purebridge.engine.array.EncodedBlockWrite}). */
     void writeEncoded(String volumeName, long offsetBytes, byte[][] hashes, byte[][] encoded) {
-        if (offsetBytes % BlockStore.BLOCK_SIZE != 0 || hashes.length != encoded.length) {
-            throw EngineException.invalidArgument("BLOCKS_NOT_ALIGNED", "Encoded blocks of " + volumeName
-                    + " must start on a " + BlockStore.BLOCK_SIZE + "-byte boundary, one body per name; got offset "
-                    + offsetBytes + ".");
+        checkAligned(volumeName, offsetBytes);
+        if (hashes.length != encoded.length) {
+            throw EngineException.invalidArgument("BLOCKS_MISMATCHED", "Encoded blocks of " + volumeName + " need one"
+                    + " body per name; got " + hashes.length + " names and " + encoded.length + " bodies.");
         }
         Map<Long, BlockStore.Prepared> prepared = new HashMap<>();
         long first = offsetBytes / BlockStore.BLOCK_SIZE;
@@ -78,24 +79,51 @@ final class DataPath {
         writePrepared(volumeName, offsetBytes, data.length, data, prepared, dirtyPod);
     }
 
+    /**
+     * The blocks of {@code hashes} whose chunk this array holds, written by name alone in one
+     * change; returns the indices of the others (not written). See
+     * {@link io.purebridge.engine.array.EncodedBlockWrite#writeHeld}.
+     */
+    BitSet writeHeld(String volumeName, long offsetBytes, byte[][] hashes) {
+        checkAligned(volumeName, offsetBytes);
+        int length = hashes.length * BlockStore.BLOCK_SIZE;
+        checkIoSize(volumeName, length);
+        return c.mutate(() -> {
+            c.io.served();
+            Volume v = writableVolume(volumeName, offsetBytes, length);
+            BitSet missing = new BitSet(hashes.length);
+            long written = v.writtenBlocks();
+            boolean changed = false;
+            try (Tx tx = new Tx()) {
+                long first = offsetBytes / BlockStore.BLOCK_SIZE;
+                for (int i = 0; i < hashes.length; i++) {
+                    if (hashes[i] == null) {
+                        continue;
+                    }
+                    if (!c.blocks.holdsChunk(hashes[i])) {
+                        missing.set(i);
+                        continue;
+                    }
+                    written += c.blocks.setBlock(tx, v.mapId(), first + i, new BlockStore.Prepared(hashes[i], null),
+                            true);
+                    changed = true;
+                }
+                if (changed) {
+                    c.putVolume(tx, v.withData(v.provisionedBytes(), written));
+                    c.commit(tx, c.state);
+                }
+            }
+            return missing;
+        });
+    }
+
     /** {@code data} may be null when every block of the range is in {@code prepared}. */
     private void writePrepared(String volumeName, long offsetBytes, int length, byte[] data,
             Map<Long, BlockStore.Prepared> prepared, String dirtyPod) {
         checkIoSize(volumeName, length);
         c.mutate(() -> {
             c.io.served();
-            Volume v = c.volumes.get(volumeName);
-            if (v == null) {
-                if (c.snapshots.containsKey(volumeName)) {
-                    throw EngineException.failedPrecondition("SNAPSHOT_READ_ONLY", "Cannot write to " + volumeName
-                            + ": snapshots are read-only; write to a volume or revert.");
-                }
-                throw volumeNotFound(volumeName);
-            }
-            if (v.destroyed()) {
-                throw destroyed("Volume", volumeName);
-            }
-            checkRange(volumeName, v.provisionedBytes(), offsetBytes, length);
+            Volume v = writableVolume(volumeName, offsetBytes, length);
             if (length == 0) {
                 return null;
             }
@@ -128,6 +156,30 @@ final class DataPath {
             }
             return null;
         });
+    }
+
+    /** The live volume a write of {@code length} bytes at {@code offsetBytes} may go to (under the lock). */
+    private Volume writableVolume(String volumeName, long offsetBytes, long length) {
+        Volume v = c.volumes.get(volumeName);
+        if (v == null) {
+            if (c.snapshots.containsKey(volumeName)) {
+                throw EngineException.failedPrecondition("SNAPSHOT_READ_ONLY", "Cannot write to " + volumeName
+                        + ": snapshots are read-only; write to a volume or revert.");
+            }
+            throw volumeNotFound(volumeName);
+        }
+        if (v.destroyed()) {
+            throw destroyed("Volume", volumeName);
+        }
+        checkRange(volumeName, v.provisionedBytes(), offsetBytes, length);
+        return v;
+    }
+
+    private static void checkAligned(String volumeName, long offsetBytes) {
+        if (offsetBytes % BlockStore.BLOCK_SIZE != 0) {
+            throw EngineException.invalidArgument("BLOCKS_NOT_ALIGNED", "Encoded blocks of " + volumeName
+                    + " must start on a " + BlockStore.BLOCK_SIZE + "-byte boundary; got offset " + offsetBytes + ".");
+        }
     }
 
     byte[] read(String name, long offsetBytes, int length) {

@@ -3,6 +3,7 @@ package io.purebridge.engine.sim;
 import io.purebridge.engine.chunk.ChunkCodec;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
+import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -95,6 +96,24 @@ final class PodRouting {
             }
         }
         return f.podWrite(self, pod, volumeName, offsetBytes, bytes);
+    }
+
+    /**
+     * Blocks written by name where this array holds their chunks; a pod's volume takes none this way
+     * (its peers may lack them), so the caller sends every block with its data.
+     */
+    BitSet writeHeld(String volumeName, long offsetBytes, byte[][] hashes) {
+        ReplicationFabric f = fabric;
+        if (f != null && !Names.podOfObject(volumeName).isEmpty()) {
+            BitSet all = new BitSet(hashes.length);
+            for (int i = 0; i < hashes.length; i++) {
+                if (hashes[i] != null) {
+                    all.set(i);
+                }
+            }
+            return all;
+        }
+        return data.writeHeld(volumeName, offsetBytes, hashes);
     }
 
     /** The fabric, for the ReplicationArray calls; refuses on a stopped or stand-alone array. */

@@ -254,9 +254,9 @@ final class SimStore implements AutoCloseable {
         try {
             ChunkLocation start = log.position();
             if (chunks != null) {
-                for (byte[][] c : chunks) {
-                    ChunkLocation at = log.append(LogRecord.CHUNK, c[0], c[1]);
-                    batch.put(meta(), MetaKeys.CHUNK_LOCATION.key(c[0]), at.encode());
+                List<ChunkLocation> at = log.appendAll(LogRecord.CHUNK, chunks);
+                for (int i = 0; i < chunks.size(); i++) {
+                    batch.put(meta(), MetaKeys.CHUNK_LOCATION.key(chunks.get(i)[0]), at.get(i).encode());
                 }
             }
             long seq = appendedSeq + 1;

@@ -33,6 +33,7 @@ import io.purebridge.engine.error.EngineException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -292,6 +293,11 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         long started = catalog.io.begin();
         boolean mirrored = pods.writeEncoded(volumeName, offsetBytes, hashes, encoded);
         catalog.io.write(started, length, mirrored);
+    }
+
+    @Override
+    public BitSet writeHeld(String volumeName, long offsetBytes, byte[][] hashes) {
+        return pods.writeHeld(volumeName, offsetBytes, hashes);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An HTTP proxy in front of an unsigned S3 server that breaks a share of requests the ways real
@@ -31,6 +32,7 @@ final class FaultyS3Proxy implements AutoCloseable {
     private final URI upstream;
     private final double rate;
     private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicReference<Cut> cuts = new AtomicReference<>();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger faults = new AtomicInteger();
     final AtomicInteger bytesUp = new AtomicInteger();
@@ -56,6 +58,27 @@ final class FaultyS3Proxy implements AutoCloseable {
         down.set(isDown);
     }
 
+    /**
+     * Cuts short the answers to the next {@code times} {@code method} requests whose query contains
+     * {@code query}, after the store acted on them (POST "uploadId=" is CompleteMultipartUpload).
+     */
+    void cutAnswers(String method, String query, int times) {
+        cuts.set(new Cut(method, query, new AtomicInteger(times)));
+    }
+
+    private record Cut(String method, String query, AtomicInteger left) {
+        boolean take(HttpExchange ex) {
+            String q = ex.getRequestURI().getRawQuery();
+            return method.equals(ex.getRequestMethod()) && q != null && q.contains(query)
+                    && left.getAndDecrement() > 0;
+        }
+    }
+
+    private boolean cutThis(HttpExchange ex) {
+        Cut cut = cuts.get();
+        return cut != null && cut.take(ex);
+    }
+
     /** Every 1/rate-th request fails, cycling through the four kinds, so each shows up in a short run. */
     private int fault() {
         if (rate <= 0) {
@@ -71,7 +94,7 @@ final class FaultyS3Proxy implements AutoCloseable {
             requests.incrementAndGet();
             byte[] body = ex.getRequestBody().readAllBytes();
             bytesUp.addAndGet(body.length);
-            int fault = down.get() ? 3 : fault();
+            int fault = down.get() ? 3 : cutThis(ex) ? 4 : fault();
             if (fault == 1 || fault == 2) {
                 faults.incrementAndGet();
                 String code = fault == 1 ? "InternalError" : "SlowDown";
@@ -113,6 +136,9 @@ final class FaultyS3Proxy implements AutoCloseable {
                     faults.incrementAndGet();
                     return; // nothing to cut short: drop the connection instead
                 }
+                // A HEAD answer carries the object's length; the JDK server sends only what is set.
+                resp.headers().firstValue("content-length").filter(v -> head)
+                        .ifPresent(v -> ex.getResponseHeaders().set("Content-Length", v));
                 ex.sendResponseHeaders(resp.statusCode(), -1);
                 return;
             }

@@ -51,6 +51,12 @@ class OffloadFaultTest {
         return t.withTuning(t.tuning().withPack(6 << 20, 5 << 20).withTimes(60_000, 3_600_000));
     }
 
+    /** One part in flight and at most {@code attempts} tries per request. */
+    static OffloadTarget withAttempts(OffloadTarget t, int attempts) {
+        return t.withTuning(new OffloadTuning(t.tuning().packBytes(), t.tuning().partBytes(), 1,
+                t.tuning().iaThresholdDays(), t.tuning().leaseMillis(), t.tuning().graceMillis(), attempts));
+    }
+
     String snapshot(byte[] image) {
         primary.createVolume("vol-a", image.length);
         primary.write("vol-a", 0, image);
@@ -80,6 +86,28 @@ class OffloadFaultTest {
         }
     }
 
+    /**
+     * The store acted but its answer was cut short, which the SDK reports as a parse failure:
+     * starting an upload is retried; an upload whose every COMPLETE answer was lost is checked
+     * against the object the store now holds.
+     */
+    @Test
+    void answersCutShortAfterTheStoreActedDoNotFailAnUpload() throws Exception {
+        byte[] data = new byte[12 << 20];
+        new java.util.Random(3).nextBytes(data);
+        try (FaultyS3Proxy proxy = new FaultyS3Proxy(s3.endpoint(), 0.0);
+             S3Bucket bucket = new S3Bucket(withAttempts(through(proxy), 3), Map.of())) {
+            proxy.cutAnswers("POST", "uploads", 1);
+            bucket.upload("cut/create", new java.io.ByteArrayInputStream(data), data.length, "STANDARD");
+            assertThat(proxy.faults.get()).as("answers cut").isEqualTo(1);
+            proxy.cutAnswers("POST", "uploadId=", Integer.MAX_VALUE);
+            bucket.upload("cut/complete", new java.io.ByteArrayInputStream(data), data.length, "STANDARD");
+            assertThat(proxy.faults.get()).as("answers cut").isGreaterThan(2);
+            assertThat(bucket.get("cut/create")).hasValueSatisfying(v -> assertThat(v).isEqualTo(data));
+            assertThat(bucket.get("cut/complete")).hasValueSatisfying(v -> assertThat(v).isEqualTo(data));
+        }
+    }
+
     @Test
     void offloadKilledByADeadNetworkIsNeverListedAndResumesWithoutResending() throws Exception {
         byte[] image = bigImage();
@@ -87,8 +115,7 @@ class OffloadFaultTest {
         ManualClock clock = new ManualClock(Instant.now());
         try (FaultyS3Proxy proxy = new FaultyS3Proxy(s3.endpoint(), 0.0)) {
             OffloadTarget t = through(proxy);
-            t = t.withTuning(new OffloadTuning(t.tuning().packBytes(), t.tuning().partBytes(), 1,
-                    t.tuning().iaThresholdDays(), t.tuning().leaseMillis(), t.tuning().graceMillis(), 2));
+            t = withAttempts(t, 2);
             OffloadService first = OffloadService.connect(t, Map.of(), clock);
             // The network dies once two packs are in: the service is as good as killed.
             Thread killer = new Thread(() -> {

@@ -106,6 +106,38 @@ abstract class OffloadSuite {
     }
 
     @Test
+    void restoreFetchesOnlyTheBlocksTheArrayLacks() {
+        byte[] image = volumeImage(7);
+        String snap = snapshotOf(image, "s1");
+        try (OffloadService s = OffloadService.connect(newTarget(), env(), clock)) {
+            OffloadedSnapshot o = s.offload(primary, snap, 0);
+            long offloaded = s.jobs().get(0).sentBytes();
+
+            // Back into the array it came from: every chunk is there, nothing is fetched.
+            s.restore(o.name(), primary, "back-home");
+            assertThat(last(s).sentBytes()).isZero();
+            assertThat(primary.read("back-home", 0, image.length)).isEqualTo(image);
+
+            // An array holding the first 3 MiB (another volume's data): only the rest is fetched.
+            dr.createVolume("neighbour", 3 * MIB);
+            dr.write("neighbour", 0, java.util.Arrays.copyOf(image, 3 * MIB));
+            s.restore(o.name(), dr, "partly-held");
+            assertThat(last(s).sentBytes()).isPositive().isLessThan(offloaded);
+            assertThat(dr.read("partly-held", 0, image.length)).isEqualTo(image);
+
+            // What is restored by name stays when the volume it came with goes.
+            dr.destroyVolume("neighbour");
+            dr.eradicateVolume("neighbour");
+            assertThat(dr.read("partly-held", 0, image.length)).isEqualTo(image);
+        }
+    }
+
+    private static OffloadProgress last(OffloadService s) {
+        List<OffloadProgress> jobs = s.jobs();
+        return jobs.get(jobs.size() - 1);
+    }
+
+    @Test
     void incrementalOffloadSendsOnlyWhatChanged() {
         byte[] image = volumeImage(2);
         String s1 = snapshotOf(image, "s1");

@@ -60,6 +60,54 @@ class EncodedBlockWriteTest {
         }
     }
 
+    @Test
+    void blocksWrittenByNameShareTheChunkTheArrayHoldsAndOutliveItsFirstOwner() {
+        byte[] held = new byte[2 * BLOCK];
+        for (int i = 0; i < held.length; i += 3) {
+            held[i] = (byte) (i / 11 + 1);
+        }
+        byte[] lacking = new byte[BLOCK];
+        lacking[7] = 9;
+        byte[][] names = {ChunkCodec.hash(held, 0), ChunkCodec.hash(lacking, 0), null, ChunkCodec.hash(held, BLOCK)};
+        try (SimulatedFlashArray array = open()) {
+            array.createVolume("owner", 1 << 20);
+            array.write("owner", 0, held);
+            array.createVolume("v", 1 << 20);
+            array.write("v", 2 * BLOCK, new byte[] {4});
+
+            java.util.BitSet missing = array.writeHeld("v", 0, names);
+
+            assertThat(missing.stream().toArray()).as("only the chunk the array lacks").containsExactly(1);
+            assertThat(array.read("v", 0, BLOCK)).isEqualTo(Arrays.copyOf(held, BLOCK));
+            assertThat(array.read("v", BLOCK, BLOCK)).as("not written").isEqualTo(new byte[BLOCK]);
+            assertThat(array.read("v", 2 * BLOCK, 1)).as("a null name leaves the block").containsExactly(4);
+            assertThat(array.read("v", 3 * BLOCK, BLOCK)).isEqualTo(Arrays.copyOfRange(held, BLOCK, 2 * BLOCK));
+            assertThat(array.checkConsistency()).isEmpty();
+
+            array.destroyVolume("owner");
+            array.eradicateVolume("owner");
+            assertThat(array.checkConsistency()).isEmpty();
+        }
+        try (SimulatedFlashArray array = open()) {
+            assertThat(array.read("v", 0, BLOCK)).as("after reopen").isEqualTo(Arrays.copyOf(held, BLOCK));
+            assertThat(array.read("v", 3 * BLOCK, BLOCK)).isEqualTo(Arrays.copyOfRange(held, BLOCK, 2 * BLOCK));
+            assertThat(array.checkConsistency()).isEmpty();
+        }
+    }
+
+    @Test
+    void writeHeldRefusesWhatWriteRefuses() {
+        try (SimulatedFlashArray array = open()) {
+            array.createVolume("v", 1 << 20);
+            array.createSnapshot("v", "s1");
+            byte[][] one = {ChunkCodec.sha256(new byte[] {1})};
+            assertThatThrownBy(() -> array.writeHeld("v", 512, one)).hasMessageContaining("boundary");
+            assertThatThrownBy(() -> array.writeHeld("v.s1", 0, one)).hasMessageContaining("read-only");
+            assertThatThrownBy(() -> array.writeHeld("v", 1 << 20, one)).isInstanceOf(EngineException.class);
+            assertThatThrownBy(() -> array.writeHeld("nope", 0, one)).isInstanceOf(EngineException.class);
+        }
+    }
+
     private SimulatedFlashArray open() {
         return new SimulatedFlashArray(SimulatedArrayConfig.of("enc", "t"), dir.resolve("enc"), Clock.systemUTC());
     }

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 public final class ChunkLog implements AutoCloseable {
     /** How long a retired segment's channel stays readable after its file is deleted. */
     private static final long RETIRED_GRACE_NANOS = 30_000_000_000L;
+    /** Records are framed in a direct buffer of this size on their way to the active segment. */
+    private static final int STAGING_BYTES = 4 << 20;
 
     private final Path dir;
     private final long segmentBytes;
@@ -37,6 +39,8 @@ public final class ChunkLog implements AutoCloseable {
     private final Object syncLock = new Object();
     /** Guarded by this. */
     private LogSegment active;
+    /** Guarded by this; allocated on the first append. */
+    private ByteBuffer staging;
     /** Bytes appended since open, guarded by this; the marks {@link #sync(long)} takes. */
     private long appended;
     /** Guarded by syncLock. */
@@ -129,27 +133,75 @@ public final class ChunkLog implements AutoCloseable {
     }
 
     /** Appends one record (payload = {@code parts} concatenated); durable only after {@link #sync}. */
-    public synchronized ChunkLocation append(byte type, byte[]... parts) {
+    public ChunkLocation append(byte type, byte[]... parts) {
+        return appendAll(type, List.<byte[][]>of(parts)).get(0);
+    }
+
+    /**
+     * Appends records of one type in order (each record's payload is its parts concatenated); durable
+     * only after {@link #sync}. They are framed into one reused direct buffer and written in few
+     * large writes: each byte is copied once on its way to the kernel.
+     */
+    public synchronized List<ChunkLocation> appendAll(byte type, List<byte[][]> records) {
         checkHealthy();
-        ByteBuffer record = LogRecord.frame(type, parts);
-        int length = record.remaining();
+        List<ChunkLocation> at = new ArrayList<>(records.size());
+        ByteBuffer buf = staging();
         try {
-            if (active.size() > 0 && active.size() + length > segmentBytes) {
-                // The old segment is made durable before anything lands in the new one, so a torn
-                // record can only ever be at the end of the last segment.
-                active.force();
-                active.seal();
-                LogSegment next = LogSegment.open(dir, active.id + 1);
-                segments.put(next.id, next);
-                active = next;
+            for (byte[][] parts : records) {
+                int length = LogRecord.framedLength(parts);
+                long end = active.size() + buf.position();
+                if (end > 0 && end + length > segmentBytes) {
+                    flush(buf);
+                    roll();
+                }
+                long offset;
+                if (length > buf.capacity()) {
+                    flush(buf);
+                    offset = active.append(LogRecord.frame(type, parts));
+                } else {
+                    if (length > buf.remaining()) {
+                        flush(buf);
+                    }
+                    offset = active.size() + buf.position();
+                    LogRecord.frameInto(buf, type, parts);
+                }
+                appended += length;
+                at.add(new ChunkLocation(active.id, offset, length));
             }
-            long offset = active.append(record);
-            appended += length;
-            return new ChunkLocation(active.id, offset, length);
+            flush(buf);
+            return at;
         } catch (IOException e) {
             failure = e;
             throw failed("append to", dir, e);
+        } finally {
+            buf.clear();
         }
+    }
+
+    private ByteBuffer staging() {
+        if (staging == null) {
+            staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+        }
+        return staging.clear();
+    }
+
+    private void flush(ByteBuffer buf) throws IOException {
+        if (buf.position() > 0) {
+            active.append(buf.flip());
+            buf.clear();
+        }
+    }
+
+    /**
+     * Starts the next segment. The old one is made durable before anything lands in the new one, so
+     * a torn record can only ever be at the end of the last segment.
+     */
+    private void roll() throws IOException {
+        active.force();
+        active.seal();
+        LogSegment next = LogSegment.open(dir, active.id + 1);
+        segments.put(next.id, next);
+        active = next;
     }
 
     /** Where the next record will be appended (or the end of a segment about to roll): a scan start. */

@@ -34,6 +34,36 @@ public final class LogRecord {
         return out.flip();
     }
 
+    /** The framed length of a record whose payload is {@code parts} concatenated. */
+    static int framedLength(byte[]... parts) {
+        long length = HEADER_BYTES;
+        for (byte[] p : parts) {
+            length += p.length;
+        }
+        if (length - HEADER_BYTES > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("record payload of " + (length - HEADER_BYTES) + " bytes exceeds "
+                    + MAX_PAYLOAD);
+        }
+        return (int) length;
+    }
+
+    /**
+     * Frames the record into {@code out} at its position (which must have room for
+     * {@link #framedLength}): the payload is copied once, and its CRC taken from the parts.
+     */
+    static void frameInto(ByteBuffer out, byte type, byte[]... parts) {
+        int start = out.position();
+        int length = framedLength(parts) - HEADER_BYTES;
+        out.put(type).putInt(length).putInt(0);
+        CRC32C crc = new CRC32C();
+        crc.update(out.duplicate().position(start).limit(start + HEADER_BYTES));
+        for (byte[] p : parts) {
+            crc.update(p);
+            out.put(p);
+        }
+        out.putInt(start + 5, (int) crc.getValue());
+    }
+
     /** CRC32C of a framed record with its CRC field taken as zero. */
     static int crc(byte[] record, int from, int length) {
         CRC32C crc = new CRC32C();

@@ -47,6 +47,35 @@ class ChunkLogTest {
         }
     }
 
+    /** Batches frame records through a staging buffer: rolls and a record larger than it included. */
+    @Test
+    void aBatchOfRecordsReadsBackAcrossRollsAndAReopen() {
+        java.util.Random random = new java.util.Random(5);
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            byte[] p = new byte[i == 60 ? (5 << 20) + 7 : 40_000 + random.nextInt(20_000)];
+            random.nextBytes(p);
+            payloads.add(p);
+        }
+        List<ChunkLocation> at;
+        try (ChunkLog log = ChunkLog.open(dir, 1 << 20)) {
+            log.recover(null, c -> { });
+            log.append(LogRecord.CHUNK, text("before"));
+            at = log.appendAll(LogRecord.CHUNK, payloads.stream().map(p -> new byte[][] {text("h"), p}).toList());
+            log.sync(log.mark());
+            assertThat(at.stream().map(ChunkLocation::segment).distinct().count()).isGreaterThan(5);
+        }
+        try (ChunkLog log = ChunkLog.open(dir, 1 << 20)) {
+            log.recover(null, c -> { });
+            for (int i = 0; i < payloads.size(); i++) {
+                byte[] payload = log.read(at.get(i));
+                assertThat(payload.length).isEqualTo(1 + payloads.get(i).length);
+                assertThat(java.util.Arrays.copyOfRange(payload, 1, payload.length)).as("record %d", i)
+                        .isEqualTo(payloads.get(i));
+            }
+        }
+    }
+
     @Test
     void aTornTailIsCutOffAndCommitsAfterTheAppliedOneAreReplayed() throws Exception {
         ChunkLocation applied;
