@@ -173,11 +173,10 @@ public final class ChunkLog implements AutoCloseable {
         } catch (IOException e) {
             failure = e;
             throw failed("append to", dir, e);
-        } finally {
-            buf.clear();
         }
     }
 
+    /** The staging buffer, emptied (an append that failed half-way may have left records in it). */
     private ByteBuffer staging() {
         if (staging == null) {
             staging = ByteBuffer.allocateDirect(STAGING_BYTES);

@@ -21,16 +21,8 @@ public final class LogRecord {
 
     /** The framed record of {@code parts} concatenated as payload. */
     static ByteBuffer frame(byte type, byte[]... parts) {
-        int length = 0;
-        for (byte[] p : parts) {
-            length += p.length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + length);
-        out.put(type).putInt(length).putInt(0);
-        for (byte[] p : parts) {
-            out.put(p);
-        }
-        out.putInt(5, crc(out.array(), 0, out.capacity()));
+        ByteBuffer out = ByteBuffer.allocate(framedLength(parts));
+        frameInto(out, type, parts);
         return out.flip();
     }
 
