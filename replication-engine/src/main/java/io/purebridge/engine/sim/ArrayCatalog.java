@@ -180,6 +180,28 @@ final class ArrayCatalog implements AutoCloseable {
 
     /** Writes the Tx (with the array state and space counters) durably, then updates memory. */
     void commit(Tx tx, ArrayState next) {
+        ArrayState withSpace = withSpace(tx, next);
+        store.write(tx.batch);
+        state = withSpace;
+        tx.applyMemory();
+    }
+
+    /**
+     * Appends the Tx and updates memory, leaving its fsync and apply to the caller once it released
+     * the array's lock ({@link SimStore#complete}): for data writes, so that writers share fsyncs.
+     * Reads see the change from here on; the write is acknowledged only after it completes.
+     */
+    SimStore.PendingCommit commitDeferred(Tx tx, ArrayState next) {
+        ArrayState withSpace = withSpace(tx, next);
+        SimStore.PendingCommit pending = store.append(tx.batch, tx.writes);
+        tx.handOff();
+        state = withSpace;
+        tx.applyMemory();
+        return pending;
+    }
+
+    /** Puts the Tx's block-map and reference changes and the new array state into its batch. */
+    private ArrayState withSpace(Tx tx, ArrayState next) {
         long[] space = blocks.prepareCommit(tx, next.uniqueBytes(), next.snapshotBytes());
         long before = state.uniqueBytes() + state.snapshotBytes();
         long after = space[0] + space[1];
@@ -190,9 +212,7 @@ final class ArrayCatalog implements AutoCloseable {
         }
         ArrayState withSpace = next.withSpace(space[0], space[1]);
         tx.put(MetaKeys.ARRAY.key(), SimStore.toJson(withSpace));
-        store.write(tx.batch);
-        state = withSpace;
-        tx.applyMemory();
+        return withSpace;
     }
 
     void putVolume(Tx tx, Volume v) {

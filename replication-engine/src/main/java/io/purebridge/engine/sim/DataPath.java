@@ -88,10 +88,10 @@ final class DataPath {
         checkAligned(volumeName, offsetBytes);
         int length = hashes.length * BlockStore.BLOCK_SIZE;
         checkIoSize(volumeName, length);
-        return c.mutate(() -> {
+        BitSet missing = new BitSet(hashes.length);
+        SimStore.PendingCommit pending = c.mutate(() -> {
             c.io.served();
             Volume v = writableVolume(volumeName, offsetBytes, length);
-            BitSet missing = new BitSet(hashes.length);
             long written = v.writtenBlocks();
             boolean changed = false;
             try (Tx tx = new Tx()) {
@@ -108,20 +108,25 @@ final class DataPath {
                             true);
                     changed = true;
                 }
-                if (changed) {
-                    c.putVolume(tx, v.withData(v.provisionedBytes(), written));
-                    c.commit(tx, c.state);
+                if (!changed) {
+                    return null;
                 }
+                c.putVolume(tx, v.withData(v.provisionedBytes(), written));
+                return c.commitDeferred(tx, c.state);
             }
-            return missing;
         });
+        if (pending != null) {
+            c.store.complete(pending);
+        }
+        return missing;
     }
 
     /** {@code data} may be null when every block of the range is in {@code prepared}. */
     private void writePrepared(String volumeName, long offsetBytes, int length, byte[] data,
             Map<Long, BlockStore.Prepared> prepared, String dirtyPod) {
         checkIoSize(volumeName, length);
-        c.mutate(() -> {
+        // The array's lock is released before the fsync: concurrent writers share it (group commit).
+        SimStore.PendingCommit pending = c.mutate(() -> {
             c.io.served();
             Volume v = writableVolume(volumeName, offsetBytes, length);
             if (length == 0) {
@@ -152,10 +157,12 @@ final class DataPath {
                     }
                 }
                 c.putVolume(tx, v.withData(v.provisionedBytes(), written));
-                c.commit(tx, c.state);
+                return c.commitDeferred(tx, c.state);
             }
-            return null;
         });
+        if (pending != null) {
+            c.store.complete(pending);
+        }
     }
 
     /** The live volume a write of {@code length} bytes at {@code offsetBytes} may go to (under the lock). */

@@ -14,8 +14,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.function.BiConsumer;
 import org.rocksdb.BlockBasedTableConfig;
@@ -75,6 +78,8 @@ final class SimStore implements AutoCloseable {
     private final LogCompactor compactor;
     /** Chunks a batch brings, appended to the log by {@link #write} (identity keys, dropped with the batch). */
     private final Map<WriteBatch, List<byte[][]>> staged = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Index changes of appended data writes RocksDB does not hold yet; every read looks here first. */
+    private final PendingWrites pending = new PendingWrites();
     private final Object appendLock = new Object();
     private final Object applyLock = new Object();
     /** Guarded by appendLock: the sequence number of the last commit record appended. */
@@ -208,7 +213,12 @@ final class SimStore implements AutoCloseable {
         return log;
     }
 
+    /** The latest appended value of {@code key}: a pending data write's, else RocksDB's. */
     byte[] get(ColumnFamilyHandle family, byte[] key) {
+        PendingWrites.Entry latest = family == meta() ? pending.lookup(key) : null;
+        if (latest != null) {
+            return latest.value();
+        }
         try {
             return db.get(family, key);
         } catch (RocksDBException e) {
@@ -218,11 +228,30 @@ final class SimStore implements AutoCloseable {
 
     /** Values of {@code keys} in {@code family}, in order, null where absent; one JNI call. */
     List<byte[]> multiGet(ColumnFamilyHandle family, List<byte[]> keys) {
+        // Pending entries first: one that leaves meanwhile is in RocksDB by then.
+        PendingWrites.Entry[] latest = new PendingWrites.Entry[keys.size()];
+        boolean anyPending = false;
+        if (family == meta() && !pending.isEmpty()) {
+            for (int i = 0; i < latest.length; i++) {
+                latest[i] = pending.lookup(keys.get(i));
+                anyPending |= latest[i] != null;
+            }
+        }
+        List<byte[]> out;
         try {
-            return db.multiGetAsList(Collections.nCopies(keys.size(), family), keys);
+            out = db.multiGetAsList(Collections.nCopies(keys.size(), family), keys);
         } catch (RocksDBException e) {
             throw failure("read", e);
         }
+        if (anyPending) {
+            out = new ArrayList<>(out);
+            for (int i = 0; i < latest.length; i++) {
+                if (latest[i] != null) {
+                    out.set(i, latest[i].value());
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -234,9 +263,50 @@ final class SimStore implements AutoCloseable {
         long seq;
         long mark;
         synchronized (appendLock) {
-            seq = appendLocked(batch, chunks);
+            seq = appendLocked(batch, chunks, null);
             mark = log.mark();
         }
+        finish(seq, mark, batch);
+    }
+
+    /**
+     * A commit appended to the log whose fsync and apply are still to come ({@link #complete}); its
+     * index changes are visible to every read meanwhile ({@link PendingWrites}).
+     */
+    record PendingCommit(long seq, long mark, WriteBatch batch, Map<ByteBuffer, byte[]> writes) {
+    }
+
+    /**
+     * Appends {@code batch} (with the chunks staged for it) and makes its changes ({@code writes}:
+     * key -> value, null for a delete; the batch's own content) visible to reads at once. The caller
+     * may then release its array's lock, so the fsync overlaps other writers' work and they share
+     * it; it must then call {@link #complete} (later commits cannot be applied before this one).
+     * The store owns {@code batch} from here.
+     */
+    PendingCommit append(WriteBatch batch, Map<ByteBuffer, byte[]> writes) {
+        List<byte[][]> chunks = staged.remove(batch);
+        Map<ByteBuffer, byte[]> all = new HashMap<>(writes);
+        synchronized (appendLock) {
+            long seq = appendLocked(batch, chunks, all);
+            pending.add(seq, all);
+            return new PendingCommit(seq, log.mark(), batch, all);
+        }
+    }
+
+    /** Makes an {@link #append}ed commit durable and applies it in its turn; throws what failed. */
+    void complete(PendingCommit commit) {
+        try {
+            finish(commit.seq(), commit.mark(), commit.batch());
+            pending.applied(commit.seq(), commit.writes().keySet());
+        } finally {
+            // A failed commit's entries stay: the log refuses every later write, and reads keep
+            // seeing what the writers after it built on.
+            commit.batch().close();
+        }
+    }
+
+    /** Fsyncs the log up to {@code mark}, then applies commit {@code seq} in its turn. */
+    private void finish(long seq, long mark, WriteBatch batch) {
         RuntimeException error = null;
         try {
             log.sync(mark);
@@ -249,19 +319,29 @@ final class SimStore implements AutoCloseable {
         }
     }
 
-    /** Appends the batch's chunks and its commit record; returns the record's sequence number. */
-    private long appendLocked(WriteBatch batch, List<byte[][]> chunks) {
+    /**
+     * Appends the batch's chunks and its commit record; returns the record's sequence number. The
+     * index entries it adds to the batch also go to {@code alsoInto} when given.
+     */
+    private long appendLocked(WriteBatch batch, List<byte[][]> chunks, Map<ByteBuffer, byte[]> alsoInto) {
         try {
             ChunkLocation start = log.position();
+            Map<ByteBuffer, byte[]> added = new HashMap<>();
             if (chunks != null) {
                 List<ChunkLocation> at = log.appendAll(LogRecord.CHUNK, chunks);
                 for (int i = 0; i < chunks.size(); i++) {
-                    batch.put(meta(), MetaKeys.CHUNK_LOCATION.key(chunks.get(i)[0]), at.get(i).encode());
+                    added.put(ByteBuffer.wrap(MetaKeys.CHUNK_LOCATION.key(chunks.get(i)[0])), at.get(i).encode());
                 }
             }
             long seq = appendedSeq + 1;
-            batch.put(meta(), MetaKeys.LOG_APPLIED.key(), ByteBuffer.allocate(24).putLong(seq)
+            added.put(ByteBuffer.wrap(MetaKeys.LOG_APPLIED.key()), ByteBuffer.allocate(24).putLong(seq)
                     .putLong(start.segment()).putLong(start.offset()).array());
+            for (Map.Entry<ByteBuffer, byte[]> e : added.entrySet()) {
+                batch.put(meta(), e.getKey().array(), e.getValue());
+            }
+            if (alsoInto != null) {
+                alsoInto.putAll(added);
+            }
             log.append(LogRecord.COMMIT, ByteBuffer.allocate(8).putLong(seq).array(), batch.data());
             appendedSeq = seq;
             return seq;
@@ -336,7 +416,7 @@ final class SimStore implements AutoCloseable {
                     return 0;
                 }
                 moved = still.size();
-                seq = appendLocked(batch, still);
+                seq = appendLocked(batch, still, null);
                 mark = log.mark();
             }
             RuntimeException error = null;
@@ -400,14 +480,35 @@ final class SimStore implements AutoCloseable {
 
     /** Calls {@code visitor} for every key of {@code family} starting with {@code prefix}. */
     void scan(ColumnFamilyHandle family, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+        // Pending entries are copied before the iterator is made: one applied in between is in both.
+        NavigableMap<byte[], PendingWrites.Entry> latest = family == meta() ? pending.withPrefix(prefix)
+                : new TreeMap<>();
         try (ReadOptions options = new ReadOptions().setTotalOrderSeek(true);
                 RocksIterator it = db.newIterator(family, options)) {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-                visitor.accept(it.key(), it.value());
+                byte[] key = it.key();
+                while (!latest.isEmpty() && Arrays.compareUnsigned(latest.firstKey(), key) < 0) {
+                    visitPending(latest.pollFirstEntry(), visitor);
+                }
+                PendingWrites.Entry replaced = latest.remove(key);
+                if (replaced == null) {
+                    visitor.accept(key, it.value());
+                } else if (replaced.value() != null) {
+                    visitor.accept(key, replaced.value());
+                }
             }
             it.status();
         } catch (RocksDBException e) {
             throw failure("scan", e);
+        }
+        while (!latest.isEmpty()) {
+            visitPending(latest.pollFirstEntry(), visitor);
+        }
+    }
+
+    private static void visitPending(Map.Entry<byte[], PendingWrites.Entry> e, BiConsumer<byte[], byte[]> visitor) {
+        if (e.getValue().value() != null) {
+            visitor.accept(e.getKey(), e.getValue().value());
         }
     }
 
@@ -463,6 +564,10 @@ final class SimStore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (db != null && log != null) {
+            // Data writes appended before the close finish their fsync and apply first.
+            awaitApplied();
+        }
         if (compactor != null) {
             compactor.close();
         }

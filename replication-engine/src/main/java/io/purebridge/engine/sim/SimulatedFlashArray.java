@@ -118,6 +118,11 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         pods.attach(fabric);
     }
 
+    /** How many fsyncs the chunk log ran (tests: writers share them). */
+    long logSyncCount() {
+        return catalog.store.log().syncCount();
+    }
+
     /** Test oracle and operator fsck: see {@link DataPath#checkConsistency()}. */
     List<String> checkConsistency() {
         return data.checkConsistency();

@@ -24,7 +24,11 @@ final class Tx implements AutoCloseable {
     final Map<Long, BlockStore.Page> pages = new HashMap<>();
     /** page-table edits: (map, page index) -> page id, or {@link BlockStore#NO_PAGE} for removed */
     final Map<BlockStore.TableKey, Long> table = new HashMap<>();
+    /** Every put (and delete, as null) of the batch, for {@link SimStore#append}'s pending view. */
+    final Map<ByteBuffer, byte[]> writes = new HashMap<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
+    /** The store owns the batch once a deferred commit appended it. */
+    private boolean handedOff;
 
     void ref(byte[] hash, long liveDelta, long otherDelta) {
         long[] d = refDeltas.computeIfAbsent(ByteBuffer.wrap(hash), h -> new long[2]);
@@ -35,6 +39,7 @@ final class Tx implements AutoCloseable {
     void put(byte[] key, byte[] value) {
         try {
             batch.put(key, value);
+            writes.put(ByteBuffer.wrap(key), value);
         } catch (RocksDBException e) {
             throw new IllegalStateException(e);
         }
@@ -43,6 +48,7 @@ final class Tx implements AutoCloseable {
     void delete(byte[] key) {
         try {
             batch.delete(key);
+            writes.put(ByteBuffer.wrap(key), null);
         } catch (RocksDBException e) {
             throw new IllegalStateException(e);
         }
@@ -57,8 +63,15 @@ final class Tx implements AutoCloseable {
         afterCommit.forEach(Runnable::run);
     }
 
+    /** The batch now belongs to the store ({@link SimStore#append}): closing this Tx leaves it open. */
+    void handOff() {
+        handedOff = true;
+    }
+
     @Override
     public void close() {
-        batch.close();
+        if (!handedOff) {
+            batch.close();
+        }
     }
 }

@@ -3,12 +3,15 @@ package io.purebridge.engine.sim;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Random;
 
 /**
  * Not a test: creates 10,000 volumes and 50,000 snapshots (plus some data), reopens the array and
  * prints heap and resident memory. Run with
- * {@code java -Xmx512m -cp <test classpath> io.purebridge.engine.sim.SimScaleBenchmark [dir]}.
+ * {@code java -Xms64m -Xmx512m -cp <test classpath> io.purebridge.engine.sim.SimScaleBenchmark [dir]
+ * [--reopen-only]}; with {@code --reopen-only} it only opens the array an earlier run left in
+ * {@code dir} (what a restarted service holds).
  */
 public final class SimScaleBenchmark {
     private SimScaleBenchmark() {
@@ -16,6 +19,10 @@ public final class SimScaleBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("sim-scale");
+        if (args.length > 1 && args[1].equals("--reopen-only")) {
+            reopen(dir, "reopened in a new process");
+            return;
+        }
         long start = System.nanoTime();
         try (SimulatedFlashArray a = new SimulatedFlashArray(SimulatedArrayConfig.of("scale", "t"), dir, Clock.systemUTC())) {
             byte[] block = new byte[64 * 1024];
@@ -49,19 +56,29 @@ public final class SimScaleBenchmark {
             a.write("big", 0, new byte[] {1});
             report("first write after the snapshot (copies one page)", cowStart);
         }
-        long reopen = System.nanoTime();
+        reopen(dir, "reopened");
+    }
+
+    private static void reopen(Path dir, String what) throws Exception {
+        long start = System.nanoTime();
         try (SimulatedFlashArray a = new SimulatedFlashArray(SimulatedArrayConfig.of("scale", "t"), dir, Clock.systemUTC())) {
-            report("reopened (" + a.listVolumes().size() + " volumes, " + a.listSnapshots(null).size()
-                    + " snapshots, physical " + a.space().totalPhysicalBytes() + " B)", reopen);
+            report(what + " (" + a.listVolumes().size() + " volumes, " + a.listSnapshots(null).size()
+                    + " snapshots, physical " + a.space().totalPhysicalBytes() + " B)", start);
         }
     }
 
+    /** Prints VmRSS and its parts: heap and native memory (RssAnon), mapped chunk-log pages (RssFile). */
     private static void report(String what, long startNanos) throws Exception {
         System.gc();
         Runtime rt = Runtime.getRuntime();
-        String rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("VmRSS: ?");
-        System.out.printf("%s in %d ms: heap used %d MiB, %s%n", what, (System.nanoTime() - startNanos) / 1_000_000,
-                (rt.totalMemory() - rt.freeMemory()) >> 20, rss.replaceAll("\\s+", " "));
+        List<String> status = Files.readAllLines(Path.of("/proc/self/status"));
+        System.out.printf("%s in %d ms: heap used %d MiB, %s (%s, %s)%n", what, (System.nanoTime() - startNanos)
+                / 1_000_000, (rt.totalMemory() - rt.freeMemory()) >> 20, field(status, "VmRSS"),
+                field(status, "RssAnon"), field(status, "RssFile"));
+    }
+
+    private static String field(List<String> status, String name) {
+        return status.stream().filter(l -> l.startsWith(name + ":")).findFirst().orElse(name + ": ?")
+                .replaceAll("\\s+", " ");
     }
 }
