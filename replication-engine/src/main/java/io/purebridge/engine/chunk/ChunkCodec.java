@@ -81,19 +81,24 @@ public final class ChunkCodec {
 
     /** Decodes a stored chunk into {@code out} at {@code at} ({@link #BLOCK_SIZE} bytes). */
     public static void decode(byte[] stored, byte[] out, int at) {
+        decode(stored, 0, stored.length, out, at);
+    }
+
+    /** {@link #decode(byte[], byte[], int)} of the stored chunk at {@code from} in a larger array. */
+    public static void decode(byte[] bytes, int from, int length, byte[] out, int at) {
         try {
-            if (stored.length == 0) {
+            if (length <= 0) {
                 throw new DataFormatException("empty chunk");
             }
             int n;
-            switch (stored[0]) {
+            switch (bytes[from]) {
                 case CODEC_RAW -> {
-                    n = stored.length - 1;
-                    System.arraycopy(stored, 1, out, at, Math.min(n, BLOCK_SIZE));
+                    n = length - 1;
+                    System.arraycopy(bytes, from + 1, out, at, Math.min(n, BLOCK_SIZE));
                 }
-                case CODEC_LZ4 -> n = LZ4_DECOMPRESSOR.decompress(stored, 1, stored.length - 1, out, at, BLOCK_SIZE);
-                case CODEC_DEFLATE -> n = inflate(stored, out, at);
-                default -> throw new DataFormatException("unknown codec " + stored[0]);
+                case CODEC_LZ4 -> n = LZ4_DECOMPRESSOR.decompress(bytes, from + 1, length - 1, out, at, BLOCK_SIZE);
+                case CODEC_DEFLATE -> n = inflate(bytes, from, length, out, at);
+                default -> throw new DataFormatException("unknown codec " + bytes[from]);
             }
             if (n != BLOCK_SIZE) {
                 throw new DataFormatException("chunk decoded to " + n + " bytes");
@@ -104,10 +109,10 @@ public final class ChunkCodec {
         }
     }
 
-    private static int inflate(byte[] stored, byte[] out, int at) throws DataFormatException {
+    private static int inflate(byte[] bytes, int from, int length, byte[] out, int at) throws DataFormatException {
         Inflater inflater = INFLATER.get();
         inflater.reset();
-        inflater.setInput(stored, 1, stored.length - 1);
+        inflater.setInput(bytes, from + 1, length - 1);
         int n = 0;
         while (n < BLOCK_SIZE && !inflater.finished()) {
             int got = inflater.inflate(out, at + n, BLOCK_SIZE - n);

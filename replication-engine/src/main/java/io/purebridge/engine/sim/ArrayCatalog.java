@@ -195,8 +195,18 @@ final class ArrayCatalog implements AutoCloseable {
         ArrayState withSpace = withSpace(tx, next);
         SimStore.PendingCommit pending = store.append(tx.batch, tx.writes);
         tx.handOff();
-        state = withSpace;
-        tx.applyMemory();
+        try {
+            state = withSpace;
+            tx.applyMemory();
+        } catch (RuntimeException e) {
+            // Later commits are applied only after this one: it must complete whatever happens.
+            try {
+                store.complete(pending);
+            } catch (RuntimeException completing) {
+                e.addSuppressed(completing);
+            }
+            throw e;
+        }
         return pending;
     }
 

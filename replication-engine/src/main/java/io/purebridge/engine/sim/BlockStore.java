@@ -255,7 +255,7 @@ final class BlockStore {
                 }
             }
         }
-        List<byte[]> stored = hashes.isEmpty() ? List.of() : chunks.bodies(hashes);
+        List<ChunkStore.Body> stored = hashes.isEmpty() ? List.of() : chunks.bodies(hashes);
         int next = 0;
         int pos = outOffset;
         long done = 0;
@@ -267,15 +267,15 @@ final class BlockStore {
             if (hash == null) {
                 Arrays.fill(out, pos, pos + n, (byte) 0);
             } else {
-                byte[] body = stored.get(next++);
+                ChunkStore.Body body = stored.get(next++);
                 if (body == null) {
                     throw chunkMissing();
                 }
                 if (n == BLOCK_SIZE) {
-                    decode(body, out, pos);
+                    ChunkCodec.decode(body.bytes(), body.offset(), body.length(), out, pos);
                 } else {
                     byte[] content = new byte[BLOCK_SIZE];
-                    decode(body, content, 0);
+                    ChunkCodec.decode(body.bytes(), body.offset(), body.length(), content, 0);
                     System.arraycopy(content, inBlock, out, pos, n);
                 }
             }

@@ -33,14 +33,21 @@ final class ChunkStore {
         return MetaKeys.CHUNK_LOCATION.key(hash);
     }
 
-    /** The stored body (codec byte first) of a chunk, or null when this array does not hold it. */
-    byte[] body(byte[] hash) {
-        List<byte[]> out = bodies(List.of(hash));
-        return out.get(0);
+    /** A stored body (codec byte first) where it lies in a span read from the log: no copy made. */
+    record Body(byte[] bytes, int offset, int length) {
+        byte[] copy() {
+            return Arrays.copyOfRange(bytes, offset, offset + length);
+        }
     }
 
-    /** The stored bodies of {@code hashes}, in order, null where not stored. */
-    List<byte[]> bodies(List<byte[]> hashes) {
+    /** The stored body (codec byte first) of a chunk, or null when this array does not hold it. */
+    byte[] body(byte[] hash) {
+        Body out = bodies(List.of(hash)).get(0);
+        return out == null ? null : out.copy();
+    }
+
+    /** The stored bodies of {@code hashes}, in order, null where not stored; each checked. */
+    List<Body> bodies(List<byte[]> hashes) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return read(hashes);
@@ -53,7 +60,7 @@ final class ChunkStore {
         }
     }
 
-    private List<byte[]> read(List<byte[]> hashes) {
+    private List<Body> read(List<byte[]> hashes) {
         List<byte[]> keys = new ArrayList<>(hashes.size());
         for (byte[] h : hashes) {
             keys.add(locationKey(h));
@@ -68,7 +75,7 @@ final class ChunkStore {
             }
         }
         order.sort(Comparator.<Integer>comparingLong(i -> at[i].segment()).thenComparingLong(i -> at[i].offset()));
-        byte[][] out = new byte[at.length][];
+        Body[] out = new Body[at.length];
         int runStart = 0;
         while (runStart < order.size()) {
             ChunkLocation first = at[order.get(runStart)];
@@ -93,8 +100,8 @@ final class ChunkStore {
         return Arrays.asList(out);
     }
 
-    /** Checks a chunk record inside a span (CRC32C and name) and returns its body. */
-    private static byte[] bodyOf(byte[] span, int at, int length, byte[] hash) {
+    /** Checks a chunk record inside a span (CRC32C and name) and returns where its body is. */
+    private static Body bodyOf(byte[] span, int at, int length, byte[] hash) {
         ChunkLog.check(span, at, length);
         int name = at + LogRecord.HEADER_BYTES;
         if (length <= RECORD_OVERHEAD
@@ -102,7 +109,7 @@ final class ChunkStore {
             throw EngineException.internal("CHUNK_LOG_CORRUPT", "the chunk log record indexed for chunk "
                     + BlockStore.hex(hash) + " holds another chunk; the array's store is damaged", null);
         }
-        return Arrays.copyOfRange(span, at + RECORD_OVERHEAD, at + length);
+        return new Body(span, at + RECORD_OVERHEAD, length - RECORD_OVERHEAD);
     }
 
     /** Adds a new chunk to the Tx: appended to the log and indexed when the Tx commits. */
