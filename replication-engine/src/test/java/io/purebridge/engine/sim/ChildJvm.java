@@ -22,15 +22,55 @@ final class ChildJvm {
         return runAndKill(mainClass, store, killAfter, List.of());
     }
 
-    /** As {@link #runAndKill(Class, Path, int)}, with extra JVM options (system properties). */
-    static int runAndKill(Class<?> mainClass, Path store, int killAfter, List<String> jvmOptions) throws Exception {
+    /**
+     * Starts {@code mainClass store}, kills it right after it printed {@code killAfter} lines starting
+     * with "ACK " (or DONE), and returns every such line it printed before it died, in order: for
+     * writers that acknowledge from several threads.
+     */
+    static List<String> runAndKillCollecting(Class<?> mainClass, Path store, int killAfter) throws Exception {
+        Process child = start(mainClass, store, List.of());
+        List<String> acks = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("DONE")) {
+                if (line.startsWith("ACK ")) {
+                    acks.add(line);
+                    if (acks.size() >= killAfter) {
+                        break;
+                    }
+                }
+            }
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+            try {
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("ACK ")) {
+                        acks.add(line);
+                    }
+                }
+            } catch (IOException streamClosedByKill) {
+                // nothing more was printed
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+        return acks;
+    }
+
+    private static Process start(Class<?> mainClass, Path store, List<String> jvmOptions) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName(), store.toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process child = pb.start();
+        return pb.start();
+    }
+
+    /** As {@link #runAndKill(Class, Path, int)}, with extra JVM options (system properties). */
+    static int runAndKill(Class<?> mainClass, Path store, int killAfter, List<String> jvmOptions) throws Exception {
+        Process child = start(mainClass, store, jvmOptions);
         int acked = 0;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {

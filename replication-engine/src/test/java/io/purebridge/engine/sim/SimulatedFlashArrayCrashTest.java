@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,34 @@ class SimulatedFlashArrayCrashTest {
                 // the store stays usable after the crash
                 array.write("data", 0, new byte[] {42});
                 assertThat(array.read("data", 0, 1)).containsExactly(42);
+            }
+        }
+    }
+
+    /**
+     * Writers acknowledged out of order, their commits appended while others wait for the disk:
+     * after kill -9 every acknowledged write of every writer reads back, and the store is
+     * consistent (shared pages, shared chunks).
+     */
+    @Test
+    void concurrentWritersLoseNothingAcknowledgedToKillNine() throws Exception {
+        Random random = new Random();
+        for (int round = 0; round < 2; round++) {
+            Path store = dir.resolve("concurrent" + round);
+            int killAfter = 40 + random.nextInt(400);
+            List<String> acks = ChildJvm.runAndKillCollecting(ConcurrentCrashWriter.class, store, killAfter);
+            assertThat(acks).as("child acknowledged writes").hasSizeGreaterThanOrEqualTo(killAfter);
+            try (SimulatedFlashArray array = new SimulatedFlashArray(SimulatedArrayConfig.of("crash", "t"), store,
+                    Clock.systemUTC())) {
+                for (String ack : acks) {
+                    String[] parts = ack.split(" ");
+                    int writer = Integer.parseInt(parts[1]);
+                    int i = Integer.parseInt(parts[2]);
+                    assertThat(array.read("data", ConcurrentCrashWriter.offset(writer, i),
+                            ConcurrentCrashWriter.REGION)).as("writer %d write %d (round %d)", writer, i, round)
+                            .isEqualTo(ConcurrentCrashWriter.data(writer, i));
+                }
+                assertThat(array.checkConsistency()).as("round %d", round).isEmpty();
             }
         }
     }
