@@ -39,6 +39,7 @@ import java.util.Set;
  * encryption_key = file:/etc/purebridge/offload-key  ; optional client-side AES-256-GCM key (base64)
  * placement = retention-based   ; or aws-standard-class, aws-intelligent-tiering
  * accept_unverified_bucket_rules = false
+ * array_target_name = cloud-1   ; optional: the name FlashArrays reached over REST know this bucket by
  * pack_mib = 16                 ; tuning: pack_mib, part_mib, concurrency, ia_threshold_days,
  *                               ; lease_seconds, gc_grace_seconds, max_attempts
  *
@@ -142,6 +143,7 @@ public final class ConfigKeys {
         public static final String ENCRYPTION_KEY = "encryption_key";
         public static final String PLACEMENT = "placement";
         public static final String ACCEPT_UNVERIFIED = "accept_unverified_bucket_rules";
+        public static final String ARRAY_TARGET_NAME = "array_target_name";
 
         /** Keys whose value is a secret reference (env:VARIABLE or file:/path). */
         public static final Set<String> SECRETS = Set.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY, ENCRYPTION_KEY);
@@ -152,7 +154,8 @@ public final class ConfigKeys {
         static final Set<String> ALL;
 
         static {
-            Set<String> all = new java.util.TreeSet<>(Set.of(BUCKET, ENDPOINT, REGION, PLACEMENT, ACCEPT_UNVERIFIED));
+            Set<String> all = new java.util.TreeSet<>(Set.of(BUCKET, ENDPOINT, REGION, PLACEMENT, ACCEPT_UNVERIFIED,
+                    ARRAY_TARGET_NAME));
             all.addAll(SECRETS);
             all.addAll(TUNING);
             ALL = Set.copyOf(all);

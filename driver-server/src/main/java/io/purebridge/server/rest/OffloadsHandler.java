@@ -55,7 +55,7 @@ final class OffloadsHandler implements ResourceHandler {
     static ObjectNode item(OffloadTargets.TargetStatus status) {
         OffloadTarget t = status.target();
         ObjectNode o = F.objectNode();
-        o.put("name", t.name());
+        o.put("name", t.nameOnArrays());
         o.put("protocol", "s3");
         o.put("status", status.connected() ? "connected" : "not connected");
         o.put("target_id", t.name() + "/" + t.bucket());

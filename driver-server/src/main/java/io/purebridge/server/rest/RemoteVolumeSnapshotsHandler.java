@@ -59,28 +59,31 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
     }
 
     /**
-     * What the targets {@code on} names (every target without it) hold, by target. An unknown
-     * target is a 400; so is one that does not answer when named, while listing every target skips
-     * it.
+     * What the targets {@code on} names (every target without it) hold, by the name the arrays know
+     * each target under. An unknown target is a 400; so is one that does not answer when named,
+     * while listing every target skips it.
      */
     static Map<String, List<OffloadedSnapshot>> listed(OffloadTargets targets, RestCall call) {
         List<String> on = call.list("on");
+        Map<String, String> named = new LinkedHashMap<>();
         for (String name : on) {
-            if (!targets.names().contains(name)) {
-                throw FaRestError.badRequest(name, "Offload target does not exist.");
-            }
+            named.put(name, targets.byNameOnArrays(name)
+                    .orElseThrow(() -> FaRestError.badRequest(name, "Offload target does not exist.")));
+        }
+        if (on.isEmpty()) {
+            targets.names().forEach(name -> named.put(targets.target(name).nameOnArrays(), name));
         }
         Map<String, List<OffloadedSnapshot>> listed = new LinkedHashMap<>();
-        for (String name : on.isEmpty() ? List.copyOf(targets.names()) : on) {
+        named.forEach((shown, name) -> {
             try {
-                listed.put(name, targets.service(name).list());
+                listed.put(shown, targets.service(name).list());
             } catch (EngineException e) {
                 if (!on.isEmpty()) {
-                    throw FaRestError.badRequest(name, "Offload target is not connected: " + e.getMessage());
+                    throw FaRestError.badRequest(shown, "Offload target is not connected: " + e.getMessage());
                 }
                 // listing every target: one that does not answer lists nothing
             }
-        }
+        });
         return listed;
     }
 

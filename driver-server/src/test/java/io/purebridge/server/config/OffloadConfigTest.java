@@ -95,6 +95,8 @@ class OffloadConfigTest {
                 + " accept_unverified_bucket_rules = 'maybe': expected true or false",
         "[offload.t1]\\nbucket = b-1\\nbukcet = x\\n | : unknown [offload.t1] key 'bukcet'; known keys are",
         "[offload.bad_name]\\nbucket = b-1\\n | [offload.bad_name]: offload target name 'bad_name' must be",
+        "[offload.t1]\\nbucket = b-1\\narray_target_name = cloud_1\\n | [offload.t1]: offload target t1:"
+                + " array_target_name 'cloud_1' must be 1-56 characters",
         "[s3]\\nenabled = sometimes\\n | [s3] enabled = 'sometimes': expected true or false",
         "[s3]\\nport = 70000\\n | [s3] port = '70000': expected a TCP port within 0..65535",
         "[s3]\\nbucket = B\\n | [s3] bucket = 'B': a bucket name is 3-63 characters",

@@ -12,10 +12,12 @@ import io.purebridge.engine.cinder.StorageProtocol;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.offload.OffloadService;
+import io.purebridge.engine.offload.S3ProxyServer;
 import io.purebridge.engine.rest.RestArrayConnector;
 import io.purebridge.engine.rest.RestFlashArray;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import io.purebridge.server.testing.OffloadFixture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +123,40 @@ class OffloadRestoreOverRestTest {
             }
             assertThat(behindRest.findVolume("r1")).isEmpty();
             assertThat(behindRest.findVolume("r2")).isEmpty();
+        }
+    }
+
+    /**
+     * The array's administrator connected it to the bucket under another name than the service's
+     * section ({@code array_target_name}): the service asks the array by the array's name, and both
+     * the array's listings and Cinder's restore work under it.
+     */
+    @Test
+    void anArrayThatKnowsTheBucketUnderAnotherNameRestoresFromIt() throws Exception {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(secrets.resolve("id"), S3ProxyServer.ACCESS + "\n");
+        Files.writeString(secrets.resolve("secret"), S3ProxyServer.SECRET + "\n");
+        try (S3ProxyServer s3 = S3ProxyServer.transientStore(true)) {
+            s3.createBucket("pb-renamed");
+            try (OffloadFixture service = OffloadFixture.start(dir.resolve("svc"), "[offload.offload-s3]\n"
+                    + "bucket = pb-renamed\nendpoint = " + s3.endpoint() + "\naccess_key_id = file:"
+                    + secrets.resolve("id") + "\nsecret_access_key = file:" + secrets.resolve("secret")
+                    + "\naccept_unverified_bucket_rules = true\narray_target_name = cloud-1\n", true)) {
+                byte[] image = service.snapshot("vol-a", "s1", 2, 5);
+                OffloadService offload = service.running.engine().offloadTargets().service("offload-s3");
+                offload.offload(service.primary(), "vol-a.s1", 7);
+
+                try (RestFlashArray dr = overRest(service, OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
+                    assertThatThrownBy(() -> dr.restoreOffloaded("offload-s3", SNAPSHOT, "r1", OffloadFixture.MIB))
+                            .as("the array does not know the service's name for the bucket")
+                            .isInstanceOfSatisfying(EngineException.class, e ->
+                                    assertThat(e.getMessage()).contains("array_target_name"));
+                    VolumeRecord restored = offload.restore(SNAPSHOT, dr, "restored");
+                    assertThat(restored.provisionedBytes()).isEqualTo(image.length);
+                }
+                assertThat(service.dr().read("restored", 0, image.length)).isEqualTo(image);
+                assertThat(service.dr().findVolume("r1")).isEmpty();
+            }
         }
     }
 

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param placement storage class strategy
  * @param acceptUnverified accept a bucket whose server cannot report one of the rules (501)
  * @param tuning sizes, concurrency, timeouts
+ * @param nameOnArrays what FlashArrays reached over REST call this target, when their administrator
+ *     connected them to the bucket under another name (null: {@code name})
  */
 public record OffloadTarget(
         String name,
@@ -33,7 +35,8 @@ public record OffloadTarget(
         SecretRef encryptionKey,
         Placement placement,
         boolean acceptUnverified,
-        OffloadTuning tuning) {
+        OffloadTuning tuning,
+        String nameOnArrays) {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9-]{1,56}");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
@@ -46,6 +49,12 @@ public record OffloadTarget(
         if (!NAME.matcher(name).matches()) {
             throw EngineException.invalidArgument("OFFLOAD_TARGET_NAME_INVALID", "offload target name '" + name
                     + "' must be 1-56 characters of letters, digits and '-'");
+        }
+        nameOnArrays = nameOnArrays == null || nameOnArrays.isBlank() ? name : nameOnArrays.strip();
+        if (!NAME.matcher(nameOnArrays).matches()) {
+            throw EngineException.invalidArgument("OFFLOAD_TARGET_NAME_INVALID", "offload target " + name
+                    + ": array_target_name '" + nameOnArrays + "' must be 1-56 characters of letters, digits and '-',"
+                    + " as FlashArray names its offload targets");
         }
         if (!BUCKET.matcher(bucket).matches()) {
             throw EngineException.invalidArgument("OFFLOAD_BUCKET_INVALID", "offload target " + name + ": bucket '"
@@ -61,10 +70,19 @@ public record OffloadTarget(
         }
     }
 
+    /** A target that FlashArrays know under its own name. */
+    public OffloadTarget(String name, String bucket, URI endpoint, String region, SecretRef accessKeyId,
+            SecretRef secretAccessKey, SecretRef encryptionKey, Placement placement, boolean acceptUnverified,
+            OffloadTuning tuning) {
+        this(name, bucket, endpoint, region, accessKeyId, secretAccessKey, encryptionKey, placement, acceptUnverified,
+                tuning, null);
+    }
+
     /**
      * Builds a target from a config section: {@code bucket}, {@code endpoint}, {@code region},
      * {@code access_key_id}, {@code secret_access_key}, {@code encryption_key} (each env:/file:),
-     * {@code placement}, {@code accept_unverified_bucket_rules}, and the {@link OffloadTuning} keys.
+     * {@code placement}, {@code accept_unverified_bucket_rules}, {@code array_target_name} and the
+     * {@link OffloadTuning} keys.
      */
     public static OffloadTarget fromConfig(String name, Map<String, String> section) {
         String bucket = section.get("bucket");
@@ -90,7 +108,7 @@ public record OffloadTarget(
         boolean accept = Boolean.parseBoolean(section.getOrDefault("accept_unverified_bucket_rules", "false")
                 .strip().toLowerCase(Locale.ROOT));
         return new OffloadTarget(name, bucket.strip(), endpoint, region, access, secret, key, placement, accept,
-                OffloadTuning.fromConfig(name, section));
+                OffloadTuning.fromConfig(name, section), section.get("array_target_name"));
     }
 
     private static SecretRef opt(Map<String, String> section, String key) {
@@ -100,22 +118,22 @@ public record OffloadTarget(
 
     public OffloadTarget withBucket(String otherBucket) {
         return new OffloadTarget(name, otherBucket, endpoint, region, accessKeyId, secretAccessKey, encryptionKey,
-                placement, acceptUnverified, tuning);
+                placement, acceptUnverified, tuning, nameOnArrays);
     }
 
     public OffloadTarget withEndpoint(URI otherEndpoint) {
         return new OffloadTarget(name, bucket, otherEndpoint, region, accessKeyId, secretAccessKey, encryptionKey,
-                placement, acceptUnverified, tuning);
+                placement, acceptUnverified, tuning, nameOnArrays);
     }
 
     public OffloadTarget withTuning(OffloadTuning other) {
         return new OffloadTarget(name, bucket, endpoint, region, accessKeyId, secretAccessKey, encryptionKey,
-                placement, acceptUnverified, other);
+                placement, acceptUnverified, other, nameOnArrays);
     }
 
     public OffloadTarget withAcceptUnverified(boolean accept) {
         return new OffloadTarget(name, bucket, endpoint, region, accessKeyId, secretAccessKey, encryptionKey,
-                placement, accept, tuning);
+                placement, accept, tuning, nameOnArrays);
     }
 
     /** How the target is named in messages: never a secret. */

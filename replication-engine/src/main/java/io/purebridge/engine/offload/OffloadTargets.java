@@ -58,6 +58,15 @@ public final class OffloadTargets implements AutoCloseable {
         return Collections.unmodifiableSet(configured.keySet());
     }
 
+    /**
+     * The configured target that FlashArrays reached over REST know as {@code nameOnArrays} (its
+     * {@code array_target_name}, else its own name), if any.
+     */
+    public Optional<String> byNameOnArrays(String nameOnArrays) {
+        return configured.values().stream().filter(t -> t.nameOnArrays().equals(nameOnArrays))
+                .map(OffloadTarget::name).findFirst();
+    }
+
     /** The configured target (never connects). */
     public OffloadTarget target(String name) {
         OffloadTarget t = configured.get(name);

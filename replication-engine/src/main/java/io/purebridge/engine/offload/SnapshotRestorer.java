@@ -85,7 +85,8 @@ final class SnapshotRestorer {
     private VolumeRecord restoredByArray(Manifest m, OffloadedSnapshotRestore array, String volumeName,
             OffloadProgress progress) {
         Manifest.Header h = m.header();
-        VolumeRecord v = array.restoreOffloaded(bucket.target().name(), h.sourceArray() + ":" + h.snapshot(),
+        // The array knows the bucket under the name its administrator gave it (array_target_name).
+        VolumeRecord v = array.restoreOffloaded(bucket.target().nameOnArrays(), h.sourceArray() + ":" + h.snapshot(),
                 volumeName, h.sizeBytes());
         if (v.provisionedBytes() != h.sizeBytes()) {
             throw EngineException.internal("OFFLOAD_RESTORE_MISMATCH", "the array restored " + volumeName + " with "

@@ -32,7 +32,8 @@ final class RestOffloadRestore {
             throw EngineException.failedPrecondition("OFFLOAD_TARGET_NOT_CONNECTED", "Array " + session.sanIp()
                     + " is " + (connection.isEmpty() ? "not connected to" : "not connected right now to")
                     + " offload target '" + target + "'; connect the array to the bucket (without initialising"
-                    + " it) under that name, or restore into an array the service writes to.");
+                    + " it) under that name, set array_target_name in the service's [offload.NAME] section to the"
+                    + " name the array uses for it, or restore into an array the service writes to.");
         }
         boolean held = !map.listOrEmpty("remote-volume-snapshots", RestQuery.of().add("on", target)
                 .add("names", snapshot), "find offloaded snapshot '" + snapshot + "'").isEmpty();
