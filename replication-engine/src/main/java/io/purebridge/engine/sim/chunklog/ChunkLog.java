@@ -253,12 +253,16 @@ public final class ChunkLog implements AutoCloseable {
      * @throws SegmentGoneException when compaction retired the segment meanwhile (look again)
      */
     public byte[] readSpan(long segment, long offset, int length) {
+        return readSpan(segment, offset, length, true);
+    }
+
+    private byte[] readSpan(long segment, long offset, int length, boolean mapped) {
         LogSegment s = segments.get(segment);
         if (s == null) {
             throw new SegmentGoneException(segment);
         }
         try {
-            return s.read(offset, length);
+            return mapped ? s.read(offset, length) : s.readPositional(offset, length);
         } catch (ClosedChannelException e) {
             throw new SegmentGoneException(segment);
         } catch (IOException e) {
@@ -281,9 +285,13 @@ public final class ChunkLog implements AutoCloseable {
         }
     }
 
-    /** The payload of the record at {@code location}, checked. */
+    /**
+     * The payload of the record at {@code location}, checked: for compaction, which touches each
+     * record once. It reads past the segment's mapping, whose pages would stay counted in the
+     * process's resident memory.
+     */
     public byte[] read(ChunkLocation location) {
-        byte[] span = readSpan(location.segment(), location.offset(), location.length());
+        byte[] span = readSpan(location.segment(), location.offset(), location.length(), false);
         return payload(span, 0, location.length());
     }
 

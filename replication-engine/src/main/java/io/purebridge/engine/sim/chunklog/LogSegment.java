@@ -85,6 +85,11 @@ final class LogSegment implements AutoCloseable {
             map.get((int) offset, out);
             return out;
         }
+        return readPositional(offset, length);
+    }
+
+    /** {@code length} bytes at {@code offset} by one positional read, sealed or not. */
+    byte[] readPositional(long offset, int length) throws IOException {
         ByteBuffer out = ByteBuffer.allocate(length);
         read(offset, out);
         return out.array();
