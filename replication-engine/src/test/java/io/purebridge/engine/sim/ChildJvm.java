@@ -22,13 +22,31 @@ final class ChildJvm {
         return runAndKill(mainClass, store, killAfter, List.of());
     }
 
+    /** As {@link #runAndKill(Class, Path, int)}, with extra JVM options (system properties). */
+    static int runAndKill(Class<?> mainClass, Path store, int killAfter, List<String> jvmOptions) throws Exception {
+        List<String> acks = runAndKillCollecting(mainClass, store, killAfter, jvmOptions);
+        // One writer acknowledges in order: "ACK n" is its (n+1)th.
+        return acks.isEmpty() ? 0 : Integer.parseInt(acks.get(acks.size() - 1).substring(4)) + 1;
+    }
+
     /**
      * Starts {@code mainClass store}, kills it right after it printed {@code killAfter} lines starting
-     * with "ACK " (or DONE), and returns every such line it printed before it died, in order: for
-     * writers that acknowledge from several threads.
+     * with "ACK " (or DONE), and returns every such line it printed before it died, in order: also
+     * for writers that acknowledge from several threads.
      */
     static List<String> runAndKillCollecting(Class<?> mainClass, Path store, int killAfter) throws Exception {
-        Process child = start(mainClass, store, List.of());
+        return runAndKillCollecting(mainClass, store, killAfter, List.of());
+    }
+
+    private static List<String> runAndKillCollecting(Class<?> mainClass, Path store, int killAfter,
+            List<String> jvmOptions) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName(), store.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process child = pb.start();
         List<String> acks = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -43,6 +61,7 @@ final class ChildJvm {
             }
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
+            // ACKs already printed before the kill are acknowledged too
             try {
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith("ACK ")) {
@@ -56,50 +75,5 @@ final class ChildJvm {
             child.destroyForcibly();
         }
         return acks;
-    }
-
-    private static Process start(Class<?> mainClass, Path store, List<String> jvmOptions) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName(), store.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        return pb.start();
-    }
-
-    /** As {@link #runAndKill(Class, Path, int)}, with extra JVM options (system properties). */
-    static int runAndKill(Class<?> mainClass, Path store, int killAfter, List<String> jvmOptions) throws Exception {
-        Process child = start(mainClass, store, jvmOptions);
-        int acked = 0;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("ACK ")) {
-                    acked = Integer.parseInt(line.substring(4)) + 1;
-                    if (acked >= killAfter) {
-                        break;
-                    }
-                } else if (line.equals("DONE")) {
-                    break;
-                }
-            }
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
-            // ACKs already printed before the kill are acknowledged too
-            try {
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("ACK ")) {
-                        acked = Integer.parseInt(line.substring(4)) + 1;
-                    }
-                }
-            } catch (IOException streamClosedByKill) {
-                // nothing more was printed
-            }
-        } finally {
-            child.destroyForcibly();
-        }
-        return acked;
     }
 }
