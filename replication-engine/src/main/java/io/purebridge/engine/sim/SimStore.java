@@ -47,9 +47,11 @@ import org.slf4j.LoggerFactory;
  *   <li>the chunk log ({@code chunklog/} in the same directory): chunk bodies, each written once, and
  *       a commit record per acknowledged change carrying that change's RocksDB batch.</li>
  * </ul>
- * Every acknowledged mutation is one {@link #write}: its new chunks and then its batch are appended
- * to the log, the log is fsynced (one fsync for all writers waiting, group commit), and only then
- * is the batch applied to RocksDB (WAL written, not fsynced: the log is the durable copy). After
+ * Every acknowledged mutation is one {@link #write} (or, for data writes, {@link #append} and then
+ * {@link #complete}, with the array's lock released in between): its new chunks and then its batch
+ * are appended to the log, the log is fsynced (one fsync for all writers waiting, group commit),
+ * and only then is the batch applied to RocksDB (WAL written, not fsynced: the log is the durable
+ * copy); batches are applied in log order. After
  * a crash, {@link #open} replays the log's commit records that RocksDB lost, so no index entry
  * ever names bytes that are not on disk and nothing acknowledged is lost. Stores of earlier
  * versions keep chunks in a {@code chunks} column family; {@link ChunkMigration} moves them.
