@@ -86,7 +86,7 @@ public final class PurebridgeServer {
 
     /**
      * The service's wiring with offload: as above, plus OffloadAdminService over {@code offloadJobs}
-     * (offloads from and restores to the hosted arrays).
+     * (offloads from the hosted arrays, restores to them and to registered backends' arrays).
      */
     public PurebridgeServer(List<Listener> listeners, BackendRegistry registry, SimulatedArrayHost host,
             OffloadJobs offloadJobs, MetricRegistry metrics) {
@@ -96,7 +96,7 @@ public final class PurebridgeServer {
                         new ReplicationAdminGrpcService(host::open, host::arrayNames, host.replication(),
                                 registry::backendSummaries, new StatusMapper()),
                         new DrTestGrpcService(registry, new StatusMapper()),
-                        new OffloadAdminGrpcService(host::open, offloadJobs, new StatusMapper())));
+                        new OffloadAdminGrpcService(host::open, registry, offloadJobs, new StatusMapper())));
     }
 
     public PurebridgeServer(List<Listener> listeners, VolumeDriverGrpcService volumeDriver,

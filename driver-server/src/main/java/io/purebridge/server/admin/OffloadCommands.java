@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code purebridge-admin offload list|start|status|restore|verify} over OffloadAdminService. The
  * array tokens come from a tokens file as for the replication commands (the service config works):
- * start needs the source array's, restore the destination's, the others any hosted array's.
+ * start needs the source array's, restore the destination's (with {@code --backend}, the line named
+ * after the backend: the token of the array it writes now), the others any of those.
  * Offloads, restores and verifies run in the service as jobs: each command prints the job id and,
  * with {@code --wait}, follows the job with a progress bar (bytes, rate, ETA) until it ends.
  * {@code --json} prints the service's answer as one JSON document.
@@ -213,7 +214,8 @@ final class OffloadCommands implements Callable<Integer> {
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restores an offloaded snapshot as a"
-            + " new volume of a hosted array (a job; --wait follows it).")
+            + " new volume of a hosted array, or of the array a registered Cinder backend writes now (a FlashArray"
+            + " over REST included; a job; --wait follows it).")
     static final class Restore implements Callable<Integer> {
         @CommandLine.ParentCommand
         OffloadCommands parent;
@@ -226,16 +228,33 @@ final class OffloadCommands implements Callable<Integer> {
         @Option(names = "--snapshot", required = true, paramLabel = "ARRAY:SNAPSHOT",
                 description = "The offloaded snapshot, as offload list --target shows it.")
         String snapshot;
-        @Option(names = "--array", required = true, paramLabel = "NAME", description = "The array to restore to.")
-        String array;
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Destination destination;
         @Option(names = "--volume", required = true, paramLabel = "NAME", description = "The new volume.")
         String volume;
 
+        /** Where the volume goes: a hosted array, or a registered backend's array. */
+        static final class Destination {
+            @Option(names = "--array", required = true, paramLabel = "NAME",
+                    description = "The hosted array to restore to.")
+            String array;
+            @Option(names = "--backend", required = true, paramLabel = "SECTION", description = "The Cinder backend"
+                    + " (cinder.conf section) registered with the service: restore to the array it writes now."
+                    + " Its token is the tokens-file line named after the backend.")
+            String backend;
+        }
+
         @Override
         public Integer call() throws Exception {
+            StartRestoreRequest.Builder request = StartRestoreRequest.newBuilder().setTarget(target)
+                    .setOffloadedSnapshot(snapshot).setVolume(volume);
+            if (destination.backend != null) {
+                request.setBackendName(destination.backend);
+            } else {
+                request.setArray(destination.array);
+            }
             return withStub(common, (stub, access) -> started(parent, common, wait, stub, access,
-                    stub.startRestore(StartRestoreRequest.newBuilder().addAllAccess(access).setTarget(target)
-                            .setOffloadedSnapshot(snapshot).setArray(array).setVolume(volume).build()).getJob()));
+                    stub.startRestore(request.addAllAccess(access).build()).getJob()));
         }
     }
 

@@ -1,14 +1,15 @@
 package io.purebridge.server.grpc;
 
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.cinder.BackendRegistry;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.server.mapping.Required;
 import io.purebridge.v1.ArrayAccess;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,9 +22,16 @@ import java.util.Set;
  */
 final class ArrayTokens {
     private final ArrayOpener arrays;
+    /** Registered backends whose array tokens also prove access ({@link #authenticated}); may be null. */
+    private final BackendRegistry backends;
 
     ArrayTokens(ArrayOpener arrays) {
+        this(arrays, null);
+    }
+
+    ArrayTokens(ArrayOpener arrays, BackendRegistry backends) {
         this.arrays = Objects.requireNonNull(arrays, "arrays");
+        this.backends = backends;
     }
 
     /**
@@ -34,13 +42,7 @@ final class ArrayTokens {
      *     (ARRAY_NOT_FOUND)
      */
     Map<String, FlashArray> open(List<ArrayAccess> access, Collection<String> involved) {
-        Map<String, String> tokens = new HashMap<>();
-        String metadata = ApiTokenInterceptor.API_TOKEN.get();
-        for (int i = 0; i < access.size(); i++) {
-            ArrayAccess entry = access.get(i);
-            String name = Required.text(entry.getArray(), "access[" + i + "].array");
-            tokens.put(name, entry.getApiToken().isEmpty() ? metadata : entry.getApiToken());
-        }
+        Map<String, String> tokens = tokens(access);
         Map<String, FlashArray> opened = new LinkedHashMap<>();
         for (String name : involved) {
             String token = tokens.getOrDefault(name, "");
@@ -55,10 +57,38 @@ final class ArrayTokens {
     }
 
     /**
-     * Opens every array the request names in {@code access}, so a lookup that follows answers
-     * only a caller who holds a token.
+     * The token the request gives for {@code name} (an access entry of that name, else the call's
+     * {@code x-api-token}), unchecked: for a registered backend, whose registry checks it.
      *
-     * @return the names of the arrays the caller proved a token for (never empty)
+     * @throws EngineException UNAUTHENTICATED (API_TOKEN_MISSING) when there is none
+     */
+    String token(List<ArrayAccess> access, String name) {
+        String token = tokens(access).getOrDefault(name, ApiTokenInterceptor.API_TOKEN.get());
+        if (token == null || token.isEmpty()) {
+            throw new EngineException(ErrorCode.UNAUTHENTICATED, "API_TOKEN_MISSING", "This request involves backend "
+                    + name + ": add an access entry named " + name + " with the API token of the array it writes"
+                    + " now (pure_api_token in its cinder.conf section).");
+        }
+        return token;
+    }
+
+    private static Map<String, String> tokens(List<ArrayAccess> access) {
+        Map<String, String> tokens = new HashMap<>();
+        String metadata = ApiTokenInterceptor.API_TOKEN.get();
+        for (int i = 0; i < access.size(); i++) {
+            ArrayAccess entry = access.get(i);
+            String name = Required.text(entry.getArray(), "access[" + i + "].array");
+            tokens.put(name, entry.getApiToken().isEmpty() ? metadata : entry.getApiToken());
+        }
+        return tokens;
+    }
+
+    /**
+     * Opens every array the request names in {@code access}, so a lookup that follows answers
+     * only a caller who holds a token. With backends, an entry named after a registered backend
+     * is checked against the token of the array that backend writes now instead.
+     *
+     * @return the names the caller proved a token for (never empty)
      * @throws EngineException UNAUTHENTICATED when access is empty or a token is wrong
      */
     Set<String> authenticated(List<ArrayAccess> access) {
@@ -67,10 +97,26 @@ final class ArrayTokens {
                     + " entry with the API token of an array it involves (from the service config's [arrays]"
                     + " section).");
         }
-        List<String> named = new ArrayList<>();
+        Set<String> proved = new LinkedHashSet<>();
         for (int i = 0; i < access.size(); i++) {
-            named.add(Required.text(access.get(i).getArray(), "access[" + i + "].array"));
+            String name = Required.text(access.get(i).getArray(), "access[" + i + "].array");
+            try {
+                open(access, List.of(name));
+            } catch (EngineException notHosted) {
+                if (backends == null || notHosted.code() != ErrorCode.NOT_FOUND) {
+                    throw notHosted;
+                }
+                try {
+                    backends.activeArray(name, token(access, name));
+                } catch (EngineException notBackend) {
+                    if ("BACKEND_NOT_REGISTERED".equals(notBackend.reason())) {
+                        throw notHosted;
+                    }
+                    throw notBackend;
+                }
+            }
+            proved.add(name);
         }
-        return open(access, named).keySet();
+        return proved;
     }
 }

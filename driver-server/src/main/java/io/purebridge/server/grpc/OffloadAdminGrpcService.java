@@ -2,6 +2,7 @@ package io.purebridge.server.grpc;
 
 import io.grpc.stub.StreamObserver;
 import io.purebridge.engine.array.FlashArray;
+import io.purebridge.engine.cinder.BackendRegistry;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.offload.OffloadJobs;
 import io.purebridge.engine.offload.OffloadTargets;
@@ -31,18 +32,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The gRPC adapter of OffloadAdminService over the service's {@link OffloadTargets} and
  * {@link OffloadJobs}. Offloads read from, and restores write to, the simulated arrays the service
- * hosts, opened with the caller's token ({@link ArrayTokens}); every other call needs the token of
- * any hosted array.
+ * hosts, opened with the caller's token ({@link ArrayTokens}); a restore may also go to the array a
+ * registered Cinder backend writes now (a FlashArray over REST included), with that array's token.
+ * Every other call needs the token of any hosted array.
  */
 public final class OffloadAdminGrpcService extends OffloadAdminServiceGrpc.OffloadAdminServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadAdminGrpcService.class);
 
     private final ArrayTokens tokens;
+    private final BackendRegistry backends;
     private final OffloadJobs jobs;
     private final StatusMapper statusMapper;
 
-    public OffloadAdminGrpcService(ArrayOpener arrays, OffloadJobs jobs, StatusMapper statusMapper) {
-        this.tokens = new ArrayTokens(arrays);
+    /** @param backends the registered Cinder backends, whose arrays a restore may go to */
+    public OffloadAdminGrpcService(ArrayOpener arrays, BackendRegistry backends, OffloadJobs jobs,
+            StatusMapper statusMapper) {
+        this.tokens = new ArrayTokens(arrays, backends);
+        this.backends = Objects.requireNonNull(backends, "backends");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
         this.statusMapper = Objects.requireNonNull(statusMapper, "statusMapper");
     }
@@ -94,11 +100,20 @@ public final class OffloadAdminGrpcService extends OffloadAdminServiceGrpc.Offlo
         statusMapper.respond("StartRestore", out, () -> {
             String target = Required.text(request.getTarget(), "target");
             String name = Required.text(request.getOffloadedSnapshot(), "offloaded_snapshot");
-            String array = Required.text(request.getArray(), "array");
             String volume = Required.text(request.getVolume(), "volume");
-            FlashArray destination = tokens.open(request.getAccessList(), List.of(array)).get(array);
+            String array = request.getArray().strip();
+            String backend = request.getBackendName().strip();
+            if (array.isEmpty() == backend.isEmpty()) {
+                throw EngineException.invalidArgument("RESTORE_DESTINATION_INVALID", "Give exactly one of array (a"
+                        + " simulated array this service hosts) and backend_name (a Cinder backend registered with"
+                        + " it, whose array may be a FlashArray over REST).");
+            }
+            FlashArray destination = backend.isEmpty()
+                    ? tokens.open(request.getAccessList(), List.of(array)).get(array)
+                    : backends.activeArray(backend, tokens.token(request.getAccessList(), backend));
             String id = jobs.restore(target, name, destination, volume);
-            LOG.info("offload-admin: restore of {} from {} to {}:{} is job {}", name, target, array, volume, id);
+            LOG.info("offload-admin: restore of {} from {} to {}:{} is job {}", name, target,
+                    backend.isEmpty() ? array : "backend " + backend, volume, id);
             return StartRestoreResponse.newBuilder().setJob(job(id)).build();
         });
     }

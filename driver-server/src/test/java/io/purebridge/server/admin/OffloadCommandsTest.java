@@ -3,10 +3,6 @@ package io.purebridge.server.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purebridge.server.testing.OffloadFixture;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,8 +25,7 @@ class OffloadCommandsTest {
     @TempDir
     Path dir;
     private OffloadFixture service;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final AdminRun admin = new AdminRun();
 
     @BeforeEach
     void start() throws Exception {
@@ -43,22 +38,15 @@ class OffloadCommandsTest {
     }
 
     private int run(boolean terminal, String... args) {
-        out.reset();
-        err.reset();
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(new String[] {"--endpoint", service.endpoint(), "--tokens-file", service.config.toString()},
-                0, all, args.length, 4);
-        return new AdminMain(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), terminal).run(all);
+        return admin.run(service.endpoint(), service.config, terminal, args);
     }
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return admin.stdout();
     }
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return admin.stderr();
     }
 
     @Test

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purebridge.server.testing.SimDataService;
 import io.purebridge.v1.ArrayAccess;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +24,7 @@ class ReplicationCommandsTest {
     private SimDataService service;
     private String endpoint;
     private Path tokens;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final AdminRun admin = new AdminRun();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -47,18 +42,11 @@ class ReplicationCommandsTest {
     }
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(new String[] {"--endpoint", endpoint, "--tokens-file", tokens.toString()}, 0, all,
-                args.length, 4);
-        return new AdminMain(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-                new PrintStream(err, true), false).run(all);
+        return admin.run(endpoint, tokens, false, args);
     }
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return admin.stdout();
     }
 
     @Test
@@ -82,12 +70,12 @@ class ReplicationCommandsTest {
     @Test
     void refusalsAndUsageErrorsHaveTheirExitCodes() {
         assertThat(run("link", "cut", SimDataService.ARRAY, SimDataService.ARRAY)).isEqualTo(AdminMain.EXIT_SERVICE_ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("INVALID_ARGUMENT (SAME_ARRAY)");
+        assertThat(admin.stderr()).contains("INVALID_ARGUMENT (SAME_ARRAY)");
         assertThat(run("link", "cut", SimDataService.ARRAY, "pure-elsewhere")).isEqualTo(AdminMain.EXIT_SERVICE_ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("UNAUTHENTICATED (API_TOKEN_MISSING)")
+        assertThat(admin.stderr()).contains("UNAUTHENTICATED (API_TOKEN_MISSING)")
                 .doesNotContain(SimDataService.TOKEN);
         assertThat(run("array", "halt", SimDataService.ARRAY)).isEqualTo(AdminMain.EXIT_USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("expected stop or start");
+        assertThat(admin.stderr()).contains("expected stop or start");
     }
 
     @Test

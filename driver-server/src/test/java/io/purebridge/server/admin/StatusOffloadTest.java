@@ -11,10 +11,6 @@ import io.purebridge.v1.OffloadJobKind;
 import io.purebridge.v1.OffloadJobState;
 import io.purebridge.v1.OffloadTargetInfo;
 import io.purebridge.v1.OffloadTargetState;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -33,28 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusOffloadTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final AdminRun admin = new AdminRun();
 
     private int run(OffloadFixture service, String... args) {
-        out.reset();
-        err.reset();
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(new String[] {"--endpoint", service.endpoint(), "--tokens-file", service.config.toString()},
-                0, all, args.length, 4);
-        return new AdminMain(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false).run(all);
+        return admin.run(service.endpoint(), service.config, false, args);
     }
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return admin.stdout();
     }
 
     @Test
     void statusShowsTheTargetItsBucketAndTheSnapshotsItHolds() throws Exception {
         try (OffloadFixture service = OffloadFixture.start(dir.resolve("s"), "[s3]\nenabled = true\n")) {
-            assertThat(run(service, "status")).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(run(service, "status")).as(admin.stderr()).isZero();
             assertThat(stdout()).contains("== offload").containsPattern(
                     "offload-s3 +connected +s3://purebridge-offload at http://127\\.0\\.0\\.1:\\d+  0 snapshot\\(s\\)")
                     .contains("no offload jobs running");

@@ -8,6 +8,8 @@ import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.offload.OffloadTargets;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -264,6 +266,23 @@ public final class ArrayBackendRegistry implements BackendRegistry {
                     + " its primary array since it registered; a DR test needs the primary's name.");
         }
         return new DrTest(backend.options(), connector, primaryName);
+    }
+
+    @Override
+    public FlashArray activeArray(String backendName, String apiToken) {
+        ArrayCinderBackend backend = routing(backendName).primary();
+        BackendOptions options = backend.options();
+        String active = options.activeBackendId();
+        String expected = active == null ? options.apiToken()
+                : options.target(active).map(ReplicationTarget::apiToken).orElse(options.apiToken());
+        byte[] given = (apiToken == null ? "" : apiToken).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, expected.getBytes(StandardCharsets.UTF_8))) {
+            throw new EngineException(ErrorCode.UNAUTHENTICATED, "INVALID_API_TOKEN", "The API token given for backend "
+                    + backendName + " is not the one of the array it writes now ("
+                    + (active == null ? "pure_api_token" : "the api_token of replication_device '" + active + "'")
+                    + " in its section).");
+        }
+        return backend.array();
     }
 
     @Override

@@ -122,6 +122,11 @@ public final class ArrayCinderBackend implements CinderBackend {
         return offloadCopies;
     }
 
+    /** The array this backend writes now: its primary, or the target it is failed over to. */
+    FlashArray array() {
+        return array;
+    }
+
     public BackendOptions options() {
         return options;
     }

@@ -44,6 +44,20 @@ public interface BackendRegistry {
     }
 
     /**
+     * The array a registered backend writes now (its primary, or the replication target it is failed
+     * over to, a FlashArray over REST included), for an administrator's restore into it; after
+     * checking that {@code apiToken} is that array's token in the backend's section.
+     *
+     * @throws io.purebridge.engine.error.EngineException FAILED_PRECONDITION (BACKEND_NOT_REGISTERED)
+     *     or UNAUTHENTICATED (INVALID_API_TOKEN)
+     */
+    default io.purebridge.engine.array.FlashArray activeArray(String backendName, String apiToken) {
+        throw new io.purebridge.engine.error.EngineException(io.purebridge.engine.error.ErrorCode.UNIMPLEMENTED,
+                "BACKEND_ARRAY_NOT_SUPPORTED", "Backend " + backendName + "'s array cannot be reached for"
+                        + " administration in this service.");
+    }
+
+    /**
      * The id of the primary array {@code config} names, after logging in to it with the section's
      * token; nothing is registered. Lets the service recognise the same array reached at another
      * address (sim:// or its REST front end, a new IP) before it replaces a registration.
