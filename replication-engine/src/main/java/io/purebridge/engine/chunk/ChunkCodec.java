@@ -1,6 +1,7 @@
 package io.purebridge.engine.chunk;
 
 import io.purebridge.engine.error.EngineException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -104,9 +105,42 @@ public final class ChunkCodec {
                 throw new DataFormatException("chunk decoded to " + n + " bytes");
             }
         } catch (DataFormatException | LZ4Exception e) {
-            throw EngineException.internal("CHUNK_CORRUPT", "a stored chunk cannot be decompressed: "
-                    + e.getMessage() + "; the store holding it is damaged", e);
+            throw corrupt(e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@link #decode(byte[], int, int, byte[], int)} of a stored chunk in a buffer: LZ4 and raw
+     * chunks of a direct buffer (a log segment's mapping) are decoded from it with no copy.
+     */
+    public static void decode(ByteBuffer bytes, int from, int length, byte[] out, int at) {
+        if (bytes.hasArray()) {
+            decode(bytes.array(), bytes.arrayOffset() + from, length, out, at);
+            return;
+        }
+        byte codec = length > 0 ? bytes.get(from) : -1;
+        if (codec == CODEC_RAW && length - 1 == BLOCK_SIZE) {
+            bytes.get(from + 1, out, at, BLOCK_SIZE);
+        } else if (codec == CODEC_LZ4) {
+            int n;
+            try {
+                n = LZ4_DECOMPRESSOR.decompress(bytes, from + 1, length - 1, ByteBuffer.wrap(out), at, BLOCK_SIZE);
+            } catch (LZ4Exception e) {
+                throw corrupt(e.getMessage(), e);
+            }
+            if (n != BLOCK_SIZE) {
+                throw corrupt("chunk decoded to " + n + " bytes", null);
+            }
+        } else {
+            byte[] copy = new byte[Math.max(length, 0)];
+            bytes.get(from, copy);
+            decode(copy, 0, copy.length, out, at);
+        }
+    }
+
+    private static EngineException corrupt(String what, Exception cause) {
+        return EngineException.internal("CHUNK_CORRUPT", "a stored chunk cannot be decompressed: " + what
+                + "; the store holding it is damaged", cause);
     }
 
     private static int inflate(byte[] bytes, int from, int length, byte[] out, int at) throws DataFormatException {

@@ -272,10 +272,10 @@ final class BlockStore {
                     throw chunkMissing();
                 }
                 if (n == BLOCK_SIZE) {
-                    ChunkCodec.decode(body.bytes(), body.offset(), body.length(), out, pos);
+                    ChunkCodec.decode(body.span(), body.offset(), body.length(), out, pos);
                 } else {
                     byte[] content = new byte[BLOCK_SIZE];
-                    ChunkCodec.decode(body.bytes(), body.offset(), body.length(), content, 0);
+                    ChunkCodec.decode(body.span(), body.offset(), body.length(), content, 0);
                     System.arraycopy(content, inBlock, out, pos, n);
                 }
             }

@@ -5,6 +5,7 @@ import io.purebridge.engine.sim.chunklog.ChunkLocation;
 import io.purebridge.engine.sim.chunklog.ChunkLog;
 import io.purebridge.engine.sim.chunklog.LogRecord;
 import io.purebridge.engine.sim.chunklog.SegmentGoneException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -12,9 +13,9 @@ import java.util.List;
 
 /**
  * Chunk bodies of one array, in its {@link ChunkLog}: the index ({@code l} + hash -> location)
- * says where each one is. Reads look locations up in one RocksDB multi-get and read runs of
- * records that lie next to each other in the log (sequentially written data) with one positional
- * read. New chunks are staged on the Tx's batch and written by {@link SimStore#write}.
+ * says where each one is. Reads look locations up in one RocksDB multi-get and take runs of
+ * records that lie next to each other in the log (sequentially written data) as one span: a view
+ * of a sealed segment's mapping, or one positional read of the active segment. New chunks are staged on the Tx's batch and written by {@link SimStore#write}.
  */
 final class ChunkStore {
     /** Longest run of adjacent records read at once. */
@@ -33,10 +34,15 @@ final class ChunkStore {
         return MetaKeys.CHUNK_LOCATION.key(hash);
     }
 
-    /** A stored body (codec byte first) where it lies in a span read from the log: no copy made. */
-    record Body(byte[] bytes, int offset, int length) {
+    /**
+     * A stored body (codec byte first) where it lies in a span of the log: no copy made. For a
+     * sealed segment the span is a view of its mapping, so decoding reads the page cache itself.
+     */
+    record Body(ByteBuffer span, int offset, int length) {
         byte[] copy() {
-            return Arrays.copyOfRange(bytes, offset, offset + length);
+            byte[] out = new byte[length];
+            span.get(offset, out);
+            return out;
         }
     }
 
@@ -90,7 +96,7 @@ final class ChunkStore {
                 end = next.end();
                 runEnd++;
             }
-            byte[] span = log.readSpan(first.segment(), first.offset(), (int) (end - first.offset()));
+            ByteBuffer span = log.span(first.segment(), first.offset(), (int) (end - first.offset()));
             for (int k = runStart; k < runEnd; k++) {
                 int i = order.get(k);
                 out[i] = bodyOf(span, (int) (at[i].offset() - first.offset()), at[i].length(), hashes.get(i));
@@ -101,11 +107,11 @@ final class ChunkStore {
     }
 
     /** Checks a chunk record inside a span (CRC32C and name) and returns where its body is. */
-    private static Body bodyOf(byte[] span, int at, int length, byte[] hash) {
+    private static Body bodyOf(ByteBuffer span, int at, int length, byte[] hash) {
         ChunkLog.check(span, at, length);
         int name = at + LogRecord.HEADER_BYTES;
         if (length <= RECORD_OVERHEAD
-                || !Arrays.equals(span, name, name + BlockStore.HASH_BYTES, hash, 0, BlockStore.HASH_BYTES)) {
+                || span.slice(name, BlockStore.HASH_BYTES).mismatch(ByteBuffer.wrap(hash, 0, BlockStore.HASH_BYTES)) >= 0) {
             throw EngineException.internal("CHUNK_LOG_CORRUPT", "the chunk log record indexed for chunk "
                     + BlockStore.hex(hash) + " holds another chunk; the array's store is damaged", null);
         }

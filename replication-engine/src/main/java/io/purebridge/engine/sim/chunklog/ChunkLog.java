@@ -247,22 +247,15 @@ public final class ChunkLog implements AutoCloseable {
     }
 
     /**
-     * The bytes of {@code length} bytes at {@code offset} of a segment: one positional read, which
-     * may span several consecutive records.
+     * The {@code length} bytes at {@code offset} of a segment, which may span several consecutive
+     * records: a view of a sealed segment's mapping, else one positional read.
      *
      * @throws SegmentGoneException when compaction retired the segment meanwhile (look again)
      */
-    public byte[] readSpan(long segment, long offset, int length) {
-        return readSpan(segment, offset, length, true);
-    }
-
-    private byte[] readSpan(long segment, long offset, int length, boolean mapped) {
-        LogSegment s = segments.get(segment);
-        if (s == null) {
-            throw new SegmentGoneException(segment);
-        }
+    public ByteBuffer span(long segment, long offset, int length) {
+        LogSegment s = live(segment);
         try {
-            return mapped ? s.read(offset, length) : s.readPositional(offset, length);
+            return s.span(offset, length);
         } catch (ClosedChannelException e) {
             throw new SegmentGoneException(segment);
         } catch (IOException e) {
@@ -270,14 +263,39 @@ public final class ChunkLog implements AutoCloseable {
         }
     }
 
+    /** One positional read, past the segment's mapping. */
+    private byte[] readSpan(long segment, long offset, int length) {
+        LogSegment s = live(segment);
+        try {
+            return s.readPositional(offset, length);
+        } catch (ClosedChannelException e) {
+            throw new SegmentGoneException(segment);
+        } catch (IOException e) {
+            throw failed("read", s.path, e);
+        }
+    }
+
+    private LogSegment live(long segment) {
+        LogSegment s = segments.get(segment);
+        if (s == null) {
+            throw new SegmentGoneException(segment);
+        }
+        return s;
+    }
+
     /** The payload of a checked record inside a span read by {@link #readSpan}. */
-    public static byte[] payload(byte[] span, int at, int length) {
+    private static byte[] payload(byte[] span, int at, int length) {
         check(span, at, length);
         return Arrays.copyOfRange(span, at + LogRecord.HEADER_BYTES, at + length);
     }
 
     /** Checks the record of {@code length} bytes at {@code at} of a span (CRC32C, framing). */
     public static void check(byte[] span, int at, int length) {
+        check(ByteBuffer.wrap(span), at, length);
+    }
+
+    /** As {@link #check(byte[], int, int)}, for a span {@link #span} gave. */
+    public static void check(ByteBuffer span, int at, int length) {
         int n = LogRecord.check(span, at, length);
         if (n < 0 || LogRecord.HEADER_BYTES + n != length) {
             throw EngineException.internal("CHUNK_LOG_CORRUPT", "a chunk record fails its CRC32C check;"
@@ -291,7 +309,7 @@ public final class ChunkLog implements AutoCloseable {
      * process's resident memory.
      */
     public byte[] read(ChunkLocation location) {
-        byte[] span = readSpan(location.segment(), location.offset(), location.length(), false);
+        byte[] span = readSpan(location.segment(), location.offset(), location.length());
         return payload(span, 0, location.length());
     }
 

@@ -58,10 +58,15 @@ public final class LogRecord {
 
     /** CRC32C of a framed record with its CRC field taken as zero. */
     static int crc(byte[] record, int from, int length) {
+        return crc(ByteBuffer.wrap(record), from, length);
+    }
+
+    /** As {@link #crc(byte[], int, int)}, of a record in a buffer (a segment's mapping included). */
+    static int crc(ByteBuffer record, int from, int length) {
         CRC32C crc = new CRC32C();
-        crc.update(record, from, 5);
+        crc.update(record.slice(from, 5));
         crc.update(new byte[4]);
-        crc.update(record, from + HEADER_BYTES, length - HEADER_BYTES);
+        crc.update(record.slice(from + HEADER_BYTES, length - HEADER_BYTES));
         return (int) crc.getValue();
     }
 
@@ -70,13 +75,17 @@ public final class LogRecord {
      * payload length, or -1 when it is torn or damaged.
      */
     static int check(byte[] bytes, int from, int available) {
+        return check(ByteBuffer.wrap(bytes), from, available);
+    }
+
+    /** As {@link #check(byte[], int, int)}, of a record in a buffer (a segment's mapping included). */
+    static int check(ByteBuffer bytes, int from, int available) {
         if (available < HEADER_BYTES) {
             return -1;
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes, from, HEADER_BYTES);
-        byte type = b.get();
-        int length = b.getInt();
-        int stored = b.getInt();
+        byte type = bytes.get(from);
+        int length = bytes.getInt(from + 1);
+        int stored = bytes.getInt(from + 5);
         if ((type != CHUNK && type != COMMIT) || length < 0 || length > MAX_PAYLOAD
                 || HEADER_BYTES + length > available) {
             return -1;

@@ -21,7 +21,7 @@ final class LogSegment implements AutoCloseable {
     final Path path;
     private final FileChannel channel;
     private volatile long size;
-    /** The whole file mapped once it is sealed (never written again): reads copy straight from the page cache. */
+    /** The whole file mapped once it is sealed (never written again): reads decode straight from the page cache. */
     private volatile MappedByteBuffer sealedMap;
 
     private LogSegment(long id, Path path, FileChannel channel, long size) {
@@ -77,15 +77,16 @@ final class LogSegment implements AutoCloseable {
         }
     }
 
-    /** {@code length} bytes at {@code offset}: one copy from the mapping, else one positional read. */
-    byte[] read(long offset, int length) throws IOException {
+    /**
+     * {@code length} bytes at {@code offset}: of a sealed segment, a view of its mapping (no copy;
+     * the view keeps the mapping alive after the segment is retired); else one positional read.
+     */
+    ByteBuffer span(long offset, int length) throws IOException {
         MappedByteBuffer map = sealedMap;
         if (map != null && offset + length <= map.capacity()) {
-            byte[] out = new byte[length];
-            map.get((int) offset, out);
-            return out;
+            return map.slice((int) offset, length);
         }
-        return readPositional(offset, length);
+        return ByteBuffer.wrap(readPositional(offset, length));
     }
 
     /** {@code length} bytes at {@code offset} by one positional read, sealed or not. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purebridge.engine.error.EngineException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,6 +119,33 @@ class ChunkLogTest {
         try (ChunkLog log = ChunkLog.open(dir, 1 << 20)) {
             assertThatThrownBy(() -> log.read(at)).isInstanceOfSatisfying(EngineException.class,
                     e -> assertThat(e.reason()).isEqualTo("CHUNK_LOG_CORRUPT"));
+        }
+    }
+
+    /** Reads of a sealed segment decode from its mapping: the check runs there too. */
+    @Test
+    void aDamagedRecordOfASealedSegmentFailsItsChecksumInTheMapping() throws Exception {
+        ChunkLocation at;
+        try (ChunkLog log = ChunkLog.open(dir, 100)) {
+            log.recover(null, c -> { });
+            at = log.append(LogRecord.CHUNK, text("precious bytes"), new byte[90]);
+            log.append(LogRecord.CHUNK, text("the next segment"));
+            log.sync(log.mark());
+            assertThat(log.sealedSegments()).containsKey(at.segment());
+            ByteBuffer span = log.span(at.segment(), at.offset(), at.length());
+            assertThat(span.isDirect()).as("a view of the sealed segment's mapping, not a copy").isTrue();
+            ChunkLog.check(span, 0, at.length());
+        }
+        try (RandomAccessFile f = new RandomAccessFile(LogSegment.path(dir, at.segment()).toFile(), "rw")) {
+            f.seek(at.offset() + LogRecord.HEADER_BYTES + 3);
+            f.write('X');
+        }
+        try (ChunkLog log = ChunkLog.open(dir, 100)) {
+            // no recover(): its scan would refuse the damage before any read (a test of its own)
+            ByteBuffer span = log.span(at.segment(), at.offset(), at.length());
+            assertThat(span.isDirect()).isTrue();
+            assertThatThrownBy(() -> ChunkLog.check(span, 0, at.length())).isInstanceOfSatisfying(
+                    EngineException.class, e -> assertThat(e.reason()).isEqualTo("CHUNK_LOG_CORRUPT"));
         }
     }
 
