@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@link OffloadJobs}. Offloads read from, and restores write to, the simulated arrays the service
  * hosts, opened with the caller's token ({@link ArrayTokens}); a restore may also go to the array a
  * registered Cinder backend writes now (a FlashArray over REST included), with that array's token.
- * Every other call needs the token of any hosted array.
+ * Every other call needs the token of any hosted array or registered backend.
  */
 public final class OffloadAdminGrpcService extends OffloadAdminServiceGrpc.OffloadAdminServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadAdminGrpcService.class);

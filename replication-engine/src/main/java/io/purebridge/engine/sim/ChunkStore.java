@@ -15,7 +15,8 @@ import java.util.List;
  * Chunk bodies of one array, in its {@link ChunkLog}: the index ({@code l} + hash -> location)
  * says where each one is. Reads look locations up in one RocksDB multi-get and take runs of
  * records that lie next to each other in the log (sequentially written data) as one span: a view
- * of a sealed segment's mapping, or one positional read of the active segment. New chunks are staged on the Tx's batch and written by {@link SimStore#write}.
+ * of a sealed segment's mapping, or one positional read of the active segment. New chunks are
+ * staged on the Tx's batch and written by {@link SimStore#write}.
  */
 final class ChunkStore {
     /** Longest run of adjacent records read at once. */
@@ -110,8 +111,8 @@ final class ChunkStore {
     private static Body bodyOf(ByteBuffer span, int at, int length, byte[] hash) {
         ChunkLog.check(span, at, length);
         int name = at + LogRecord.HEADER_BYTES;
-        if (length <= RECORD_OVERHEAD
-                || span.slice(name, BlockStore.HASH_BYTES).mismatch(ByteBuffer.wrap(hash, 0, BlockStore.HASH_BYTES)) >= 0) {
+        ByteBuffer expected = ByteBuffer.wrap(hash, 0, BlockStore.HASH_BYTES);
+        if (length <= RECORD_OVERHEAD || span.slice(name, BlockStore.HASH_BYTES).mismatch(expected) >= 0) {
             throw EngineException.internal("CHUNK_LOG_CORRUPT", "the chunk log record indexed for chunk "
                     + BlockStore.hex(hash) + " holds another chunk; the array's store is damaged", null);
         }
