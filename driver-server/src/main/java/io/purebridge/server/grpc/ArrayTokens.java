@@ -7,9 +7,7 @@ import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.server.mapping.Required;
 import io.purebridge.v1.ArrayAccess;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,15 +43,18 @@ final class ArrayTokens {
         Map<String, String> tokens = tokens(access);
         Map<String, FlashArray> opened = new LinkedHashMap<>();
         for (String name : involved) {
-            String token = tokens.getOrDefault(name, "");
-            if (token.isEmpty()) {
-                throw new EngineException(ErrorCode.UNAUTHENTICATED, "API_TOKEN_MISSING", "This request involves"
-                        + " array " + name + ": add an access entry with that array's API token (from the"
-                        + " service config's [arrays] section).");
-            }
-            opened.put(name, arrays.open(name, token));
+            opened.put(name, openHosted(name, tokens.getOrDefault(name, "")));
         }
         return opened;
+    }
+
+    private FlashArray openHosted(String name, String token) {
+        if (token.isEmpty()) {
+            throw new EngineException(ErrorCode.UNAUTHENTICATED, "API_TOKEN_MISSING", "This request involves"
+                    + " array " + name + ": add an access entry with that array's API token (from the"
+                    + " service config's [arrays] section).");
+        }
+        return arrays.open(name, token);
     }
 
     /**
@@ -72,8 +73,9 @@ final class ArrayTokens {
         return token;
     }
 
+    /** Name -> token of every access entry, in request order (an empty token takes the call's). */
     private static Map<String, String> tokens(List<ArrayAccess> access) {
-        Map<String, String> tokens = new HashMap<>();
+        Map<String, String> tokens = new LinkedHashMap<>();
         String metadata = ApiTokenInterceptor.API_TOKEN.get();
         for (int i = 0; i < access.size(); i++) {
             ArrayAccess entry = access.get(i);
@@ -97,17 +99,17 @@ final class ArrayTokens {
                     + " entry with the API token of an array it involves (from the service config's [arrays]"
                     + " section).");
         }
-        Set<String> proved = new LinkedHashSet<>();
-        for (int i = 0; i < access.size(); i++) {
-            String name = Required.text(access.get(i).getArray(), "access[" + i + "].array");
+        Map<String, String> tokens = tokens(access);
+        for (Map.Entry<String, String> entry : tokens.entrySet()) {
+            String name = entry.getKey();
             try {
-                open(access, List.of(name));
+                openHosted(name, entry.getValue());
             } catch (EngineException notHosted) {
                 if (backends == null || notHosted.code() != ErrorCode.NOT_FOUND) {
                     throw notHosted;
                 }
                 try {
-                    backends.activeArray(name, token(access, name));
+                    backends.activeArray(name, entry.getValue());
                 } catch (EngineException notBackend) {
                     if ("BACKEND_NOT_REGISTERED".equals(notBackend.reason())) {
                         throw notHosted;
@@ -115,8 +117,7 @@ final class ArrayTokens {
                     throw notBackend;
                 }
             }
-            proved.add(name);
         }
-        return proved;
+        return tokens.keySet();
     }
 }
