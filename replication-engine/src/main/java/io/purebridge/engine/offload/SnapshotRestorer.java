@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Restores an offloaded snapshot into any array with data access as a new volume (an array that
@@ -127,6 +128,7 @@ final class SnapshotRestorer {
         }
         Semaphore inFlight = new Semaphore(bucket.target().tuning().concurrency() + 1);
         List<Future<?>> jobs = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
         try {
             for (int p = 0; p < byPack.size(); p++) {
                 List<Integer> blocks = byPack.get(p);
@@ -135,11 +137,19 @@ final class SnapshotRestorer {
                 }
                 String pack = m.packs().get(p);
                 inFlight.acquire();
+                if (stop.get()) {
+                    break; // a job failed: its error is reported below
+                }
                 jobs.add(pool.submit(() -> {
                     try {
-                        PackReader.CheckedBlocks fetched = reader.fetchBlocks(m, pack, blocks);
-                        progress.addSent(fetched.packBytes());
-                        writeRuns(m, blocks, fetched.stored(), data, volumeName, progress);
+                        if (!stop.get()) {
+                            PackReader.CheckedBlocks fetched = reader.fetchBlocks(m, pack, blocks);
+                            progress.addSent(fetched.packBytes());
+                            writeRuns(m, blocks, fetched.stored(), data, volumeName, progress);
+                        }
+                    } catch (RuntimeException e) {
+                        stop.set(true);
+                        throw e;
                     } finally {
                         inFlight.release();
                     }
@@ -149,14 +159,41 @@ final class SnapshotRestorer {
                 f.get();
             }
         } catch (InterruptedException e) {
+            stopAndAwait(jobs, stop);
             Thread.currentThread().interrupt();
             throw EngineException.unavailable("OFFLOAD_INTERRUPTED", "restore of " + volumeName + " was interrupted");
         } catch (ExecutionException e) {
-            jobs.forEach(f -> f.cancel(true));
+            stopAndAwait(jobs, stop);
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
             throw EngineException.internal("OFFLOAD_RESTORE_FAILED", "restore of " + volumeName + " failed", e.getCause());
+        }
+    }
+
+    /**
+     * Stops the jobs not yet started and waits for the running ones to end, without interrupting
+     * them (a cancelled future reads as done while its task still runs): the caller removes the
+     * volume next, and no job may still be writing into it then.
+     */
+    private static void stopAndAwait(List<Future<?>> jobs, AtomicBoolean stop) {
+        stop.set(true);
+        boolean interrupted = false;
+        for (Future<?> f : jobs) {
+            boolean ended = false;
+            while (!ended) {
+                try {
+                    f.get();
+                    ended = true;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    ended = true; // the first failure is the one reported
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

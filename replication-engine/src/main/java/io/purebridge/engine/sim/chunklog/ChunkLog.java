@@ -25,6 +25,10 @@ import java.util.function.Consumer;
  * segments' open channels. Segments are never modified once the log rolls past them, only retired
  * whole by compaction; a retired segment's channel stays open a while so a reader that looked up a
  * location before the move still reads it.
+ *
+ * <p>An interrupted caller costs nothing but its own call's wait, never the log: fsync is not
+ * interruptible and reads and appends survive the JDK closing a channel under an interrupt
+ * ({@link LogSegment}). Only a real I/O error fails the log.
  */
 public final class ChunkLog implements AutoCloseable {
     /** How long a retired segment's channel stays readable after its file is deleted. */
@@ -70,6 +74,7 @@ public final class ChunkLog implements AutoCloseable {
                 log.segments.put(1L, LogSegment.open(dir, 1));
             }
             log.active = log.segments.lastEntry().getValue();
+            log.active.activate();
             for (LogSegment s : log.segments.headMap(log.active.id, false).values()) {
                 s.seal();
             }
@@ -199,6 +204,7 @@ public final class ChunkLog implements AutoCloseable {
         active.force();
         active.seal();
         LogSegment next = LogSegment.open(dir, active.id + 1);
+        next.activate();
         segments.put(next.id, next);
         active = next;
     }
