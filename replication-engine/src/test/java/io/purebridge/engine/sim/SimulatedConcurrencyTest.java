@@ -3,6 +3,7 @@ package io.purebridge.engine.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purebridge.engine.array.ConnectionRecord;
+import io.purebridge.engine.sim.chunklog.RandomInterrupts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,14 +168,7 @@ class SimulatedConcurrencyTest {
                         return writes;
                     }));
                 }
-                Random pick = new Random(3);
-                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
-                while (System.nanoTime() < end) {
-                    if (!threads.isEmpty()) {
-                        threads.get(pick.nextInt(threads.size())).interrupt();
-                    }
-                    Thread.sleep(0, 300_000);
-                }
+                RandomInterrupts.during(threads, 1500, 3);
                 stop.set(true);
                 for (Future<Integer> f : futures) {
                     assertThat(f.get()).isGreaterThan(slots);

@@ -100,14 +100,7 @@ class ChunkLogInterruptTest {
                     return null;
                 }));
             }
-            Random random = new Random(7);
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
-            while (System.nanoTime() < end) {
-                if (!threads.isEmpty()) {
-                    threads.get(random.nextInt(threads.size())).interrupt();
-                }
-                Thread.sleep(0, 200_000);
-            }
+            RandomInterrupts.during(threads, 1500, 7);
             stop.set(true);
             for (Future<?> f : work) {
                 f.get();
