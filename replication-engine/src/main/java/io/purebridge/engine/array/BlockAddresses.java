@@ -16,4 +16,14 @@ public interface BlockAddresses {
      *     {@link BlockDataAccess#MAX_IO_BYTES} worth of blocks
      */
     byte[][] blockAddresses(String name, long firstBlock, int count);
+
+    /**
+     * The stored form of chunks this array holds, by name: {@code ChunkCodec}'s codec byte and body,
+     * the form an offload packs, so a copy need not decode and encode them again. Null for a null
+     * name or one the array does not hold.
+     *
+     * @throws io.purebridge.engine.error.EngineException INVALID_ARGUMENT for more than
+     *     {@link BlockDataAccess#MAX_IO_BYTES} worth of names
+     */
+    byte[][] storedChunks(byte[][] names);
 }

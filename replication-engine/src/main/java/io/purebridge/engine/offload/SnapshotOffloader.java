@@ -1,5 +1,6 @@
 package io.purebridge.engine.offload;
 
+import io.purebridge.engine.array.BlockAddresses;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.SnapshotRecord;
@@ -10,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,8 +24,9 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Sends one snapshot to the bucket: reads it through the array SPI, names every 32 KiB block by
- * its SHA-256, and stores only blocks the bucket lacks, encoded by {@link ChunkCodec} (and sealed
- * when the target encrypts), packed into objects of about {@code pack_mib} that are uploaded in
+ * its SHA-256 (an array that stores by content address gives the names and the encoded chunks,
+ * {@link BlockAddresses}), and stores only blocks the bucket lacks, encoded by {@link ChunkCodec}
+ * (and sealed when the target encrypts), packed into objects of about {@code pack_mib} that are uploaded in
  * parallel while the next pack fills. The manifest goes last.
  *
  * <p>Packs are content-addressed and built deterministically, so an offload killed half-way and
@@ -31,6 +34,7 @@ import java.util.concurrent.Semaphore;
  */
 final class SnapshotOffloader {
     private static final int READ_BYTES = 4 << 20;
+    private static final byte[] ZERO_BLOCK_NAME = ChunkCodec.hash(new byte[ChunkCodec.BLOCK_SIZE], 0);
 
     private final S3Bucket bucket;
     private final ChunkCipher cipher;
@@ -88,6 +92,9 @@ final class SnapshotOffloader {
         MessageDigest whole = ChunkCodec.newDigest();
         ByteArrayOutputStream pack = new ByteArrayOutputStream(tuning.packBytes() + ChunkCodec.BLOCK_SIZE * 2);
         long lastRenew = clock.millis();
+        // An array that names its blocks by content gives their names and stored form: a block is
+        // neither hashed nor compressed again (the read still feeds the whole-snapshot SHA-256).
+        BlockAddresses named = array instanceof BlockAddresses a ? a : null;
         try {
             byte[] buf = new byte[0];
             for (long pos = 0; pos < size; pos += READ_BYTES) {
@@ -95,15 +102,23 @@ final class SnapshotOffloader {
                 byte[] got = data.read(snapshotName, pos, n);
                 whole.update(got, 0, n);
                 if (n % ChunkCodec.BLOCK_SIZE != 0) {
-                    buf = java.util.Arrays.copyOf(got, (n / ChunkCodec.BLOCK_SIZE + 1) * ChunkCodec.BLOCK_SIZE);
+                    buf = Arrays.copyOf(got, (n / ChunkCodec.BLOCK_SIZE + 1) * ChunkCodec.BLOCK_SIZE);
                 } else {
                     buf = got;
                 }
+                int firstBlock = (int) (pos / ChunkCodec.BLOCK_SIZE);
+                byte[][] names = named == null || n < ChunkCodec.BLOCK_SIZE ? null
+                        : named.blockAddresses(snapshotName, firstBlock, n / ChunkCodec.BLOCK_SIZE);
+                byte[][] held = names == null ? null : named.storedChunks(unknownTo(index, names));
                 for (int at = 0; at < buf.length; at += ChunkCodec.BLOCK_SIZE) {
-                    int b = (int) (pos / ChunkCodec.BLOCK_SIZE) + at / ChunkCodec.BLOCK_SIZE;
-                    byte[] h = ChunkCodec.hash(buf, at);
+                    int i = at / ChunkCodec.BLOCK_SIZE;
+                    int b = firstBlock + i;
+                    boolean byName = names != null && i < names.length;
+                    boolean zero = byName ? names[i] == null || Arrays.equals(names[i], ZERO_BLOCK_NAME)
+                            : ChunkCodec.isZero(buf, at);
+                    byte[] h = zero ? ZERO_BLOCK_NAME : byName ? names[i] : ChunkCodec.hash(buf, at);
                     hashes[b] = h;
-                    if (ChunkCodec.isZero(buf, at)) {
+                    if (zero) {
                         packOf[b] = -1;
                         continue;
                     }
@@ -122,7 +137,7 @@ final class SnapshotOffloader {
                         duplicates.add(new int[] {b, first});
                         continue;
                     }
-                    byte[] stored = ChunkCodec.encode(buf, at);
+                    byte[] stored = byName && held[i] != null ? held[i] : ChunkCodec.encode(buf, at);
                     if (cipher != null) {
                         stored = cipher.sealChunk(stored, h);
                     }
@@ -165,7 +180,7 @@ final class SnapshotOffloader {
         long now = clock.millis();
         Manifest.Header header = new Manifest.Header(snapshotName, arrayName, snap.sourceName(), size,
                 snap.createdEpochMillis(), now, retentionDays <= 0 ? 0 : now + retentionDays * 86_400_000L,
-                ChunkCodec.BLOCK_SIZE, ChunkCodec.hex(HashTree.root(java.util.Arrays.asList(hashes))),
+                ChunkCodec.BLOCK_SIZE, ChunkCodec.hex(HashTree.root(Arrays.asList(hashes))),
                 ChunkCodec.hex(whole.digest()), storageClass);
         Manifest m = new Manifest(header, List.copyOf(packs), packOf, offset, length, hashes);
         byte[] encoded = m.encode(cipher);
@@ -211,5 +226,16 @@ final class SnapshotOffloader {
                 inFlight.release();
             }
         }));
+    }
+
+    /** The names the bucket does not hold yet (null where it does): the chunks worth fetching in stored form. */
+    private static byte[][] unknownTo(ChunkIndex index, byte[][] names) {
+        byte[][] out = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] != null && index.find(names[i]) == null) {
+                out[i] = names[i];
+            }
+        }
+        return out;
     }
 }

@@ -232,6 +232,17 @@ final class DataPath {
         });
     }
 
+    byte[][] storedChunks(byte[][] names) {
+        checkIoSize("the chunks asked for", (long) names.length * BlockStore.BLOCK_SIZE);
+        return c.read(() -> {
+            byte[][] out = new byte[names.length][];
+            for (int i = 0; i < names.length; i++) {
+                out[i] = names[i] == null ? null : c.blocks.chunkBody(names[i]);
+            }
+            return out;
+        });
+    }
+
     VolumeSpace volumeSpace(String volumeName) {
         return c.read(() -> {
             Volume v = c.existingVolume(volumeName);

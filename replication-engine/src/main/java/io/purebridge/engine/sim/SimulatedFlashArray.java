@@ -327,6 +327,11 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
         return data.blockAddresses(name, firstBlock, count);
     }
 
+    @Override
+    public byte[][] storedChunks(byte[][] names) {
+        return data.storedChunks(names);
+    }
+
     // --- hosts and connections -----------------------------------------------------------------
 
     @Override

@@ -3,11 +3,15 @@ package io.purebridge.engine.offload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.purebridge.engine.array.BlockDataAccess;
+import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.chunk.ChunkCodec;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.replication.ManualClock;
 import io.purebridge.engine.sim.SimulatedArrayConfig;
 import io.purebridge.engine.sim.SimulatedFlashArray;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,6 +106,39 @@ abstract class OffloadSuite {
             assertThat(v.ok()).isTrue();
             assertThat(v.blocks()).isEqualTo(image.length / ChunkCodec.BLOCK_SIZE - MIB / ChunkCodec.BLOCK_SIZE);
             assertThat(s.jobs()).allMatch(j -> j.state() == OffloadProgress.State.COMPLETED);
+        }
+    }
+
+    /**
+     * The simulated array gives its blocks' names and stored chunks, so the offload neither hashes
+     * nor compresses them again; what lands in the bucket must be what an array that only reads
+     * would produce, block for block.
+     */
+    @Test
+    void namedStoredChunksOffloadExactlyAsReadBlocks() {
+        byte[] image = volumeImage(11);
+        String snap = snapshotOf(image, "s1");
+        FlashArray onlyReads = (FlashArray) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {FlashArray.class, BlockDataAccess.class}, (proxy, method, args) -> {
+                    try {
+                        return method.invoke(primary, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (OffloadService byName = OffloadService.connect(newTarget(), env(), clock);
+             OffloadService byRead = OffloadService.connect(newTarget(), env(), clock)) {
+            Manifest named = OffloadCatalog.manifest(byName.bucket(), null, byName.offload(primary, snap, 7).key());
+            Manifest read = OffloadCatalog.manifest(byRead.bucket(), null, byRead.offload(onlyReads, snap, 7).key());
+            assertThat(named.hashes()).isDeepEqualTo(read.hashes());
+            assertThat(named.header().root()).isEqualTo(read.header().root());
+            assertThat(named.header().contentSha256()).isEqualTo(read.header().contentSha256());
+            assertThat(named.packs()).isEqualTo(read.packs());
+            assertThat(named.pack()).isEqualTo(read.pack());
+            assertThat(named.length()).isEqualTo(read.length());
+            assertThat(named.isZero(4 * MIB / ChunkCodec.BLOCK_SIZE)).isTrue();
+            byName.restore("pure-primary:" + snap, dr, "from-named");
+            assertThat(dr.read("from-named", 0, image.length)).isEqualTo(image);
         }
     }
 

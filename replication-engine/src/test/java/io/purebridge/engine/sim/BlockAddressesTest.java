@@ -3,10 +3,12 @@ package io.purebridge.engine.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.chunk.ChunkCodec;
 import io.purebridge.engine.error.EngineException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,31 @@ class BlockAddressesTest {
             last[0] = 7;
             assertThat(frozen[100]).isEqualTo(ChunkCodec.hash(last, 0));
             assertThat(array.blockAddresses("v", 99, 2)[1]).isEqualTo(frozen[100]);
+        }
+    }
+
+    /** The stored form an offload packs as it is: it decodes to the block its name hashes. */
+    @Test
+    void storedChunksDecodeToTheirBlocksAndUnknownNamesHaveNone() {
+        byte[] data = new byte[2 * BLOCK];
+        new Random(3).nextBytes(data);
+        System.arraycopy("text that compresses well ".repeat(2000).getBytes(), 0, data, BLOCK, BLOCK);
+        try (SimulatedFlashArray array = open()) {
+            array.createVolume("v", 4L * BLOCK);
+            array.write("v", 0, data);
+            byte[][] names = array.blockAddresses("v", 0, 3);
+            byte[] unknown = ChunkCodec.hash(new byte[BLOCK], 0);
+            byte[][] stored = array.storedChunks(new byte[][] {names[0], names[1], null, unknown});
+            for (int i = 0; i < 2; i++) {
+                byte[] block = new byte[BLOCK];
+                ChunkCodec.decode(stored[i], block, 0);
+                assertThat(ChunkCodec.hash(block, 0)).isEqualTo(names[i]);
+            }
+            assertThat(stored[1].length).as("compressible block stored compressed").isLessThan(BLOCK / 4);
+            assertThat(stored[2]).isNull();
+            assertThat(stored[3]).isNull();
+            assertThatThrownBy(() -> array.storedChunks(new byte[BlockDataAccess.MAX_IO_BYTES / BLOCK + 1][]))
+                    .isInstanceOf(EngineException.class).hasMessageContaining("split the transfer");
         }
     }
 
