@@ -13,9 +13,11 @@ volume types and metadata from a real Cinder database, the driver:
   on the primary and, through a second backend, on the DR array: the bytes are those written.
 
 Over REST (the service speaking FlashArray REST 2.x, as to a real array) the service cannot read
-the array's snapshots: offload is refused as not supported, and nothing is made. A restore works
-there as on a real FlashArray: the array, connected to the same target, restores from the bucket
-itself.
+the array's snapshots, so the array offloads them, as a FlashArray does: the type's protection
+group gets the target as one of its targets, and the array sends the group's snapshots on its
+schedule (the sending is tested in the service's ArrayOffloadOverRestTest). Offloading one
+snapshot on demand is refused there as not supported, and nothing is made. A restore works there
+as on a real FlashArray: the array, connected to the same target, restores from the bucket itself.
 """
 
 import hashlib
@@ -27,6 +29,7 @@ import grpc
 import pytest
 
 from cinder import objects
+from pypureclient import flasharray
 
 from purebridge import client as pb_client
 from purebridge.v1 import array_admin_pb2 as admin_pb
@@ -201,17 +204,23 @@ def test_a_snapshot_asked_to_be_offloaded_on_a_plain_type_restores_its_bytes(
 
 
 @pytest.mark.parametrize("make_driver", ["rest"], indirect=True)
-def test_over_rest_offload_is_refused_as_not_supported_and_nothing_is_made(
-        make_driver, make_type, new_volume, cinder_db, data):
+def test_over_rest_the_array_offloads_the_types_group_and_on_demand_is_refused(
+        service, make_driver, make_type, new_volume, cinder_db):
     drv = make_driver()
-    vtype = make_type(specs={"volume_backend_name": drv._backend_name(),
-                             "purebridge:offload_target": TARGET})
-    vol = _volume(cinder_db, drv, vtype)
-    with pytest.raises(NotImplementedError) as caught:
-        drv.create_volume(vol)
-    assert "offload" in str(caught.value).lower()
-    with pytest.raises(grpc.RpcError):
-        data.checksum("pure-primary", "volume-%s-cinder" % vol.id, MIB)
+    vol = new_volume(drv, make_type(specs={"volume_backend_name": drv._backend_name(),
+                                           "purebridge:offload_target": TARGET}))
+    client = flasharray.Client(target=service.rest["pure-primary"].san_ip,
+                               api_token=service.tokens["pure-primary"], verify_ssl=False)
+    try:
+        targets = list(client.get_protection_groups_targets().items)
+        groups = [t.group.name for t in targets if t.member.name == TARGET]
+        assert len(groups) == 1 and groups[0].startswith("cinder-offload-"), targets
+        members = client.get_protection_groups_volumes(group_names=groups).items
+        assert "volume-%s-cinder" % vol.id in [m.member.name for m in members]
+    finally:
+        client._token_man.close_session()
+    assert drv.get_volume_stats(refresh=True)["offload_targets"] == TARGET
+    drv.delete_volume(vol)
 
     plain = new_volume(drv, make_type(specs={"volume_backend_name": drv._backend_name()}))
     snap = objects.Snapshot(cinder_db, volume_id=plain.id, volume_size=1, status="creating",

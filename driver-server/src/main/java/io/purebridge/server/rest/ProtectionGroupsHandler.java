@@ -17,10 +17,24 @@ import java.util.Set;
  * {@code /protection-groups/targets} (GET, POST, PATCH allowed on the target) and
  * {@code /protection-groups/volumes} (GET, POST, DELETE). PATCH merges partial sub-objects, as
  * Cinder sends one field at a time. Destroying a group removes it at once (no destroyed state in
- * the simulated array); DELETE of a group no longer there succeeds.
+ * the simulated array); DELETE of a group no longer there succeeds. A target may be an offload
+ * target the array is connected to ({@code /offloads}), as on FlashArray: the group's snapshots
+ * then go to its bucket ({@link GroupOffloadTargets}).
  */
 final class ProtectionGroupsHandler implements ResourceHandler {
-    enum Kind { GROUPS, TARGETS, VOLUMES }
+    enum Kind {
+        GROUPS("protection-groups"), TARGETS("protection-groups/targets"), VOLUMES("protection-groups/volumes");
+
+        private final String resource;
+
+        Kind(String resource) {
+            this.resource = resource;
+        }
+
+        String resource() {
+            return resource;
+        }
+    }
 
     private static final Set<String> GET_PARAMS = VolumesHandler.with(Listing.PAGING_PARAMS, "names", "ids", "destroyed");
     private static final Set<String> PATCH_FIELDS = Set.of("destroyed", "replication_schedule",
@@ -32,9 +46,16 @@ final class ProtectionGroupsHandler implements ResourceHandler {
     private static final Set<String> MEMBER_WRITE = Set.of("group_names", "member_names");
 
     private final Kind kind;
+    /** Null: no offload targets are served. */
+    private final GroupOffloadTargets offloads;
 
     ProtectionGroupsHandler(Kind kind) {
+        this(kind, null);
+    }
+
+    ProtectionGroupsHandler(Kind kind, GroupOffloadTargets offloads) {
         this.kind = kind;
+        this.offloads = offloads;
     }
 
     @Override
@@ -43,16 +64,16 @@ final class ProtectionGroupsHandler implements ResourceHandler {
         return switch (kind) {
             case GROUPS -> switch (call.method()) {
                 case "GET" -> get(call, r);
-                case "POST" -> post(call, r);
-                case "PATCH" -> patch(call, r);
+                case "POST" -> post(call, r, ctx);
+                case "PATCH" -> patch(call, r, ctx);
                 case "DELETE" -> delete(call, r);
                 default -> throw ResourceHandler.methodNotAllowed(call);
             };
             case TARGETS -> switch (call.method()) {
-                case "GET" -> getTargets(call, r);
-                case "POST" -> postTargets(call, r);
+                case "GET" -> getTargets(call, r, ctx);
+                case "POST" -> postTargets(call, r, ctx);
                 case "PATCH" -> allow(call, r);
-                case "DELETE" -> deleteTargets(call, r);
+                case "DELETE" -> deleteTargets(call, r, ctx);
                 default -> throw ResourceHandler.methodNotAllowed(call);
             };
             case VOLUMES -> switch (call.method()) {
@@ -70,16 +91,19 @@ final class ProtectionGroupsHandler implements ResourceHandler {
         return Listing.page(call, Selection.select(call, items, "Protection group"));
     }
 
-    private Reply post(RestCall call, ReplicationArray r) {
+    private Reply post(RestCall call, ReplicationArray r, ArrayContext ctx) {
         call.allowParams(Set.of("names"));
         call.allowFields(Set.of());
         List<ObjectNode> items = new ArrayList<>();
-        EngineErrors.forEachName(call.requiredNames(), "Protection group",
-                name -> items.add(ReplicationViews.protectionGroup(r.createProtectionGroup(name), false)));
+        EngineErrors.forEachName(call.requiredNames(), "Protection group", name -> {
+            ProtectionGroupRecord made = r.createProtectionGroup(name);
+            forgetOffloads(ctx, name); // a new group under an old name starts without targets
+            items.add(ReplicationViews.protectionGroup(made, false));
+        });
         return Reply.items(items);
     }
 
-    private Reply patch(RestCall call, ReplicationArray r) {
+    private Reply patch(RestCall call, ReplicationArray r, ArrayContext ctx) {
         call.allowParams(Set.of("names"));
         call.allowFields(PATCH_FIELDS);
         ObjectNode body = Bodies.require(call);
@@ -107,6 +131,7 @@ final class ProtectionGroupsHandler implements ResourceHandler {
                 }
                 if (Boolean.TRUE.equals(destroyed)) {
                     r.destroyProtectionGroup(name);
+                    forgetOffloads(ctx, name);
                 }
                 items.add(ReplicationViews.protectionGroup(g, Boolean.TRUE.equals(destroyed)));
             } catch (EngineException e) {
@@ -183,12 +208,12 @@ final class ProtectionGroupsHandler implements ResourceHandler {
         return out;
     }
 
-    private Reply getTargets(RestCall call, ReplicationArray r) {
+    private Reply getTargets(RestCall call, ReplicationArray r, ArrayContext ctx) {
         call.allowParams(MEMBER_GET);
         List<String> members = call.list("member_names");
         List<ObjectNode> items = new ArrayList<>();
         for (ProtectionGroupRecord g : groups(call, r)) {
-            for (PgTargetRecord t : g.targets()) {
+            for (PgTargetRecord t : targetsOf(g, ctx)) {
                 if (members.isEmpty() || members.contains(t.arrayName())) {
                     items.add(ReplicationViews.target(g.name(), t));
                 }
@@ -197,14 +222,21 @@ final class ProtectionGroupsHandler implements ResourceHandler {
         return Listing.page(call, items);
     }
 
-    private Reply postTargets(RestCall call, ReplicationArray r) {
+    private Reply postTargets(RestCall call, ReplicationArray r, ArrayContext ctx) {
         call.allowParams(MEMBER_WRITE);
         String group = oneGroup(call);
         List<String> members = requiredMembers(call);
+        List<String> toOffload = members.stream().filter(this::isOffloadTarget).toList();
+        List<String> toArrays = members.stream().filter(m -> !isOffloadTarget(m)).toList();
         try {
-            ProtectionGroupRecord g = r.addProtectionGroupTargets(group, members);
+            ProtectionGroupRecord g = r.findProtectionGroup(group)
+                    .orElseThrow(() -> FaRestError.badRequest(group, "Protection group does not exist."));
+            if (!toArrays.isEmpty()) {
+                g = r.addProtectionGroupTargets(group, toArrays);
+            }
+            toOffload.forEach(t -> offloads.add(ctx.arrayName(), group, t));
             List<ObjectNode> items = new ArrayList<>();
-            for (PgTargetRecord t : g.targets()) {
+            for (PgTargetRecord t : targetsOf(g, ctx)) {
                 if (members.contains(t.arrayName())) {
                     items.add(ReplicationViews.target(g.name(), t));
                 }
@@ -215,15 +247,38 @@ final class ProtectionGroupsHandler implements ResourceHandler {
         }
     }
 
-    private Reply deleteTargets(RestCall call, ReplicationArray r) {
+    private Reply deleteTargets(RestCall call, ReplicationArray r, ArrayContext ctx) {
         call.allowParams(MEMBER_WRITE);
         String group = oneGroup(call);
         List<String> members = requiredMembers(call);
         try {
-            r.removeProtectionGroupTargets(group, members);
+            List<String> toArrays = members.stream().filter(m -> !isOffloadTarget(m)).toList();
+            if (!toArrays.isEmpty()) {
+                r.removeProtectionGroupTargets(group, toArrays);
+            }
+            members.stream().filter(this::isOffloadTarget).forEach(t -> offloads.remove(ctx.arrayName(), group, t));
             return Reply.empty();
         } catch (EngineException e) {
             throw EngineErrors.toRest(e, "Protection group", group);
+        }
+    }
+
+    private boolean isOffloadTarget(String name) {
+        return offloads != null && offloads.serviceTarget(name).isPresent();
+    }
+
+    /** The group's array targets and its offload targets (always allowed: a bucket has no say). */
+    private List<PgTargetRecord> targetsOf(ProtectionGroupRecord g, ArrayContext ctx) {
+        List<PgTargetRecord> out = new ArrayList<>(g.targets());
+        if (offloads != null && g.local()) {
+            offloads.of(ctx.arrayName(), g.name()).forEach(t -> out.add(new PgTargetRecord(t, true, "replicating")));
+        }
+        return out;
+    }
+
+    private void forgetOffloads(ArrayContext ctx, String group) {
+        if (offloads != null) {
+            offloads.dropGroup(ctx.arrayName(), group);
         }
     }
 

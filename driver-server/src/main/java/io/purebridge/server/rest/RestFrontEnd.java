@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class RestFrontEnd implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RestFrontEnd.class);
     static final String DIR = "rest-frontend";
+    /** How often the arrays send their protection groups' snapshots to offload targets. */
+    private static final Duration OFFLOAD_EVERY = Duration.ofMinutes(1);
 
     private final RestFrontEndOptions options;
     private final Clock clock;
@@ -47,6 +50,9 @@ public final class RestFrontEnd implements AutoCloseable {
     private SessionStore sessions;
     private SelfSignedCertificate certificate;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    /** Null until {@link #offloadTargets} is called. */
+    private OffloadTargets offloadTargets;
+    private GroupOffloadShipper offloadShipper;
 
     public RestFrontEnd(RestFrontEndOptions options, Clock clock) {
         this.options = Objects.requireNonNull(options, "options");
@@ -111,6 +117,13 @@ public final class RestFrontEnd implements AutoCloseable {
         s.addBean(new NetworkConnectionLimit(limits.maxConnections(), s));
         s.setErrorHandler(new FlashArrayErrorHandler());
         Map<String, Supplier<? extends FlashArray>> copy = new LinkedHashMap<>(arrays);
+        if (offloadTargets != null) {
+            GroupOffloadTargets groups = GroupOffloadTargets.load(offloadTargets, dir.resolve("offload-groups.json"));
+            for (ProtectionGroupsHandler.Kind kind : ProtectionGroupsHandler.Kind.values()) {
+                routes.register(kind.resource(), new ProtectionGroupsHandler(kind, groups));
+            }
+            offloadShipper = new GroupOffloadShipper(groups, copy);
+        }
         s.setHandler(new FlashArrayHttpHandler(copy, sessions, routes, clock, options.eradicationDelayMs(), limits));
         try {
             s.start();
@@ -129,15 +142,28 @@ public final class RestFrontEnd implements AutoCloseable {
         savePorts(dir.resolve("ports.properties"), remembered);
         ports.forEach((name, port) -> LOG.info("rest-frontend: array {} at https://{}:{}", name,
                 options.bindAddress(), port));
+        if (offloadShipper != null) {
+            offloadShipper.start(OFFLOAD_EVERY);
+        }
+    }
+
+    /**
+     * Sends every protection group's snapshots that its offload targets lack, now (it also runs on
+     * its own every minute); returns the names sent. Empty without offload targets.
+     */
+    public synchronized List<String> offloadGroupsNow() {
+        return offloadShipper == null ? List.of() : offloadShipper.runOnce();
     }
 
     /**
      * Serves the service's offload targets on every array: {@code /offloads} and the snapshots
      * offloaded to them, {@code /remote-volume-snapshots?on=TARGET} and, grouped by protection group
      * snapshot, {@code /remote-protection-group-snapshots?on=TARGET}; {@code POST /volumes} restores
-     * one of those snapshots when its source names it. Before {@link #start}.
+     * one of those snapshots when its source names it. A protection group takes one of them as a
+     * target and the array offloads the group's snapshots to it. Before {@link #start}.
      */
     public synchronized RestFrontEnd offloadTargets(OffloadTargets targets) {
+        this.offloadTargets = targets;
         routes.register("volumes", new VolumesHandler(new OffloadedSources(targets)));
         routes.register("offloads", new OffloadsHandler(targets));
         routes.register("remote-volume-snapshots", new RemoteVolumeSnapshotsHandler(targets));
@@ -206,6 +232,10 @@ public final class RestFrontEnd implements AutoCloseable {
     }
 
     public synchronized void stop() {
+        if (offloadShipper != null) {
+            offloadShipper.close();
+            offloadShipper = null;
+        }
         if (server == null) {
             return;
         }

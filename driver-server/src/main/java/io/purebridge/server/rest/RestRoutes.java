@@ -30,9 +30,9 @@ final class RestRoutes {
         // Replication: 404 per call when the array lacks ReplicationArray.
         r.register("pods", PodsHandler.pods());
         r.register("pods/arrays", PodsHandler.podArrays());
-        r.register("protection-groups", new ProtectionGroupsHandler(ProtectionGroupsHandler.Kind.GROUPS));
-        r.register("protection-groups/targets", new ProtectionGroupsHandler(ProtectionGroupsHandler.Kind.TARGETS));
-        r.register("protection-groups/volumes", new ProtectionGroupsHandler(ProtectionGroupsHandler.Kind.VOLUMES));
+        for (ProtectionGroupsHandler.Kind kind : ProtectionGroupsHandler.Kind.values()) {
+            r.register(kind.resource(), new ProtectionGroupsHandler(kind));
+        }
         r.register("protection-group-snapshots", PgSnapshotsHandler.snapshots());
         r.register("protection-group-snapshots/transfer", PgSnapshotsHandler.transfer());
         r.register("array-connections", new ArrayConnectionsHandler());

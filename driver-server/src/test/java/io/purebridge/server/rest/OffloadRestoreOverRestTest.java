@@ -3,23 +3,18 @@ package io.purebridge.server.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.purebridge.engine.array.ArrayEndpoint;
 import io.purebridge.engine.array.VolumeRecord;
-import io.purebridge.engine.cinder.BackendConfig;
-import io.purebridge.engine.cinder.BackendRegistry;
+import io.purebridge.engine.cinder.CinderBackend;
 import io.purebridge.engine.cinder.CinderVolume;
-import io.purebridge.engine.cinder.StorageProtocol;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.offload.OffloadService;
 import io.purebridge.engine.offload.S3ProxyServer;
-import io.purebridge.engine.rest.RestArrayConnector;
 import io.purebridge.engine.rest.RestFlashArray;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import io.purebridge.server.testing.OffloadFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +42,7 @@ class OffloadRestoreOverRestTest {
             OffloadService offload = service.running.engine().offloadTargets().service("offload-s3");
             offload.offload(service.primary(), "vol-a.s1", 7);
 
-            try (RestFlashArray dr = overRest(service, OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
+            try (RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
                 VolumeRecord restored = offload.restore(SNAPSHOT, dr, "restored");
                 assertThat(restored.name()).isEqualTo("restored");
                 assertThat(restored.provisionedBytes()).isEqualTo(image.length);
@@ -68,17 +63,12 @@ class OffloadRestoreOverRestTest {
         try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
             byte[] image = service.snapshot("vol-a", "s1", 2, 11);
             service.running.engine().offloadTargets().service("offload-s3").offload(service.primary(), "vol-a.s1", 7);
-            RestFrontEnd frontEnd = service.running.rest().orElseThrow();
-            BackendRegistry registry = service.running.engine().registry();
-            registry.register(new BackendConfig("puredriver-rest", StorageProtocol.ISCSI, Map.of(
-                    "san_ip", frontEnd.sanIp(OffloadFixture.DR), "pure_api_token", OffloadFixture.DR_TOKEN,
-                    "volume_backend_name", "puredriver-rest", "driver_ssl_cert_verify", "true",
-                    "driver_ssl_cert_path", frontEnd.certificatePem().toString()), List.of(), ""));
+            CinderBackend backend = service.drBackendOverRest("puredriver-rest");
             String id = UUID.randomUUID().toString();
             CinderVolume volume = new CinderVolume(id, id, "volume-" + id, "", 1, Map.of(), "", null, null,
                     Map.of("purebridge:restore_from", SNAPSHOT, "purebridge:restore_target", "offload-s3"));
 
-            registry.backend("puredriver-rest").createVolume(volume);
+            backend.createVolume(volume);
 
             SimulatedFlashArray behindRest = service.dr();
             VolumeRecord made = behindRest.listVolumes().stream().filter(v -> v.name().contains(id)).findFirst()
@@ -100,7 +90,7 @@ class OffloadRestoreOverRestTest {
             behindRest.createVolume("taken", OffloadFixture.MIB);
             behindRest.write("taken", 0, new byte[] {42});
 
-            try (RestFlashArray dr = overRest(service, OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
+            try (RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
                 assertThatThrownBy(() -> dr.restoreOffloaded("offload-elsewhere", SNAPSHOT, "r1", OffloadFixture.MIB))
                         .isInstanceOfSatisfying(EngineException.class, e -> {
                             assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
@@ -146,7 +136,7 @@ class OffloadRestoreOverRestTest {
                 OffloadService offload = service.running.engine().offloadTargets().service("offload-s3");
                 offload.offload(service.primary(), "vol-a.s1", 7);
 
-                try (RestFlashArray dr = overRest(service, OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
+                try (RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
                     assertThatThrownBy(() -> dr.restoreOffloaded("offload-s3", SNAPSHOT, "r1", OffloadFixture.MIB))
                             .as("the array does not know the service's name for the bucket")
                             .isInstanceOfSatisfying(EngineException.class, e ->
@@ -158,11 +148,5 @@ class OffloadRestoreOverRestTest {
                 assertThat(service.dr().findVolume("r1")).isEmpty();
             }
         }
-    }
-
-    private static RestFlashArray overRest(OffloadFixture service, String array, String token) {
-        RestFrontEnd frontEnd = service.running.rest().orElseThrow();
-        return new RestArrayConnector().connect(new ArrayEndpoint(frontEnd.sanIp(array), token, true,
-                frontEnd.certificatePem().toString()));
     }
 }

@@ -1,12 +1,22 @@
 package io.purebridge.server.testing;
 
+import io.purebridge.engine.array.ArrayEndpoint;
+import io.purebridge.engine.cinder.BackendConfig;
+import io.purebridge.engine.cinder.BackendRegistry;
+import io.purebridge.engine.cinder.CinderBackend;
+import io.purebridge.engine.cinder.StorageProtocol;
+import io.purebridge.engine.rest.RestArrayConnector;
+import io.purebridge.engine.rest.RestFlashArray;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import io.purebridge.server.ServerMain;
 import io.purebridge.server.config.ConfigOverrides;
 import io.purebridge.server.config.ServiceConfig;
 import io.purebridge.server.config.ServiceConfigLoader;
+import io.purebridge.server.rest.RestFrontEnd;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -63,6 +73,27 @@ public final class OffloadFixture implements AutoCloseable {
 
     public SimulatedFlashArray dr() {
         return running.engine().simulatedArrays().open(DR, DR_TOKEN);
+    }
+
+    /** A client of one simulated array through the REST front end, as Cinder's driver reaches a FlashArray. */
+    public RestFlashArray overRest(String array, String token) {
+        RestFrontEnd frontEnd = running.rest().orElseThrow();
+        return new RestArrayConnector().connect(new ArrayEndpoint(frontEnd.sanIp(array), token, true,
+                frontEnd.certificatePem().toString()));
+    }
+
+    /**
+     * Registers Cinder backend {@code backend} on pure-dr reached through the REST front end (the
+     * path to a real FlashArray), certificate checked.
+     */
+    public CinderBackend drBackendOverRest(String backend) {
+        RestFrontEnd frontEnd = running.rest().orElseThrow();
+        BackendRegistry registry = running.engine().registry();
+        registry.register(new BackendConfig(backend, StorageProtocol.ISCSI, Map.of(
+                "san_ip", frontEnd.sanIp(DR), "pure_api_token", DR_TOKEN, "volume_backend_name", backend,
+                "driver_ssl_cert_verify", "true", "driver_ssl_cert_path", frontEnd.certificatePem().toString()),
+                List.of(), ""));
+        return registry.backend(backend);
     }
 
     /** Writes {@code sizeMib} MiB of seeded random bytes to a new volume of pure-primary and snapshots it. */

@@ -2,12 +2,12 @@ package io.purebridge.engine.cinder;
 
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
-import io.purebridge.engine.array.PgSnapshotRecord;
 import io.purebridge.engine.array.ProtectionGroupRecord;
 import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.offload.GroupSnapshotOffload;
 import io.purebridge.engine.offload.OffloadService;
 import io.purebridge.engine.offload.OffloadTargets;
 import io.purebridge.engine.offload.OffloadedSnapshot;
@@ -94,8 +94,8 @@ final class OffloadCopies {
         }
         String target;
         if (asked == null || asked.isBlank()) {
-            if (typed.isEmpty()) {
-                return Optional.empty();
+            if (typed.isEmpty() || !placement.serviceShips()) {
+                return Optional.empty(); // an array that offloads by itself sends the type's group on its schedule
             }
             target = typed.get().target();
         } else if (NONE.equalsIgnoreCase(asked.strip()) || "false".equalsIgnoreCase(asked.strip())) {
@@ -193,18 +193,8 @@ final class OffloadCopies {
                 OffloadService service = targets.service(policy.get().target());
                 Set<String> there = present.computeIfAbsent(policy.get().target(), t -> new HashSet<>(
                         service.list().stream().map(OffloadedSnapshot::name).toList()));
-                for (PgSnapshotRecord snap : groups.listProtectionGroupSnapshots(group.name())) {
-                    if (snap.destroyed()) {
-                        continue;
-                    }
-                    for (String volumeSnapshot : snap.volumeSnapshots()) {
-                        if (!there.contains(arrayName + ":" + volumeSnapshot)) {
-                            String name = service.offload(array, volumeSnapshot, policy.get().retentionDays()).name();
-                            there.add(name);
-                            shipped.add(name);
-                        }
-                    }
-                }
+                shipped.addAll(GroupSnapshotOffload.shipMissing(array, groups, group.name(), service,
+                        policy.get().retentionDays(), there));
             } catch (EngineException e) {
                 LOG.warn("{}: offload of protection group {} to {} failed; retried on the next run: {}",
                         options.backendName(), group.name(), policy.get().target(), e.getMessage());

@@ -1,5 +1,6 @@
 package io.purebridge.engine.cinder;
 
+import io.purebridge.engine.array.ArrayOffload;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.OffloadedSnapshotRestore;
@@ -8,6 +9,7 @@ import io.purebridge.engine.array.ReplicationArray;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.offload.OffloadTargets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * The offload protection groups of one backend's array: volumes of a type with
  * {@code purebridge:offload_target} join the group of their {@link OffloadPolicy} on create, clone,
  * from-snapshot and retype into the type, and leave it on delete and retype out of it. The group
- * takes snapshots on its schedule and keeps them on the array for a short while; the service's
- * {@link OffloadShipper} sends them to the target, where the target retention expires them.
+ * takes snapshots on its schedule and keeps them on the array for a short while. The service's
+ * {@link OffloadShipper} sends them to the target from an array whose snapshots it reads; an
+ * array that offloads by itself ({@link ArrayOffload}, a FlashArray over REST) gets the target as
+ * one of the group's targets and sends them itself. The target retention expires them there.
  */
 final class OffloadPlacement {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadPlacement.class);
@@ -57,18 +61,51 @@ final class OffloadPlacement {
                     + OffloadPolicy.TARGET + " cannot be combined with " + VolumeGroupPlacement.VG_NAME
                     + " (volume group snapshots are not offloaded by purebridge yet); drop one of them.");
         }
-        requireCapableArray(owner);
+        requireGroupArray(policy.get(), owner);
         return policy;
     }
 
-    /** The array as the group holder; refuses arrays whose snapshots the service cannot read. */
+    /** Whether the service reads this array's snapshots and ships them itself. */
+    boolean serviceShips() {
+        return array instanceof ReplicationArray && array instanceof BlockDataAccess;
+    }
+
+    /**
+     * The array, for an on-demand offload of one snapshot, which the service does itself: refuses
+     * arrays whose snapshots it cannot read.
+     */
     ReplicationArray requireCapableArray(String owner) {
-        if (array instanceof ReplicationArray groups && array instanceof BlockDataAccess) {
-            return groups;
+        if (serviceShips()) {
+            return (ReplicationArray) array;
+        }
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "OFFLOAD_NOT_SUPPORTED", "The " + owner + ": backend "
+                + options.backendName() + " drives an array whose snapshots the service cannot read, so it cannot"
+                + " offload one of them on demand; a FlashArray offloads its protection group's snapshots on the"
+                + " schedule of a volume type with " + OffloadPolicy.TARGET + ".");
+    }
+
+    /**
+     * The array as the holder of the policy's group: one whose snapshots the service ships, or one
+     * that offloads by itself and is connected to the target under its {@code array_target_name}.
+     */
+    ReplicationArray requireGroupArray(OffloadPolicy policy, String owner) {
+        if (serviceShips()) {
+            return (ReplicationArray) array;
+        }
+        if (array instanceof ArrayOffload self && array instanceof ReplicationArray groups) {
+            String onArray = targets.target(policy.target()).nameOnArrays();
+            if (self.offloadTargetConnected(onArray)) {
+                return groups;
+            }
+            throw EngineException.failedPrecondition("OFFLOAD_TARGET_NOT_CONNECTED", "Volume " + owner + ": array "
+                    + array.arrayInfo().name() + " of backend " + options.backendName() + " is not connected to"
+                    + " offload target '" + onArray + "' (" + policy.target() + "); connect the array to the bucket"
+                    + " under that name, or set array_target_name in [offload." + policy.target() + "] to the name"
+                    + " the array uses.");
         }
         throw new EngineException(ErrorCode.UNIMPLEMENTED, "OFFLOAD_NOT_SUPPORTED", "Volume " + owner + ": backend "
-                + options.backendName() + " drives an array whose snapshots the service cannot read, so it cannot"
-                + " offload them (" + OffloadPolicy.TARGET + "); use a simulated array or a type without offload.");
+                + options.backendName() + " drives an array that neither lets the service read its snapshots nor"
+                + " offloads them itself (" + OffloadPolicy.TARGET + "); use a type without offload.");
     }
 
     /** Refuses arrays that can take an offloaded snapshot's data neither from the service nor from the bucket. */
@@ -86,7 +123,7 @@ final class OffloadPlacement {
      * refusal here leaves no volume behind). Creating it again finds it and sets the same settings.
      */
     void prepare(OffloadPolicy policy, String owner) {
-        ReplicationArray groups = requireCapableArray(owner);
+        ReplicationArray groups = requireGroupArray(policy, owner);
         String name = policy.groupName();
         Optional<ProtectionGroupRecord> found = groups.findProtectionGroup(name);
         if (found.isEmpty()) {
@@ -101,12 +138,23 @@ final class OffloadPlacement {
         } else if (found.get().replicationSchedule().equals(policy.schedule())
                 && policy.targetRetention().equals(found.get().targetRetention())
                 && policy.localRetention(options.replicaRetentionShortTermSeconds())
-                        .equals(found.get().sourceRetention())) {
+                        .equals(found.get().sourceRetention())
+                && (serviceShips() || hasTarget(found.get(), policy))) {
             return;
         }
         groups.setRetention(name, policy.localRetention(options.replicaRetentionShortTermSeconds()),
                 policy.targetRetention());
         groups.setReplicationSchedule(name, policy.schedule());
+        if (!serviceShips() && (found.isEmpty() || !hasTarget(found.get(), policy))) {
+            groups.addProtectionGroupTargets(name, List.of(targets.target(policy.target()).nameOnArrays()));
+            LOG.info("{}: protection group {} offloads to {} on array {}", options.backendName(), name,
+                    policy.target(), array.arrayInfo().name());
+        }
+    }
+
+    private boolean hasTarget(ProtectionGroupRecord group, OffloadPolicy policy) {
+        String onArray = targets.target(policy.target()).nameOnArrays();
+        return group.targets().stream().anyMatch(t -> t.arrayName().equals(onArray));
     }
 
     /**
@@ -115,7 +163,8 @@ final class OffloadPlacement {
      */
     void join(String volumeName, OffloadPolicy policy, boolean destroyOnFailure) {
         try {
-            requireCapableArray(volumeName).putProtectionGroupMembers(policy.groupName(), List.of(volumeName));
+            // prepare() checked the array; the group holder is the array itself.
+            ((ReplicationArray) array).putProtectionGroupMembers(policy.groupName(), List.of(volumeName));
         } catch (EngineException e) {
             if (!destroyOnFailure) {
                 throw e;
@@ -165,17 +214,35 @@ final class OffloadPlacement {
         }
     }
 
+    /** The targets an array that offloads by itself is connected to now (none for other arrays). */
+    private List<String> connectedTargets() {
+        if (!(array instanceof ArrayOffload self) || !(array instanceof ReplicationArray)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : targets.names()) {
+            try {
+                if (self.offloadTargetConnected(targets.target(name).nameOnArrays())) {
+                    out.add(name);
+                }
+            } catch (EngineException e) {
+                LOG.debug("{}: cannot read offload target {} of the array: {}", options.backendName(), name,
+                        e.getMessage());
+            }
+        }
+        return out;
+    }
+
     /**
      * The stats with the offload capability: {@code offload_enabled} and {@code offload_targets}
      * (comma-separated), so a volume type can ask the scheduler for a backend that offloads
      * ({@code offload_enabled='<is> True'}, {@code offload_targets='<in> offload-s3'}).
      */
     BackendStats withCapabilities(BackendStats stats) {
-        boolean capable = array instanceof ReplicationArray && array instanceof BlockDataAccess
-                && !targets.names().isEmpty();
+        List<String> usable = serviceShips() ? List.copyOf(targets.names()) : connectedTargets();
         Map<String, String> extra = new LinkedHashMap<>(stats.extra());
-        extra.put("offload_enabled", capable ? "True" : "False");
-        extra.put("offload_targets", capable ? String.join(",", targets.names()) : "");
+        extra.put("offload_enabled", usable.isEmpty() ? "False" : "True");
+        extra.put("offload_targets", String.join(",", usable));
         return new BackendStats(stats.volumeBackendName(), stats.vendorName(), stats.driverVersion(),
                 stats.storageProtocol(), stats.totalCapacityGb(), stats.freeCapacityGb(), stats.provisionedCapacityGb(),
                 stats.reservedPercentage(), stats.maxOverSubscriptionRatio(), stats.thinProvisioningSupport(),

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.engine.array.ArrayConnectionRecord;
 import io.purebridge.engine.array.ArrayInfo;
+import io.purebridge.engine.array.ArrayOffload;
 import io.purebridge.engine.array.ArrayPerformance;
 import io.purebridge.engine.array.PerformanceHistory;
 import io.purebridge.engine.array.PgSnapshotRecord;
@@ -58,7 +59,7 @@ import java.util.concurrent.Executors;
  * /volumes), /protection-group-snapshots(/transfer) and /array-connections.
  */
 public final class RestFlashArray implements FlashArray, ReplicationArray, PerformanceHistory, VolumeQos, VolumeGroups,
-        VolumeTags, OffloadedSnapshotRestore, AutoCloseable {
+        VolumeTags, OffloadedSnapshotRestore, ArrayOffload, AutoCloseable {
     /** Reads sent alongside the caller's own (daemon threads, created as needed, idle ones reaped). */
     private static final ExecutorService READS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "rest-read");
@@ -161,6 +162,11 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
     @Override
     public VolumeRecord restoreOffloaded(String target, String snapshot, String volume, long sizeBytes) {
         return offloadRestore.restore(target, snapshot, volume, sizeBytes);
+    }
+
+    @Override
+    public boolean offloadTargetConnected(String name) {
+        return offloadRestore.connected(name);
     }
 
     @Override

@@ -26,8 +26,18 @@ final class RestOffloadRestore {
         this.map = map;
     }
 
+    /** The array's entry for {@code target} under {@code GET /offloads}, if it has one. */
+    private Optional<JsonNode> connection(String target) {
+        return map.findOne("offloads", target, "read offload target '" + target + "'");
+    }
+
+    /** Whether the array lists {@code target} as connected. */
+    boolean connected(String target) {
+        return connection(target).filter(c -> "connected".equals(c.path("status").asText())).isPresent();
+    }
+
     VolumeRecord restore(String target, String snapshot, String volume, long sizeBytes) {
-        Optional<JsonNode> connection = map.findOne("offloads", target, "read offload target '" + target + "'");
+        Optional<JsonNode> connection = connection(target);
         if (connection.isEmpty() || !"connected".equals(connection.get().path("status").asText())) {
             throw EngineException.failedPrecondition("OFFLOAD_TARGET_NOT_CONNECTED", "Array " + session.sanIp()
                     + " is " + (connection.isEmpty() ? "not connected to" : "not connected right now to")

@@ -1,0 +1,139 @@
+package io.purebridge.server.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.purebridge.engine.array.PgTargetRecord;
+import io.purebridge.engine.array.ProtectionGroupRecord;
+import io.purebridge.engine.cinder.CinderBackend;
+import io.purebridge.engine.cinder.CinderSnapshot;
+import io.purebridge.engine.cinder.CinderVolume;
+import io.purebridge.engine.cinder.OffloadPolicy;
+import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.offload.OffloadService;
+import io.purebridge.engine.offload.OffloadedSnapshot;
+import io.purebridge.engine.rest.RestFlashArray;
+import io.purebridge.engine.sim.SimulatedFlashArray;
+import io.purebridge.server.testing.OffloadFixture;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Offload from a backend whose array the service reaches only over REST (a FlashArray): the volume
+ * type's group gets the offload target as one of its targets on the array, and the array sends
+ * the group's snapshots to the bucket itself (CloudSnap); the service reads no data. Here the array
+ * is pure-dr behind the service's REST front end, with the embedded S3 server.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ArrayOffloadOverRestTest {
+    private static final Map<String, String> OFFLOAD = Map.of(OffloadPolicy.TARGET, "offload-s3",
+            OffloadPolicy.FREQUENCY, "3600", OffloadPolicy.RETENTION, "2");
+    private static final String GROUP = "cinder-offload-offload-s3-3600s-2d";
+
+    @TempDir
+    Path dir;
+
+    private static CinderBackend overRest(OffloadFixture service) {
+        return service.drBackendOverRest("puredriver-rest");
+    }
+
+    private static CinderVolume volume(Map<String, String> extraSpecs) {
+        String id = UUID.randomUUID().toString();
+        return new CinderVolume(id, id, "volume-" + id, "", 1, extraSpecs, "", null, null, Map.of());
+    }
+
+    @Test
+    void aVolumeTypeWithAnOffloadTargetMakesTheArrayOffloadItsGroup() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+            CinderBackend backend = overRest(service);
+            assertThat(backend.volumeStats().extra()).containsEntry("offload_enabled", "True")
+                    .containsEntry("offload_targets", "offload-s3");
+            CinderVolume v = volume(OFFLOAD);
+            backend.createVolume(v);
+            backend.createVolume(v); // idempotent by name: the group and its target are not added twice
+
+            SimulatedFlashArray array = service.dr();
+            ProtectionGroupRecord group = array.findProtectionGroup(GROUP).orElseThrow();
+            String onArray = array.listVolumes().stream().filter(x -> x.name().contains(v.id())).findFirst()
+                    .orElseThrow().name();
+            assertThat(group.members()).containsExactly(onArray);
+            assertThat(group.replicationSchedule().frequencyMs()).isEqualTo(3_600_000L);
+            RestFrontEnd frontEnd = service.running.rest().orElseThrow();
+
+            byte[] data = new byte[3 * OffloadFixture.MIB];
+            new Random(5).nextBytes(data);
+            array.write(onArray, 0, data);
+            String pgSnapshot = array.createProtectionGroupSnapshot(GROUP, "s1", false, false).name();
+
+            List<String> shipped = frontEnd.offloadGroupsNow();
+            String offloaded = OffloadFixture.DR + ":" + pgSnapshot + "." + onArray;
+            assertThat(shipped).containsExactly(offloaded);
+            assertThat(frontEnd.offloadGroupsNow()).as("a second run sends nothing again").isEmpty();
+            OffloadService bucket = service.running.engine().offloadTargets().service("offload-s3");
+            OffloadedSnapshot copy = bucket.list().stream().filter(s -> s.name().equals(offloaded)).findFirst()
+                    .orElseThrow();
+            assertThat(copy.expiresMillis() - copy.offloadedMillis()).as("the group's 2-day target retention")
+                    .isEqualTo(TimeUnit.DAYS.toMillis(2));
+
+            bucket.restore(offloaded, service.primary(), "restored");
+            assertThat(service.primary().read("restored", 0, data.length)).isEqualTo(data);
+
+            // Snapshots of the type's volumes are not offloaded one by one: the array sends the group's.
+            String snapId = UUID.randomUUID().toString();
+            Map<String, String> kept = backend.createSnapshot(new CinderSnapshot(snapId, "snapshot-" + snapId, "",
+                    v, 1, Map.of())).metadata();
+            assertThat(kept).doesNotContainKey("offloaded_snapshot");
+            String askId = UUID.randomUUID().toString();
+            assertThatThrownBy(() -> backend.createSnapshot(new CinderSnapshot(askId, "snapshot-" + askId, "", v, 1,
+                    Map.of("purebridge:offload", "offload-s3")))).isInstanceOfSatisfying(EngineException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("OFFLOAD_NOT_SUPPORTED");
+                        assertThat(e.getMessage()).contains("on demand", OffloadPolicy.TARGET);
+                    });
+        }
+    }
+
+    /** What a client was told survives a restart; a group destroyed and made again starts without it. */
+    @Test
+    void theGroupsOffloadTargetOutlivesARestartButNotTheGroup() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+            overRest(service).createVolume(volume(OFFLOAD));
+        }
+        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true);
+             RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
+            assertThat(dr.findProtectionGroup(GROUP).orElseThrow().targets()).extracting(PgTargetRecord::arrayName)
+                    .containsExactly("offload-s3");
+            dr.destroyProtectionGroup(GROUP);
+            dr.createProtectionGroup(GROUP);
+            assertThat(dr.findProtectionGroup(GROUP).orElseThrow().targets()).isEmpty();
+            assertThat(service.running.rest().orElseThrow().offloadGroupsNow()).isEmpty();
+            assertThatThrownBy(() -> dr.addProtectionGroupTargets("no-such-group", List.of("offload-s3")))
+                    .isInstanceOfSatisfying(EngineException.class, e ->
+                            assertThat(e.getMessage()).contains("no-such-group"));
+            dr.addProtectionGroupTargets(GROUP, List.of("offload-s3"));
+            dr.removeProtectionGroupTargets(GROUP, List.of("offload-s3"));
+            assertThat(dr.findProtectionGroup(GROUP).orElseThrow().targets()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTypeNamingATargetTheServiceDoesNotHaveIsRefusedBeforeAnythingIsMade() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+            CinderBackend backend = overRest(service);
+            assertThatThrownBy(() -> backend.createVolume(volume(Map.of(OffloadPolicy.TARGET, "offload-nowhere"))))
+                    .isInstanceOfSatisfying(EngineException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                        assertThat(e.getMessage()).contains("offload-nowhere");
+                    });
+            assertThat(service.dr().listVolumes()).isEmpty();
+            assertThat(service.dr().listProtectionGroups()).isEmpty();
+        }
+    }
+}
