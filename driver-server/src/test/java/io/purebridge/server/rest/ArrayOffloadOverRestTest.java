@@ -13,6 +13,7 @@ import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.offload.OffloadService;
 import io.purebridge.engine.offload.OffloadedSnapshot;
+import io.purebridge.engine.offload.S3ProxyServer;
 import io.purebridge.engine.rest.RestFlashArray;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import io.purebridge.server.testing.OffloadFixture;
@@ -120,6 +121,34 @@ class ArrayOffloadOverRestTest {
             dr.addProtectionGroupTargets(GROUP, List.of("offload-s3"));
             dr.removeProtectionGroupTargets(GROUP, List.of("offload-s3"));
             assertThat(dr.findProtectionGroup(GROUP).orElseThrow().targets()).isEmpty();
+        }
+    }
+
+    /**
+     * The array's administrator connected it to the bucket as cloud-1 (array_target_name): the
+     * group's target carries the array's name for it, and the array offloads into that bucket.
+     */
+    @Test
+    void theGroupsTargetIsTheBucketUnderTheArraysNameForIt() throws Exception {
+        try (S3ProxyServer s3 = S3ProxyServer.transientStore(true)) {
+            s3.createBucket("pb-renamed");
+            try (OffloadFixture service = OffloadFixture.start(dir.resolve("svc"),
+                    OffloadFixture.targetSection(dir, s3, "pb-renamed", "cloud-1"), true);
+                 RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
+                CinderVolume v = volume(OFFLOAD);
+                overRest(service).createVolume(v);
+                assertThat(dr.findProtectionGroup(GROUP).orElseThrow().targets()).extracting(PgTargetRecord::arrayName)
+                        .containsExactly("cloud-1");
+
+                SimulatedFlashArray array = service.dr();
+                String onArray = array.listVolumes().get(0).name();
+                array.write(onArray, 0, new byte[] {1, 2, 3});
+                String pgSnapshot = array.createProtectionGroupSnapshot(GROUP, "s1", false, false).name();
+                String offloaded = OffloadFixture.DR + ":" + pgSnapshot + "." + onArray;
+                assertThat(service.running.rest().orElseThrow().offloadGroupsNow()).containsExactly(offloaded);
+                assertThat(service.running.engine().offloadTargets().service("offload-s3").list())
+                        .extracting(OffloadedSnapshot::name).containsExactly(offloaded);
+            }
         }
     }
 

@@ -13,7 +13,6 @@ import io.purebridge.engine.offload.S3ProxyServer;
 import io.purebridge.engine.rest.RestFlashArray;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import io.purebridge.server.testing.OffloadFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -123,15 +122,10 @@ class OffloadRestoreOverRestTest {
      */
     @Test
     void anArrayThatKnowsTheBucketUnderAnotherNameRestoresFromIt() throws Exception {
-        Path secrets = Files.createDirectories(dir.resolve("secrets"));
-        Files.writeString(secrets.resolve("id"), S3ProxyServer.ACCESS + "\n");
-        Files.writeString(secrets.resolve("secret"), S3ProxyServer.SECRET + "\n");
         try (S3ProxyServer s3 = S3ProxyServer.transientStore(true)) {
             s3.createBucket("pb-renamed");
-            try (OffloadFixture service = OffloadFixture.start(dir.resolve("svc"), "[offload.offload-s3]\n"
-                    + "bucket = pb-renamed\nendpoint = " + s3.endpoint() + "\naccess_key_id = file:"
-                    + secrets.resolve("id") + "\nsecret_access_key = file:" + secrets.resolve("secret")
-                    + "\naccept_unverified_bucket_rules = true\narray_target_name = cloud-1\n", true)) {
+            try (OffloadFixture service = OffloadFixture.start(dir.resolve("svc"),
+                    OffloadFixture.targetSection(dir, s3, "pb-renamed", "cloud-1"), true)) {
                 byte[] image = service.snapshot("vol-a", "s1", 2, 5);
                 OffloadService offload = service.running.engine().offloadTargets().service("offload-s3");
                 offload.offload(service.primary(), "vol-a.s1", 7);

@@ -5,6 +5,7 @@ import io.purebridge.engine.cinder.BackendConfig;
 import io.purebridge.engine.cinder.BackendRegistry;
 import io.purebridge.engine.cinder.CinderBackend;
 import io.purebridge.engine.cinder.StorageProtocol;
+import io.purebridge.engine.offload.S3ProxyServer;
 import io.purebridge.engine.rest.RestArrayConnector;
 import io.purebridge.engine.rest.RestFlashArray;
 import io.purebridge.engine.sim.SimulatedFlashArray;
@@ -13,6 +14,7 @@ import io.purebridge.server.config.ConfigOverrides;
 import io.purebridge.server.config.ServiceConfig;
 import io.purebridge.server.config.ServiceConfigLoader;
 import io.purebridge.server.rest.RestFrontEnd;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,6 +63,20 @@ public final class OffloadFixture implements AutoCloseable {
         ServiceConfig loaded = ServiceConfigLoader.load(config, new ConfigOverrides(Optional.empty(), Optional.empty(),
                 Optional.empty()));
         return new OffloadFixture(dir, config, socket, ServerMain.start(loaded));
+    }
+
+    /**
+     * An [offload.offload-s3] section on {@code s3}'s {@code bucket} (which the test creates), which
+     * arrays call {@code arrayName} (array_target_name); its credentials in files under {@code dir}.
+     */
+    public static String targetSection(Path dir, S3ProxyServer s3, String bucket, String arrayName)
+            throws IOException {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(secrets.resolve("id"), S3ProxyServer.ACCESS + "\n");
+        Files.writeString(secrets.resolve("secret"), S3ProxyServer.SECRET + "\n");
+        return "[offload.offload-s3]\nbucket = " + bucket + "\nendpoint = " + s3.endpoint() + "\naccess_key_id = file:"
+                + secrets.resolve("id") + "\nsecret_access_key = file:" + secrets.resolve("secret")
+                + "\naccept_unverified_bucket_rules = true\narray_target_name = " + arrayName + "\n";
     }
 
     public String endpoint() {
