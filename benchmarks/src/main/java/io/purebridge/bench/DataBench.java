@@ -355,9 +355,8 @@ public final class DataBench {
     /**
      * The heap options the service is started with (bin/purebridge-run, devstack/settings): a small
      * initial heap, because the JVM's default (1/64 of the machine's memory, 384 MiB here) stays
-     * resident once touched; the 512 MiB budget as the maximum.
+     * resident once touched; the 512 MiB budget as the maximum; and free heap given back when idle.
      */
-    /** The service's heap options, as bin/purebridge-run and the DevStack plugin start it. */
     private static final List<String> SERVICE_HEAP = List.of("-Xms64m", "-Xmx512m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=30", "-XX:G1PeriodicGCInterval=30000");
 

@@ -151,8 +151,12 @@ public final class RestFrontEnd implements AutoCloseable {
      * Sends every protection group's snapshots that its offload targets lack, now (it also runs on
      * its own every minute); returns the names sent. Empty without offload targets.
      */
-    public synchronized List<String> offloadGroupsNow() {
-        return offloadShipper == null ? List.of() : offloadShipper.runOnce();
+    public List<String> offloadGroupsNow() {
+        GroupOffloadShipper shipper;
+        synchronized (this) {
+            shipper = offloadShipper;
+        }
+        return shipper == null ? List.of() : shipper.runOnce(); // not under this lock: a run takes a while
     }
 
     /**

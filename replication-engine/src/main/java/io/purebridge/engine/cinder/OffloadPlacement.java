@@ -163,8 +163,9 @@ final class OffloadPlacement {
      */
     void join(String volumeName, OffloadPolicy policy, boolean destroyOnFailure) {
         try {
-            // prepare() checked the array; the group holder is the array itself.
-            ((ReplicationArray) array).putProtectionGroupMembers(policy.groupName(), List.of(volumeName));
+            // prepare() checked the array (and its target); the group holder is the array itself.
+            ReplicationArray groups = array instanceof ReplicationArray r ? r : requireCapableArray(volumeName);
+            groups.putProtectionGroupMembers(policy.groupName(), List.of(volumeName));
         } catch (EngineException e) {
             if (!destroyOnFailure) {
                 throw e;
