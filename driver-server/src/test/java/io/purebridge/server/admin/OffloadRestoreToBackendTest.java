@@ -2,14 +2,9 @@ package io.purebridge.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purebridge.engine.cinder.BackendConfig;
-import io.purebridge.engine.cinder.StorageProtocol;
-import io.purebridge.server.rest.RestFrontEnd;
 import io.purebridge.server.testing.OffloadFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,11 +33,7 @@ class OffloadRestoreToBackendTest {
         service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true);
         image = service.snapshot("vol-a", "s1", 3, 5);
         service.running.engine().offloadTargets().service("offload-s3").offload(service.primary(), "vol-a.s1", 7);
-        RestFrontEnd frontEnd = service.running.rest().orElseThrow();
-        service.running.engine().registry().register(new BackendConfig(BACKEND, StorageProtocol.ISCSI, Map.of(
-                "san_ip", frontEnd.sanIp(OffloadFixture.DR), "pure_api_token", OffloadFixture.DR_TOKEN,
-                "volume_backend_name", BACKEND, "driver_ssl_cert_verify", "true",
-                "driver_ssl_cert_path", frontEnd.certificatePem().toString()), List.of(), ""));
+        service.drBackendOverRest(BACKEND);
     }
 
     @AfterEach
