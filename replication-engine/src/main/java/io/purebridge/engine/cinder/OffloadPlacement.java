@@ -121,9 +121,10 @@ final class OffloadPlacement {
     /**
      * Makes the policy's group live with its schedule and retention (before the volume is made, so a
      * refusal here leaves no volume behind). Creating it again finds it and sets the same settings.
+     * Called after {@link #policyFor}, which checked the array and its connection to the target.
      */
     void prepare(OffloadPolicy policy, String owner) {
-        ReplicationArray groups = requireGroupArray(policy, owner);
+        ReplicationArray groups = groupHolder(owner);
         String name = policy.groupName();
         Optional<ProtectionGroupRecord> found = groups.findProtectionGroup(name);
         if (found.isEmpty()) {
@@ -152,6 +153,11 @@ final class OffloadPlacement {
         }
     }
 
+    /** The array as the holder of groups, already checked by {@link #policyFor}; refuses any other. */
+    private ReplicationArray groupHolder(String owner) {
+        return array instanceof ReplicationArray r ? r : requireCapableArray(owner);
+    }
+
     private boolean hasTarget(ProtectionGroupRecord group, OffloadPolicy policy) {
         String onArray = targets.target(policy.target()).nameOnArrays();
         return group.targets().stream().anyMatch(t -> t.arrayName().equals(onArray));
@@ -163,9 +169,7 @@ final class OffloadPlacement {
      */
     void join(String volumeName, OffloadPolicy policy, boolean destroyOnFailure) {
         try {
-            // prepare() checked the array (and its target); the group holder is the array itself.
-            ReplicationArray groups = array instanceof ReplicationArray r ? r : requireCapableArray(volumeName);
-            groups.putProtectionGroupMembers(policy.groupName(), List.of(volumeName));
+            groupHolder(volumeName).putProtectionGroupMembers(policy.groupName(), List.of(volumeName));
         } catch (EngineException e) {
             if (!destroyOnFailure) {
                 throw e;
