@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -22,14 +21,11 @@ final class PerClientConnectionLimit implements Connection.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(PerClientConnectionLimit.class);
 
     private final int maxPerClient;
-    private final Executor executor;
     private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
     private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
 
-    /** @param executor closes refused connections (an end point closed while it opens stays open) */
-    PerClientConnectionLimit(int maxPerClient, Executor executor) {
+    PerClientConnectionLimit(int maxPerClient) {
         this.maxPerClient = maxPerClient;
-        this.executor = executor;
     }
 
     @Override
@@ -47,7 +43,9 @@ final class PerClientConnectionLimit implements Connection.Listener {
         if (now > maxPerClient) {
             LOG.warn("rest-frontend: {} holds {} connections (limit {}); closing the newest", address.getHostAddress(),
                     now - 1, maxPerClient);
-            executor.execute(() -> connection.getEndPoint().close());
+            // Here, not on the thread pool: queued behind busy request threads, a close came late
+            // enough that the refused connection finished its handshake and took a request.
+            connection.getEndPoint().close();
         }
     }
 

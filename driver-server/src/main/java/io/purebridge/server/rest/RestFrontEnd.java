@@ -100,7 +100,7 @@ public final class RestFrontEnd implements AutoCloseable {
 
         // Bounds on what any client may hold: connections per address and in all, and how long a
         // connection may sit idle (which also ends TLS handshakes that never finish).
-        PerClientConnectionLimit perClient = new PerClientConnectionLimit(limits.maxConnectionsPerClient(), threads);
+        PerClientConnectionLimit perClient = new PerClientConnectionLimit(limits.maxConnectionsPerClient());
         Map<String, ServerConnector> connectors = new TreeMap<>();
         for (String name : arrays.keySet()) {
             ServerConnector c = new ServerConnector(s, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),

@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param maxAttempts attempts for a retryable call (1 = no retry)
  * @param initialBackoff wait before the first retry; doubles each time
  * @param pageSize items asked for per page when listing
+ * @param maxRequestsInFlight requests one session has on the wire at once; more wait their turn.
+ *     Each is one HTTPS connection, and arrays (the REST front end too) cap the connections one
+ *     client may hold, so a burst of Cinder calls must not open one per caller
  */
 public record RestClientOptions(
         RestApiVersion maxVersion,
@@ -19,7 +22,8 @@ public record RestClientOptions(
         Duration requestTimeout,
         int maxAttempts,
         Duration initialBackoff,
-        int pageSize) {
+        int pageSize,
+        int maxRequestsInFlight) {
     public RestClientOptions {
         Objects.requireNonNull(maxVersion, "maxVersion");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -31,22 +35,33 @@ public record RestClientOptions(
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be at least 1");
         }
+        if (maxRequestsInFlight < 1) {
+            throw new IllegalArgumentException("maxRequestsInFlight must be at least 1");
+        }
     }
 
     public static RestClientOptions defaults() {
         return new RestClientOptions(RestApiVersion.IMPLEMENTED, Duration.ofSeconds(10), Duration.ofSeconds(60), 4,
-                Duration.ofMillis(500), 500);
+                Duration.ofMillis(500), 500, 16);
     }
 
     public RestClientOptions withPageSize(int size) {
-        return new RestClientOptions(maxVersion, connectTimeout, requestTimeout, maxAttempts, initialBackoff, size);
+        return new RestClientOptions(maxVersion, connectTimeout, requestTimeout, maxAttempts, initialBackoff, size,
+                maxRequestsInFlight);
     }
 
     public RestClientOptions withRetries(int attempts, Duration backoff) {
-        return new RestClientOptions(maxVersion, connectTimeout, requestTimeout, attempts, backoff, pageSize);
+        return new RestClientOptions(maxVersion, connectTimeout, requestTimeout, attempts, backoff, pageSize,
+                maxRequestsInFlight);
     }
 
     public RestClientOptions withMaxVersion(RestApiVersion version) {
-        return new RestClientOptions(version, connectTimeout, requestTimeout, maxAttempts, initialBackoff, pageSize);
+        return new RestClientOptions(version, connectTimeout, requestTimeout, maxAttempts, initialBackoff, pageSize,
+                maxRequestsInFlight);
+    }
+
+    public RestClientOptions withMaxRequestsInFlight(int requests) {
+        return new RestClientOptions(maxVersion, connectTimeout, requestTimeout, maxAttempts, initialBackoff, pageSize,
+                requests);
     }
 }

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * One authenticated REST 2.x session with one array: version negotiation, api-token login, the
  * x-auth-token header on every call, one re-login on 401, retries with exponential backoff for
  * connection failures and 502/503/504/429 (every call when the request never left, only GETs
- * otherwise), and continuation-token paging. Thread-safe.
+ * otherwise), continuation-token paging, and at most {@link RestClientOptions#maxRequestsInFlight}
+ * requests on the wire at once. Thread-safe.
  *
  * <p>Neither the API token nor the session token ever appears in a log line, a message or
  * {@link #toString()}.
@@ -50,6 +53,7 @@ public final class RestSession {
     private final HttpClient http;
     private final RestClientOptions options;
     private final Sleeper sleeper;
+    private final Semaphore inFlight;
     private volatile RestApiVersion version;
     private volatile String sessionToken;
 
@@ -61,6 +65,7 @@ public final class RestSession {
         this.options = Objects.requireNonNull(options, "options");
         this.http = Objects.requireNonNull(http, "http");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.inFlight = new Semaphore(options.maxRequestsInFlight(), true);
     }
 
     /** An HTTP client with the endpoint's TLS settings; used by nothing else. */
@@ -297,33 +302,39 @@ public final class RestSession {
     }
 
     /**
-     * Sends with retries. A refused connection is retried for every method (nothing reached the
-     * array); other I/O failures and 429/502/503/504 only for idempotent requests.
+     * Sends with retries. A refused connection or a TLS handshake the array ended is retried for
+     * every method (nothing reached the array); other I/O failures and 429/502/503/504 only for
+     * idempotent requests.
      */
     private HttpResponse<String> send(HttpRequest request, boolean idempotent, String what) {
         long backoff = options.initialBackoff().toMillis();
         for (int attempt = 1; ; attempt++) {
             boolean last = attempt >= options.maxAttempts();
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = sendOnce(request, what);
                 int s = response.statusCode();
                 boolean busy = s == 429 || s == 502 || s == 503 || s == 504;
                 if (!busy || !idempotent || last) {
                     return response;
                 }
                 LOG.warn("{}: HTTP {} trying to {}; retry {} in {} ms", sanIp, s, what, attempt, backoff);
-            } catch (SSLHandshakeException e) {
-                throw new EngineException(ErrorCode.UNAVAILABLE, "TLS_HANDSHAKE_FAILED", "TLS handshake with array "
-                        + sanIp + " failed while trying to " + what + ": " + e.getMessage()
-                        + "; point the backend's driver_ssl_cert_path (ssl_cert_path on a replication_device line) at the"
-                        + " array's CA bundle, or turn verification off there.", e);
             } catch (IOException e) {
-                boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
+                boolean cutOff = e instanceof SSLHandshakeException h && RestTls.endedByPeer(h);
+                if (e instanceof SSLHandshakeException && !cutOff) {
+                    throw new EngineException(ErrorCode.UNAVAILABLE, "TLS_HANDSHAKE_FAILED", "TLS handshake with array "
+                            + sanIp + " failed while trying to " + what + ": " + e.getMessage()
+                            + "; point the backend's driver_ssl_cert_path (ssl_cert_path on a replication_device line)"
+                            + " at the array's CA bundle, or turn verification off there.", e);
+                }
+                // A handshake the array cut off sent nothing either.
+                boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException || cutOff;
                 if (last || !(notSent || idempotent)) {
                     throw new EngineException(ErrorCode.UNAVAILABLE, "ARRAY_UNREACHABLE", "Array " + sanIp
                             + " is unreachable while trying to " + what + " (" + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                            + "); check san_ip and the network.", e);
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); "
+                            + (cutOff ? "the array closed the connection before TLS was set up: it may be at its"
+                                    + " limit of connections from this host, or be restarting."
+                                    : "check san_ip and the network."), e);
                 }
                 LOG.warn("{}: {} trying to {}; retry {} in {} ms", sanIp, e.toString(), what, attempt, backoff);
             } catch (InterruptedException e) {
@@ -339,6 +350,21 @@ public final class RestSession {
                         + what + " on array " + sanIp + ".", e);
             }
             backoff = Math.min(backoff * 2, 30_000);
+        }
+    }
+
+    /** One exchange, once a place among the requests in flight is free (waiting at most the request's timeout). */
+    private HttpResponse<String> sendOnce(HttpRequest request, String what) throws IOException, InterruptedException {
+        Duration wait = request.timeout().orElse(options.requestTimeout());
+        if (!inFlight.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new EngineException(ErrorCode.UNAVAILABLE, "ARRAY_BUSY", "Array " + sanIp + " did not answer "
+                    + options.maxRequestsInFlight() + " requests already in flight within " + wait.toSeconds()
+                    + " s while trying to " + what + "; check the array's load and the network.");
+        }
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } finally {
+            inFlight.release();
         }
     }
 

@@ -1,9 +1,11 @@
 package io.purebridge.engine.rest;
 
 import io.purebridge.engine.error.EngineException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -14,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.util.Collection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -39,6 +42,25 @@ public final class RestTls {
         } catch (GeneralSecurityException e) {
             throw EngineException.internal("TLS_SETUP_FAILED", "Could not set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a failed handshake was cut off by the array (the connection closed or reset before
+     * it finished, as an array at its limit of connections per client does) rather than refused
+     * on the certificate or the protocol. Only the first is worth another try; only the second is
+     * the operator's to fix. The JDK's HTTP client reports a closed channel with no cause.
+     */
+    static boolean endedByPeer(SSLHandshakeException failure) {
+        for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof GeneralSecurityException) {
+                return false;
+            }
+            if (t instanceof EOFException || t instanceof SocketException) {
+                return true;
+            }
+        }
+        String message = failure.getMessage();
+        return message != null && message.startsWith("Remote host");
     }
 
     private static final String OPTION = "driver_ssl_cert_path, or ssl_cert_path on a replication_device line";
