@@ -270,6 +270,18 @@ class AuthenticationAttackTest {
         }
     }
 
+    /** A CA bundle path that never ends (/dev/zero) once kept a service thread reading forever. */
+    @Test
+    void aCaBundlePathToADeviceIsRefusedAtOnceNamingTheOption() {
+        var rest = running.rest().orElseThrow();
+        StatusRuntimeException e = refused(() -> anonymous.withDeadlineAfter(10, TimeUnit.SECONDS).registerBackend(
+                registration("probe", rest.sanIp("pure-primary"), "x").toBuilder()
+                        .putOptions("driver_ssl_cert_verify", "true")
+                        .putOptions("driver_ssl_cert_path", "/dev/zero").build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("/dev/zero", "driver_ssl_cert_path");
+    }
+
     private static String withoutErrorId(StatusRuntimeException e) {
         return e.getStatus().getDescription().replaceAll("error id [0-9a-f]+", "error id <id>");
     }

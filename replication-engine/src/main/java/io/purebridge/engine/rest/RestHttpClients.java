@@ -1,10 +1,7 @@
 package io.purebridge.engine.rest;
 
 import io.purebridge.engine.array.ArrayEndpoint;
-import java.io.IOException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -30,12 +27,7 @@ final class RestHttpClients {
     }
 
     HttpClient forEndpoint(ArrayEndpoint endpoint) {
-        TlsSetting setting = setting(endpoint);
-        if (setting == null) {
-            // Unreadable bundle: building the client reports it, naming the option.
-            return RestSession.httpClient(endpoint, options);
-        }
-        return clients.computeIfAbsent(setting, s -> RestSession.httpClient(endpoint, options));
+        return clients.computeIfAbsent(setting(endpoint), s -> RestSession.httpClient(endpoint, options));
     }
 
     private static TlsSetting setting(ArrayEndpoint endpoint) {
@@ -44,11 +36,8 @@ final class RestHttpClients {
             return new TlsSetting(endpoint.sslCertVerify(), null, null);
         }
         try {
-            byte[] bundle = Files.readAllBytes(Path.of(path));
-            return new TlsSetting(true, path, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(bundle)));
-        } catch (IOException | RuntimeException e) {
-            return null;
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(RestTls.readBundle(RestTls.bundlePath(path)));
+            return new TlsSetting(true, path, HexFormat.of().formatHex(digest));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -1,16 +1,19 @@
 package io.purebridge.engine.rest;
 
 import io.purebridge.engine.error.EngineException;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -38,7 +41,7 @@ public final class RestTls {
             if (caBundlePath == null || caBundlePath.isBlank()) {
                 return SSLContext.getDefault();
             }
-            return trusting(Path.of(caBundlePath));
+            return trusting(bundlePath(caBundlePath));
         } catch (GeneralSecurityException e) {
             throw EngineException.internal("TLS_SETUP_FAILED", "Could not set up TLS: " + e.getMessage(), e);
         }
@@ -65,13 +68,53 @@ public final class RestTls {
 
     private static final String OPTION = "driver_ssl_cert_path, or ssl_cert_path on a replication_device line";
 
-    private static SSLContext trusting(Path bundle) throws GeneralSecurityException {
-        Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(bundle)) {
-            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+    static Path bundlePath(String path) {
+        try {
+            return Path.of(path);
+        } catch (InvalidPathException e) {
+            throw EngineException.invalidArgument("SSL_CERT_PATH_INVALID", "The CA bundle path '" + path + "' ("
+                    + OPTION + ") is not a valid path: " + e.getReason() + "; fix it in cinder.conf.");
+        }
+    }
+
+    /** Larger than any CA bundle; a bound, so a path to a device or a huge file is refused, not read forever. */
+    static final int MAX_BUNDLE_BYTES = 1 << 20;
+
+    /**
+     * The CA bundle's bytes: a regular file of at most {@link #MAX_BUNDLE_BYTES}, or an
+     * INVALID_ARGUMENT naming the option.
+     */
+    static byte[] readBundle(Path bundle) {
+        try {
+            if (!Files.isRegularFile(bundle)) {
+                throw EngineException.invalidArgument("SSL_CERT_PATH_UNREADABLE", "The CA bundle " + bundle
+                        + " (" + OPTION + ") is not a readable file; point it at a PEM file with the array's CA.");
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(bundle)) {
+                bytes = in.readNBytes(MAX_BUNDLE_BYTES + 1);
+            }
+            if (bytes.length > MAX_BUNDLE_BYTES) {
+                throw EngineException.invalidArgument("SSL_CERT_PATH_TOO_LARGE", "The CA bundle " + bundle
+                        + " (" + OPTION + ") is larger than " + (MAX_BUNDLE_BYTES >> 20) + " MiB; point it at a"
+                        + " PEM file with the array's CA.");
+            }
+            return bytes;
         } catch (IOException e) {
             throw EngineException.invalidArgument("SSL_CERT_PATH_UNREADABLE", "Cannot read the CA bundle "
                     + bundle + " (" + OPTION + "): " + e.getMessage() + "; fix the path or its permissions.");
+        }
+    }
+
+    private static SSLContext trusting(Path bundle) throws GeneralSecurityException {
+        Collection<? extends Certificate> certs;
+        try {
+            certs = CertificateFactory.getInstance("X.509").generateCertificates(
+                    new ByteArrayInputStream(readBundle(bundle)));
+        } catch (CertificateException e) {
+            throw EngineException.invalidArgument("SSL_CERT_PATH_NOT_A_CERTIFICATE", "The CA bundle " + bundle
+                    + " (" + OPTION + ") holds something that is not a PEM or DER certificate (" + e.getMessage()
+                    + "); point it at a PEM file with the array's CA.");
         }
         if (certs.isEmpty()) {
             throw EngineException.invalidArgument("SSL_CERT_PATH_EMPTY", "The CA bundle " + bundle
