@@ -68,6 +68,10 @@ public final class RestTls {
 
     private static final String OPTION = "driver_ssl_cert_path, or ssl_cert_path on a replication_device line";
 
+    /** Larger than any CA bundle; a bound, so a path to a device or a huge file is refused, not read forever. */
+    static final int MAX_BUNDLE_BYTES = 1 << 20;
+
+    /** The CA bundle option as a path, or an INVALID_ARGUMENT naming the option. */
     static Path bundlePath(String path) {
         try {
             return Path.of(path);
@@ -76,9 +80,6 @@ public final class RestTls {
                     + OPTION + ") is not a valid path: " + e.getReason() + "; fix it in cinder.conf.");
         }
     }
-
-    /** Larger than any CA bundle; a bound, so a path to a device or a huge file is refused, not read forever. */
-    static final int MAX_BUNDLE_BYTES = 1 << 20;
 
     /**
      * The CA bundle's bytes: a regular file of at most {@link #MAX_BUNDLE_BYTES}, or an
