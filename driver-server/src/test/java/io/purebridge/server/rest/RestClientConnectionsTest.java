@@ -8,8 +8,11 @@ import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.InMemoryFlashArray;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.rest.RestApiVersion;
 import io.purebridge.engine.rest.RestArrayConnector;
 import io.purebridge.engine.rest.RestClientOptions;
+import io.purebridge.engine.rest.RestFlashArray;
+import io.purebridge.engine.rest.RestSession;
 import io.purebridge.engine.rest.RestTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -183,6 +186,33 @@ class RestClientConnectionsTest {
         } finally {
             holder.close();
         }
+    }
+
+    @Test
+    void aCallerWithNoPlaceInFlightWithinItsTimeoutIsToldTheArrayIsBusy() throws Exception {
+        start(8);
+        RestClientOptions oneInFlight = new RestClientOptions(RestApiVersion.IMPLEMENTED, Duration.ofSeconds(10),
+                Duration.ofMillis(500), 1, Duration.ofMillis(1), 500, 1);
+        GatedHttpClient http = new GatedHttpClient(RestSession.httpClient(endpoint(), oneInFlight), "v-slow");
+        RestSession session = new RestSession(endpoint(), oneInFlight, http, ms -> { });
+        session.open();
+        RestFlashArray array = new RestFlashArray(session, Clock.systemUTC());
+
+        Future<?> slow = pool.submit(() -> array.createVolume("v-slow", 1L << 30));
+        http.awaitReached();
+        // The only place is held for as long as the gate stays shut: the next caller gives up at its timeout.
+        assertThatThrownBy(() -> array.createVolume("v-quick", 1L << 30)).isInstanceOfSatisfying(
+                EngineException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                    assertThat(e.reason()).isEqualTo("ARRAY_BUSY");
+                    assertThat(e.getMessage()).contains(frontEnd.sanIp(ARRAY), "create volume 'v-quick'")
+                            .doesNotContain(TOKEN);
+                });
+        http.open();
+        slow.get(10, TimeUnit.SECONDS);
+        // Nothing of the refused call reached the array; the place is free again.
+        assertThat(array.findVolume("v-quick")).isEmpty();
+        assertThat(array.createVolume("v-quick", 1L << 30).name()).isEqualTo("v-quick");
     }
 
     @Test

@@ -357,9 +357,10 @@ public final class RestSession {
     private HttpResponse<String> sendOnce(HttpRequest request, String what) throws IOException, InterruptedException {
         Duration wait = request.timeout().orElse(options.requestTimeout());
         if (!inFlight.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new EngineException(ErrorCode.UNAVAILABLE, "ARRAY_BUSY", "Array " + sanIp + " did not answer "
-                    + options.maxRequestsInFlight() + " requests already in flight within " + wait.toSeconds()
-                    + " s while trying to " + what + "; check the array's load and the network.");
+            throw new EngineException(ErrorCode.UNAVAILABLE, "ARRAY_BUSY", "Array " + sanIp + " had "
+                    + options.maxRequestsInFlight() + " request(s) in flight, the most this service sends it at once,"
+                    + " and none finished within " + wait.toMillis() + " ms while trying to " + what
+                    + "; check the array's load and the network.");
         }
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
