@@ -24,12 +24,7 @@ import io.purebridge.engine.sim.SimulatedFlashArray;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,12 +35,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -354,82 +345,20 @@ class RestFewerRequestsTest {
     }
 
     /** Records "METHOD resource" for every request, then sends it with the real client. */
-    private static final class CountingHttpClient extends HttpClient {
+    private static final class CountingHttpClient extends ForwardingHttpClient {
         final List<String> sent = Collections.synchronizedList(new ArrayList<>());
-        HttpClient delegate;
 
-        private void record(HttpRequest request) {
+        CountingHttpClient() {
+            super(null);
+        }
+
+        @Override
+        protected void beforeSend(HttpRequest request) {
             String path = request.uri().getPath();
             String resource = path.replaceFirst("^/api/(\\d+\\.\\d+/)?", "");
             if (!resource.equals("api_version") && !resource.equals("login") && !resource.equals("logout")) {
                 sent.add(request.method() + " " + resource);
             }
-        }
-
-        @Override
-        public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
-                throws IOException, InterruptedException {
-            record(request);
-            return delegate.send(request, handler);
-        }
-
-        @Override
-        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
-                HttpResponse.BodyHandler<T> handler) {
-            record(request);
-            return delegate.sendAsync(request, handler);
-        }
-
-        @Override
-        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
-                HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
-            record(request);
-            return delegate.sendAsync(request, handler, push);
-        }
-
-        @Override
-        public Optional<CookieHandler> cookieHandler() {
-            return delegate.cookieHandler();
-        }
-
-        @Override
-        public Optional<Duration> connectTimeout() {
-            return delegate.connectTimeout();
-        }
-
-        @Override
-        public Redirect followRedirects() {
-            return delegate.followRedirects();
-        }
-
-        @Override
-        public Optional<ProxySelector> proxy() {
-            return delegate.proxy();
-        }
-
-        @Override
-        public SSLContext sslContext() {
-            return delegate.sslContext();
-        }
-
-        @Override
-        public SSLParameters sslParameters() {
-            return delegate.sslParameters();
-        }
-
-        @Override
-        public Optional<Authenticator> authenticator() {
-            return delegate.authenticator();
-        }
-
-        @Override
-        public Version version() {
-            return delegate.version();
-        }
-
-        @Override
-        public Optional<Executor> executor() {
-            return delegate.executor();
         }
     }
 }
