@@ -68,7 +68,7 @@ public final class RestSession {
         this.inFlight = new Semaphore(options.maxRequestsInFlight(), true);
     }
 
-    /** An HTTP client with the endpoint's TLS settings; used by nothing else. */
+    /** An HTTP client with the endpoint's TLS settings; {@link RestHttpClients} shares one among sessions with the same. */
     public static HttpClient httpClient(ArrayEndpoint endpoint, RestClientOptions options) {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
