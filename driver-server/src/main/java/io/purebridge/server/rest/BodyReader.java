@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -21,15 +22,19 @@ import org.eclipse.jetty.util.thread.Scheduler;
 final class BodyReader implements Runnable {
     private final Request request;
     private final int maxBytes;
+    /** Null when the body is only discarded: nothing of it is kept or parsed. */
+    private final ByteArrayOutputStream bytes;
     private final Consumer<String> onBody;
     private final Consumer<FaRestError> onError;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final AtomicBoolean done = new AtomicBoolean();
+    private long received;
     private Scheduler.Task deadline;
 
-    private BodyReader(Request request, int maxBytes, Consumer<String> onBody, Consumer<FaRestError> onError) {
+    private BodyReader(Request request, int maxBytes, boolean keep, Consumer<String> onBody,
+            Consumer<FaRestError> onError) {
         this.request = request;
         this.maxBytes = maxBytes;
+        this.bytes = keep ? new ByteArrayOutputStream() : null;
         this.onBody = onBody;
         this.onError = onError;
     }
@@ -40,7 +45,23 @@ final class BodyReader implements Runnable {
      */
     static void read(Request request, int maxBytes, long deadlineMillis, Consumer<String> onBody,
             Consumer<FaRestError> onError) {
-        BodyReader reader = new BodyReader(request, maxBytes, onBody, onError);
+        start(new BodyReader(request, maxBytes, true, onBody, onError), deadlineMillis);
+    }
+
+    /**
+     * A callback that, once the answer is written, reads and drops the rest of the body (within the
+     * same bounds) before completing {@code then}. An answer given before the body was read (a bad
+     * token, an unknown resource) would otherwise close the connection on bytes still arriving:
+     * the kernel then resets it, and a client that sends its whole body before reading, as urllib3
+     * (so py-pure-client) does, sees a broken connection instead of the answer.
+     */
+    static Callback discardThen(Request request, int maxBytes, long deadlineMillis, Callback then) {
+        return Callback.from(() -> start(new BodyReader(request, maxBytes, false, body -> then.succeeded(),
+                error -> then.succeeded()), deadlineMillis), then::failed);
+    }
+
+    private static void start(BodyReader reader, long deadlineMillis) {
+        Request request = reader.request;
         Scheduler scheduler = request.getComponents().getScheduler();
         reader.deadline = scheduler.schedule(() -> reader.fail(FaRestError.badRequest(null,
                 "Invalid request body: it did not arrive within " + deadlineMillis + " ms.")),
@@ -64,14 +85,17 @@ final class BodyReader implements Runnable {
             }
             ByteBuffer buffer = chunk.getByteBuffer();
             int remaining = buffer.remaining();
-            if (bytes.size() + (long) remaining > maxBytes) {
+            received += remaining;
+            if (received > maxBytes) {
                 chunk.release();
                 fail(FaRestError.badRequest(null, "Invalid request body: larger than " + maxBytes + " bytes."));
                 return;
             }
-            byte[] copy = new byte[remaining];
-            buffer.get(copy);
-            bytes.write(copy, 0, copy.length);
+            if (bytes != null) {
+                byte[] copy = new byte[remaining];
+                buffer.get(copy);
+                bytes.write(copy, 0, copy.length);
+            }
             boolean last = chunk.isLast();
             chunk.release();
             if (last) {
@@ -86,6 +110,10 @@ final class BodyReader implements Runnable {
             return;
         }
         deadline.cancel();
+        if (bytes == null) {
+            onBody.accept("");
+            return;
+        }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()

@@ -86,12 +86,11 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         Call call;
         try {
             // Everything the headers decide (path, version, login, session, route) is decided
-            // before a byte of the body is read: an unauthenticated client never gets to make the
-            // service wait for, buffer or parse a body.
+            // before a byte of the body is read: an unauthenticated client never gets the service
+            // to buffer or parse a body (only to drop one within the body limits, after the answer).
             Object decided = route(arrayName, method, path, request, response);
             if (decided instanceof Reply reply) {
-                closeIfBodyUnread(request, response);
-                exchange.reply(reply);
+                answeredBeforeBody(request, exchange).reply(reply);
                 return true;
             }
             call = (Call) decided;
@@ -100,8 +99,7 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
                         + " bytes.");
             }
         } catch (FaRestError e) {
-            closeIfBodyUnread(request, response);
-            exchange.fail(e);
+            answeredBeforeBody(request, exchange).fail(e);
             return true;
         } catch (RuntimeException e) {
             exchange.crash(e);
@@ -123,16 +121,32 @@ final class FlashArrayHttpHandler extends Handler.Abstract {
         return true;
     }
 
-    /** A request whose body will not be read ends its connection, so the body is not taken for the next request. */
-    private static void closeIfBodyUnread(Request request, Response response) {
-        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    /**
+     * The exchange for an answer given before the body was read. Its connection closes after the
+     * answer, so the body is not taken for the next request; until then the body is read and
+     * dropped within the body limits ({@link BodyReader#discardThen}), so that a client still
+     * sending it gets to read the answer instead of a reset connection.
+     */
+    private Exchange answeredBeforeBody(Request request, Exchange exchange) {
+        long declared = request.getLength();
+        if (declared <= 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            return exchange;
         }
+        exchange.response().getHeaders().put(HttpHeader.CONNECTION, "close");
+        if (declared > limits.maxBodyBytes()) {
+            return exchange;
+        }
+        return exchange.withCallback(BodyReader.discardThen(request, limits.maxBodyBytes(),
+                limits.bodyDeadlineMillis(), exchange.callback()));
     }
 
     /** One request's answer, written exactly once. */
     private record Exchange(String arrayName, String method, String path, String requestId, Response response,
             Callback callback) {
+        Exchange withCallback(Callback then) {
+            return new Exchange(arrayName, method, path, requestId, response, then);
+        }
+
         void reply(Reply reply) {
             if (reply.nextToken() != null) {
                 response.getHeaders().put("x-next-token", reply.nextToken());

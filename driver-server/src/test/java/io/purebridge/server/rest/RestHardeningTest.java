@@ -98,6 +98,38 @@ class RestHardeningTest {
     }
 
     @Test
+    void anAnswerGivenBeforeTheBodyReachesAClientStillSendingIt() throws Exception {
+        String session = login();
+        // A bad token and an unknown resource are answered from the headers alone. The client goes
+        // on sending its body after the answer and reads only at the end, as urllib3 (so
+        // py-pure-client) does; a front end closing at once on the unread body reset it.
+        String unauthorized = sendBodyThenRead("POST /api/2.36/volumes?names=v1", "x-auth-token: not-a-session");
+        assertThat(unauthorized).startsWith("HTTP/1.1 401").containsIgnoringCase("connection: close");
+        assertThat(errorMessage(unauthorized)).startsWith("Authentication required");
+        String unknown = sendBodyThenRead("POST /api/2.36/volumes/batch", "x-auth-token: " + session);
+        assertThat(unknown).startsWith("HTTP/1.1 404").containsIgnoringCase("connection: close");
+        assertThat(errorMessage(unknown)).contains("/volumes/batch is not supported");
+        assertThat(array.listVolumes()).isEmpty();
+    }
+
+    /** Sends a 48 KiB body in pieces after the headers, with pauses, and only then reads the answer. */
+    private String sendBodyThenRead(String requestLine, String header) throws Exception {
+        byte[] piece = new byte[12 * 1024];
+        java.util.Arrays.fill(piece, (byte) ' ');
+        SSLSocket s = tlsSocket();
+        OutputStream out = s.getOutputStream();
+        out.write((requestLine + " HTTP/1.1\r\nHost: x\r\n" + header + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + 4 * piece.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        for (int i = 0; i < 4; i++) {
+            Thread.sleep(100);
+            out.write(piece);
+            out.flush();
+        }
+        return readResponse(s, 3_000);
+    }
+
+    @Test
     void chunkedBodyPastTheCapIsRefusedWhileStillStreaming() throws Exception {
         String session = login();
         SSLSocket s = tlsSocket();
