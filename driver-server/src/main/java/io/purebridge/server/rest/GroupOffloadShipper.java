@@ -1,5 +1,7 @@
 package io.purebridge.server.rest;
 
+import io.purebridge.engine.PeriodicTimer;
+import io.purebridge.engine.PeriodicTimer.OnClose;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.ProtectionGroupRecord;
 import io.purebridge.engine.array.ReplicationArray;
@@ -15,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,7 @@ final class GroupOffloadShipper implements AutoCloseable {
 
     private final GroupOffloadTargets offloads;
     private final Map<String, Supplier<? extends FlashArray>> arrays;
-    private ScheduledExecutorService timer;
+    private PeriodicTimer timer;
 
     GroupOffloadShipper(GroupOffloadTargets offloads, Map<String, Supplier<? extends FlashArray>> arrays) {
         this.offloads = offloads;
@@ -89,30 +88,20 @@ final class GroupOffloadShipper implements AutoCloseable {
         }
     }
 
+    /** Runs {@link #runOnce} every {@code period} on a daemon thread (once; later calls do nothing). */
     synchronized void start(Duration period) {
-        if (timer != null || period.isZero()) {
+        if (timer != null || period.isZero() || period.isNegative()) {
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "array-offload");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::runQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void runQuietly() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            LOG.warn("array offload run failed; retried on the next run", e);
-        }
+        // A send in progress is left to finish; close does not wait for it.
+        timer = PeriodicTimer.named("array-offload", OnClose.FINISH_RUN, LOG)
+                .every(period, "array offload run", this::runOnce);
     }
 
     @Override
     public synchronized void close() {
         if (timer != null) {
-            timer.shutdown();
+            timer.close();
             timer = null;
         }
     }

@@ -1,5 +1,7 @@
 package io.purebridge.engine.cinder;
 
+import io.purebridge.engine.PeriodicTimer;
+import io.purebridge.engine.PeriodicTimer.OnClose;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.offload.OffloadTargets;
 import java.time.Duration;
@@ -8,9 +10,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,7 @@ public final class OffloadShipper implements AutoCloseable {
 
     private final Supplier<Collection<ArrayCinderBackend>> backends;
     private final OffloadTargets targets;
-    private ScheduledExecutorService timer;
+    private PeriodicTimer timer;
 
     OffloadShipper(Supplier<Collection<ArrayCinderBackend>> backends, OffloadTargets targets) {
         this.backends = backends;
@@ -83,28 +82,15 @@ public final class OffloadShipper implements AutoCloseable {
         if (timer != null || period.isZero() || period.isNegative() || targets.names().isEmpty()) {
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "offload-shipper");
-            t.setDaemon(true);
-            return t;
-        });
-        long ms = period.toMillis();
-        timer.scheduleWithFixedDelay(this::runQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        timer = PeriodicTimer.named("offload-shipper", OnClose.INTERRUPT_RUN, LOG)
+                .every(period, "offload shipping run", this::runOnce);
         LOG.info("offload shipping every {} s to {}", period.toSeconds(), targets.names());
-    }
-
-    private void runQuietly() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            LOG.warn("offload shipping run failed; retried on the next run", e);
-        }
     }
 
     @Override
     public synchronized void close() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.close();
             timer = null;
         }
     }

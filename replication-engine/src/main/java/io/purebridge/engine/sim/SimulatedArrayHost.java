@@ -1,5 +1,7 @@
 package io.purebridge.engine.sim;
 
+import io.purebridge.engine.PeriodicTimer;
+import io.purebridge.engine.PeriodicTimer.OnClose;
 import io.purebridge.engine.array.ArrayConnector;
 import io.purebridge.engine.array.ArrayEndpoint;
 import io.purebridge.engine.array.FlashArray;
@@ -16,9 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,8 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedArrayHost.class);
 
     private final Map<String, SimulatedFlashArray> arrays = new LinkedHashMap<>();
-    private final ScheduledExecutorService eradicator;
+    /** Automatic eradication and the replication heartbeat; null when eradication is off. */
+    private final PeriodicTimer timer;
     private final ReplicationFabric fabric;
     /** Link, mediator and pod status file beside the arrays' directories. */
     static final String FABRIC_STATE_FILE = "replication-fabric.json";
@@ -84,18 +84,12 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
             throw e;
         }
         if (eradicationCheckPeriod.isZero() || eradicationCheckPeriod.isNegative()) {
-            eradicator = null;
+            timer = null;
         } else {
-            eradicator = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "sim-eradicator");
-                t.setDaemon(true);
-                return t;
-            });
-            long ms = eradicationCheckPeriod.toMillis();
-            eradicator.scheduleWithFixedDelay(this::eradicateQuietly, ms, ms, TimeUnit.MILLISECONDS);
-            // The replication heartbeat: pre-election, resync steps, schedules and transfers.
-            eradicator.scheduleWithFixedDelay(this::tickQuietly, REPLICATION_HEARTBEAT_MS, REPLICATION_HEARTBEAT_MS,
-                    TimeUnit.MILLISECONDS);
+            timer = PeriodicTimer.named("sim-eradicator", OnClose.INTERRUPT_RUN, LOG)
+                    .every(eradicationCheckPeriod, "sim-host: automatic eradication", this::eradicateExpired)
+                    // The replication heartbeat: pre-election, resync steps, schedules and transfers.
+                    .every(Duration.ofMillis(REPLICATION_HEARTBEAT_MS), "sim-host: replication heartbeat", fabric::tick);
         }
         LOG.info("sim-host: serving simulated arrays {} from {}", arrays.keySet(), dataDir);
     }
@@ -162,31 +156,10 @@ public final class SimulatedArrayHost implements ArrayConnector, AutoCloseable {
         return fabric;
     }
 
-    private void tickQuietly() {
-        try {
-            fabric.tick();
-        } catch (RuntimeException e) {
-            LOG.warn("sim-host: replication heartbeat failed, will retry: {}", e.toString());
-        }
-    }
-
-    private void eradicateQuietly() {
-        try {
-            eradicateExpired();
-        } catch (RuntimeException e) {
-            LOG.warn("sim-host: automatic eradication failed, will retry: {}", e.toString());
-        }
-    }
-
     @Override
     public void close() {
-        if (eradicator != null) {
-            eradicator.shutdownNow();
-            try {
-                eradicator.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (timer != null) {
+            timer.close();
         }
         fabric.close();
         arrays.values().forEach(SimulatedFlashArray::close);
