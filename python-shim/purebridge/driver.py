@@ -345,26 +345,22 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
                 convert.group_volume_updates(response.volume_updates))
 
     def create_group_snapshot(self, context, group_snapshot, snapshots):
-        response = self._call("CreateGroupSnapshot",
-                              pb.CreateGroupSnapshotRequest(
-                                  backend_name=self._backend_name(),
-                                  group=convert.group_message(
-                                      group_snapshot.group),
-                                  group_snapshot_id=group_snapshot.id,
-                                  snapshots=[convert.snapshot_message(s)
-                                             for s in snapshots]))
-        return ({"status": response.status},
-                convert.group_snapshot_updates(response.snapshot_updates))
+        return self._group_snapshot_call("CreateGroupSnapshot",
+                                         pb.CreateGroupSnapshotRequest,
+                                         group_snapshot, snapshots)
 
     def delete_group_snapshot(self, context, group_snapshot, snapshots):
-        response = self._call("DeleteGroupSnapshot",
-                              pb.DeleteGroupSnapshotRequest(
-                                  backend_name=self._backend_name(),
-                                  group=convert.group_message(
-                                      group_snapshot.group),
-                                  group_snapshot_id=group_snapshot.id,
-                                  snapshots=[convert.snapshot_message(s)
-                                             for s in snapshots]))
+        return self._group_snapshot_call("DeleteGroupSnapshot",
+                                         pb.DeleteGroupSnapshotRequest,
+                                         group_snapshot, snapshots)
+
+    def _group_snapshot_call(self, rpc, request_type, group_snapshot,
+                             snapshots):
+        response = self._call(rpc, request_type(
+            backend_name=self._backend_name(),
+            group=convert.group_message(group_snapshot.group),
+            group_snapshot_id=group_snapshot.id,
+            snapshots=[convert.snapshot_message(s) for s in snapshots]))
         return ({"status": response.status},
                 convert.group_snapshot_updates(response.snapshot_updates))
 
@@ -410,8 +406,6 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
                                       g, g.volumes) for g in groups or []]))
         return convert.group_replication_errors(response.groups)
 
-    # -- exports and attach -------------------------------------------------------------------
-
     # -- data paths -----------------------------------------------------------------------------
 
     def _streams_through_service(self):
@@ -436,6 +430,8 @@ class PureBaseVolumeDriver(driver.VolumeDriver):
         data_path.copy_volume_to_image(self._client, self._backend_name(),
                                        volume, image_service, image_meta,
                                        context)
+
+    # -- exports and attach -------------------------------------------------------------------
 
     def create_export(self, context, volume, connector):
         pass
