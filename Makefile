@@ -14,7 +14,7 @@ RUN_CONFIG ?= config-samples/purebridge-server.ini
 include python.mk
 include tests-e2e/e2e.mk
 
-.PHONY: help build java-test test run bench bench-upstream clean promtool
+.PHONY: help build java-test test run bench bench-upstream fuzz-rest clean promtool
 
 help:
 	@echo "make run    - build and start the service with simulated arrays pure-primary, pure-sync, pure-dr"
@@ -22,6 +22,7 @@ help:
 	@echo "make e2e    - the DevStack plugin checks and the end-to-end suite with real Cinder services"
 	@echo "make bench  - measure per-layer latency and throughput; prints ratios"
 	@echo "make bench-upstream - purebridge (sim:// and REST) next to Cinder's own Pure driver; writes docs/benchmarks.md"
+	@echo "make fuzz-rest - Schemathesis against the REST front end from the vendor's OpenAPI spec (FA_SPEC=...)"
 	@echo "make clean  - remove build output, the virtualenv and run data"
 
 # Java: proto stubs, engine, service, shaded jar. Unit tests run in java-test.
@@ -64,6 +65,12 @@ BENCH_UPSTREAM_ARGS ?= --rounds 3 --count 50 --async-volumes 100
 bench-upstream: build venv python-stubs
 	PYTHONWARNINGS=ignore $(PY_VENV)/bin/python bench/upstream_bench.py --jar "$(SERVER_JAR)" \
 		$(BENCH_UPSTREAM_ARGS) --doc docs/benchmarks.md
+
+# The vendor's OpenAPI spec is not shipped: tests-fuzz/README.md says where to get it.
+FA_SPEC ?= var/FA2.36.spec.yaml
+FUZZ_EXAMPLES ?= 50
+fuzz-rest: build
+	tests-fuzz/rest_fuzz.sh "$(SERVER_JAR)" "$(FA_SPEC)" "$(FUZZ_EXAMPLES)"
 
 clean:
 	$(MVN) clean || true

@@ -3,7 +3,7 @@
 #   make venv          create $(PY_VENV) with Cinder, grpcio and the test tools, shim installed -e
 #   make python-stubs  generate purebridge/v1/*_pb2.py and *_pb2_grpc.py from proto/
 #   make python-test   run the shim's unit and functional tests (functional ones start the jar)
-#   make python-lint   ruff (ruff.toml) over the shim, its tests, the e2e suite, benches, devstack
+#   make python-lint   ruff (ruff.toml) over the shim, its tests, the e2e and fuzz suites, benches, devstack
 
 PY_VENV        ?= .venv
 PYTHON3        ?= python3
@@ -41,7 +41,7 @@ python-test: python-stubs $(SERVER_JAR)
 	PUREBRIDGE_SERVER_JAR=$(abspath $(SERVER_JAR)) $(PY) -m pytest -q $(PYTEST_ARGS) $(PY_SHIM)/tests
 
 python-lint: $(PY_VENV_STAMP)
-	$(PY_VENV)/bin/ruff check python-shim tests-e2e bench devstack
+	$(PY_VENV)/bin/ruff check python-shim tests-e2e tests-fuzz bench devstack
 
 python-unit-test: python-stubs
 	$(PY) -m pytest -q $(PYTEST_ARGS) $(PY_SHIM)/tests/unit

@@ -4,7 +4,8 @@
 #                        started by the DevStack plugin, cinder-api/-scheduler/-volume, the cinder CLI
 #                        E2E_STEPS=lifecycle,failover picks scenario steps (setup and clean-up always
 #                        run); E2E_ARGS=--keep keeps the logs of a passing run too
-#   make devstack-check  shellcheck and bashate on devstack/ and the samples' script, the plugin's
+#   make devstack-check  shellcheck and bashate on devstack/ and the samples' script (shellcheck on
+#                        bin/purebridge-run and tests-fuzz/ too), the plugin's
 #                        harness tests, the cinder.conf samples read as cinder-volume reads them
 #   make e2e-deps        Debian's rabbitmq-server and shellcheck, when missing (apt-get, as root)
 
@@ -28,7 +29,7 @@ e2e-deps:
 
 # bashate as DevStack runs it: long lines allowed, a missing shebang and `local x=$(...)` are errors.
 devstack-check: e2e-deps venv python-stubs
-	shellcheck -x $(DEVSTACK_SH)
+	shellcheck -x $(DEVSTACK_SH) bin/purebridge-run tests-fuzz/rest_fuzz.sh
 	$(PY_VENV)/bin/bashate -iE006 -eE005,E042 $(DEVSTACK_SH)
 	devstack/tests/test_plugin.sh $(abspath $(PY))
 	PYTHONWARNINGS=ignore $(PY) tests-e2e/check_samples.py
