@@ -40,6 +40,8 @@ public final class OffloadShipper implements AutoCloseable {
 
     private final Supplier<Collection<ArrayCinderBackend>> backends;
     private final OffloadTargets targets;
+    /** Guards {@link #timer}: not this object's lock, which a run holds for its whole length. */
+    private final Object timerLock = new Object();
     private PeriodicTimer timer;
 
     OffloadShipper(Supplier<Collection<ArrayCinderBackend>> backends, OffloadTargets targets) {
@@ -78,20 +80,31 @@ public final class OffloadShipper implements AutoCloseable {
     }
 
     /** Runs {@link #runOnce} every {@code period} on a daemon thread (once; later calls do nothing). */
-    synchronized void start(Duration period) {
-        if (timer != null || period.isZero() || period.isNegative() || targets.names().isEmpty()) {
-            return;
+    void start(Duration period) {
+        synchronized (timerLock) {
+            if (timer != null || period.isZero() || period.isNegative() || targets.names().isEmpty()) {
+                return;
+            }
+            timer = PeriodicTimer.named("offload-shipper", OnClose.INTERRUPT_RUN, LOG)
+                    .every(period, "offload shipping run", this::runOnce);
         }
-        timer = PeriodicTimer.named("offload-shipper", OnClose.INTERRUPT_RUN, LOG)
-                .every(period, "offload shipping run", this::runOnce);
         LOG.info("offload shipping every {} s to {}", period.toSeconds(), targets.names());
     }
 
+    /**
+     * Stops the timer, interrupting a run in progress and waiting for its end. A run holds this
+     * object's lock throughout, so close must not take it: it would wait for the whole run instead
+     * of interrupting it, and a run about to start would then wait out the timer's grace period.
+     */
     @Override
-    public synchronized void close() {
-        if (timer != null) {
-            timer.close();
+    public void close() {
+        PeriodicTimer stopping;
+        synchronized (timerLock) {
+            stopping = timer;
             timer = null;
+        }
+        if (stopping != null) {
+            stopping.close();
         }
     }
 }
