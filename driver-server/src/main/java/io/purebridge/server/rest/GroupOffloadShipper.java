@@ -93,7 +93,7 @@ final class GroupOffloadShipper implements AutoCloseable {
         if (timer != null || period.isZero() || period.isNegative()) {
             return;
         }
-        // A send in progress is left to finish; close does not wait for it.
+        // A send in progress is left to finish: close, which shares the run's lock, waits for it.
         timer = PeriodicTimer.named("array-offload", OnClose.FINISH_RUN, LOG)
                 .every(period, "array offload run", this::runOnce);
     }
