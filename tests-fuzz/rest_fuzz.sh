@@ -50,7 +50,7 @@ set +e
 (cd "$data" && SCHEMATHESIS_HOOKS=flasharray_checks PYTHONPATH=$here "$venv/bin/st" run "$spec" --url "$url" \
   --tls-verify "$ca" --header "x-auth-token: $session" --exclude-path-regex '/(login|logout)$' \
   --phases fuzzing,stateful --checks not_a_server_error,answers_like_a_flasharray \
-  --max-examples "$examples" --workers 2 ${FUZZ_SEED:+--seed "$FUZZ_SEED"})
+  --max-examples "$examples" --workers "${FUZZ_WORKERS:-2}" ${FUZZ_SEED:+--seed "$FUZZ_SEED"})
 fuzz=$?
 set -e
 
