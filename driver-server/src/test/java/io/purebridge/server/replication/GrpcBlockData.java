@@ -87,6 +87,12 @@ final class GrpcBlockData implements BlockDataAccess {
     }
 
     @Override
+    public void read(String name, long offsetBytes, byte[] out, int outOffset, int length) {
+        byte[] bytes = read(name, offsetBytes, length);
+        System.arraycopy(bytes, 0, out, outOffset, bytes.length);
+    }
+
+    @Override
     public String checksum(String name, long offsetBytes, long length) {
         return GrpcErrors.call(() -> blocking.checksumData(ChecksumDataRequest.newBuilder().setAccess(access)
                 .setObject(name).setOffsetBytes(offsetBytes).setLengthBytes(length).build()).getSha256Hex());

@@ -21,7 +21,20 @@ public interface BlockDataAccess {
     void write(String volumeName, long offsetBytes, byte[] data);
 
     /** Reads {@code length} bytes of a volume or snapshot (live or destroyed). */
-    byte[] read(String name, long offsetBytes, int length);
+    default byte[] read(String name, long offsetBytes, int length) {
+        byte[] out = new byte[Math.max(0, length)];
+        read(name, offsetBytes, out, 0, length);
+        return out;
+    }
+
+    /**
+     * Reads {@code length} bytes of a volume or snapshot into {@code out} at {@code outOffset}: the
+     * same read into a buffer the caller keeps (a sequential reader reuses one instead of having a
+     * fresh one allocated and zeroed per call).
+     *
+     * @throws IndexOutOfBoundsException when the range does not fit in {@code out}
+     */
+    void read(String name, long offsetBytes, byte[] out, int outOffset, int length);
 
     /** SHA-256 over a range of a volume or snapshot, as lower-case hex; ranges may be large. */
     String checksum(String name, long offsetBytes, long length);

@@ -96,21 +96,19 @@ final class SnapshotOffloader {
         // neither hashed nor compressed again (the read still feeds the whole-snapshot SHA-256).
         BlockAddresses named = array instanceof BlockAddresses a ? a : null;
         try {
-            byte[] buf = new byte[0];
+            // One buffer for every read (READ_BYTES is whole blocks); a short last block is zero-padded.
+            byte[] buf = new byte[READ_BYTES];
             for (long pos = 0; pos < size; pos += READ_BYTES) {
                 int n = (int) Math.min(READ_BYTES, size - pos);
-                byte[] got = data.read(snapshotName, pos, n);
-                whole.update(got, 0, n);
-                if (n % ChunkCodec.BLOCK_SIZE != 0) {
-                    buf = Arrays.copyOf(got, (n / ChunkCodec.BLOCK_SIZE + 1) * ChunkCodec.BLOCK_SIZE);
-                } else {
-                    buf = got;
-                }
+                int padded = (n + ChunkCodec.BLOCK_SIZE - 1) / ChunkCodec.BLOCK_SIZE * ChunkCodec.BLOCK_SIZE;
+                data.read(snapshotName, pos, buf, 0, n);
+                Arrays.fill(buf, n, padded, (byte) 0);
+                whole.update(buf, 0, n);
                 int firstBlock = (int) (pos / ChunkCodec.BLOCK_SIZE);
                 byte[][] names = named == null || n < ChunkCodec.BLOCK_SIZE ? null
                         : named.blockAddresses(snapshotName, firstBlock, n / ChunkCodec.BLOCK_SIZE);
                 byte[][] held = names == null ? null : named.storedChunks(unknownTo(index, names));
-                for (int at = 0; at < buf.length; at += ChunkCodec.BLOCK_SIZE) {
+                for (int at = 0; at < padded; at += ChunkCodec.BLOCK_SIZE) {
                     int i = at / ChunkCodec.BLOCK_SIZE;
                     int b = firstBlock + i;
                     boolean byName = names != null && i < names.length;

@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 /**
  * The CPU side of the data path: hashing and compressing blocks before a write takes the array's
@@ -88,6 +91,60 @@ final class BlockPrepare {
                 }
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Runs {@code task} for every index below {@code count}: the calling thread and the pool's
+     * threads each take the next index until none is left, and this returns when all are done. A
+     * pool thread that starts late (busy or still waking up) finds less left, or nothing, instead of
+     * the caller waiting for a fixed share it holds. After a failure the remaining indexes are
+     * skipped and the first failure is thrown here.
+     */
+    static void eachInParallel(int count, IntConsumer task) {
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(count);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                try {
+                    if (failed.get() == null) {
+                        task.accept(i);
+                    }
+                } catch (Throwable e) {
+                    failed.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
+        for (int helper = 1; helper < Math.min(THREADS, count); helper++) {
+            POOL.execute(worker);
+        }
+        worker.run();
+        awaitUninterruptibly(done);
+        Throwable e = failed.get();
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error r) {
+            throw r;
+        }
+    }
+
+    /** Tasks here never wait for a lock, so the wait is short; an interrupt is kept for the caller. */
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

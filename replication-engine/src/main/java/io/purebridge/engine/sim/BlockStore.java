@@ -40,6 +40,8 @@ final class BlockStore {
     static final int BLOCK_SIZE = ChunkCodec.BLOCK_SIZE;
     /** Blocks per page: a page covers 8 MiB and is at most 8 KiB + 32 bytes stored. */
     static final int PAGE_SLOTS = 256;
+    /** Aligned blocks per piece of a parallel read: a divisor of PAGE_SLOTS, so never across a page. */
+    static final int READ_PIECE_BLOCKS = 4;
     static final int HASH_BYTES = ChunkCodec.HASH_BYTES;
     static final long NO_PAGE = -1;
     private static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
@@ -148,14 +150,6 @@ final class BlockStore {
         return pid == NO_PAGE ? null : committedSlots(pid);
     }
 
-    private byte[] storedChunk(byte[] hash) {
-        byte[] stored = chunks.body(hash);
-        if (stored == null) {
-            throw chunkMissing();
-        }
-        return stored;
-    }
-
     /** Stored (compressed) body of a chunk, or null when this array does not hold it. */
     byte[] chunkBody(byte[] hash) {
         return chunks.body(hash);
@@ -167,8 +161,12 @@ final class BlockStore {
     }
 
     private byte[] chunk(byte[] hash) {
+        byte[] stored = chunks.body(hash);
+        if (stored == null) {
+            throw chunkMissing();
+        }
         byte[] out = new byte[BLOCK_SIZE];
-        decode(storedChunk(hash), out, 0);
+        decode(stored, out, 0);
         return out;
     }
 
@@ -206,27 +204,30 @@ final class BlockStore {
 
     /**
      * Reads {@code length} bytes at {@code offset} of a map into {@code out} at {@code outOffset}.
-     * Large reads are split at block boundaries between the caller and the shared pool (fetching and
-     * decompressing is CPU work; the caller's read lock covers the pool's share too, as it waits).
+     * Large reads look their pages up once, then split into pieces of {@link #READ_PIECE_BLOCKS}
+     * that the caller and the shared pool take in turn (locating, checking and decoding chunks is CPU
+     * work); the caller's read lock covers the pool's share too, as it waits for it.
      */
     void read(long mapId, long offset, byte[] out, int outOffset, int length) {
         long firstBlock = offset / BLOCK_SIZE;
-        long blocks = (offset + length + BLOCK_SIZE - 1) / BLOCK_SIZE - firstBlock;
-        int parts = (int) Math.min(BlockPrepare.THREADS, blocks / BlockPrepare.MIN_BLOCKS);
-        if (parts <= 1) {
+        long lastBlock = (offset + length - 1) / BLOCK_SIZE;
+        if (length <= 0 || lastBlock - firstBlock + 1 < 2L * READ_PIECE_BLOCKS || BlockPrepare.THREADS == 1) {
             readRange(mapId, offset, out, outOffset, length);
             return;
         }
-        long per = (blocks + parts - 1) / parts;
-        List<Runnable> pieces = new ArrayList<>();
-        long from = offset;
-        while (from < offset + length) {
-            long start = from;
-            long end = Math.min(offset + length, (start / BLOCK_SIZE + per) * BLOCK_SIZE);
-            pieces.add(() -> readRange(mapId, start, out, outOffset + (int) (start - offset), (int) (end - start)));
-            from = end;
+        long firstPage = firstBlock / PAGE_SLOTS;
+        byte[][][] pages = new byte[(int) (lastBlock / PAGE_SLOTS - firstPage + 1)][][];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = committedPage(mapId, firstPage + i);
         }
-        BlockPrepare.inParallel(pieces);
+        long firstPiece = firstBlock / READ_PIECE_BLOCKS;
+        long pieceBytes = (long) READ_PIECE_BLOCKS * BLOCK_SIZE;
+        BlockPrepare.eachInParallel((int) (lastBlock / READ_PIECE_BLOCKS - firstPiece + 1), piece -> {
+            long start = Math.max(offset, (firstPiece + piece) * pieceBytes);
+            long end = Math.min(offset + length, (firstPiece + piece + 1) * pieceBytes);
+            byte[][] page = pages[(int) (start / BLOCK_SIZE / PAGE_SLOTS - firstPage)];
+            readPage(page, start, out, outOffset + (int) (start - offset), (int) (end - start));
+        });
     }
 
     private void readRange(long mapId, long offset, byte[] out, int outOffset, int length) {

@@ -189,15 +189,15 @@ final class DataPath {
         }
     }
 
-    byte[] read(String name, long offsetBytes, int length) {
+    void read(String name, long offsetBytes, byte[] out, int outOffset, int length) {
         checkIoSize(name, length);
-        return c.read(() -> {
+        c.read(() -> {
             c.io.served();
             long[] map = c.dataSource(name);
             checkRange(name, map[1], offsetBytes, length);
-            byte[] out = new byte[length];
-            c.blocks.read(map[0], offsetBytes, out, 0, length);
-            return out;
+            Objects.checkFromIndexSize(outOffset, length, out.length);
+            c.blocks.read(map[0], offsetBytes, out, outOffset, length);
+            return null;
         });
     }
 

@@ -306,13 +306,12 @@ public final class SimulatedFlashArray implements FlashArray, BlockDataAccess, R
     }
 
     @Override
-    public byte[] read(String name, long offsetBytes, int length) {
+    public void read(String name, long offsetBytes, byte[] out, int outOffset, int length) {
         groups.throttle(name, Math.max(0, length));
         long started = catalog.io.begin();
         pods.checkIo(name);
-        byte[] out = data.read(name, offsetBytes, length);
+        data.read(name, offsetBytes, out, outOffset, length);
         catalog.io.read(started, length);
-        return out;
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.UUID;
@@ -71,6 +72,24 @@ public abstract class BlockDataContractTest {
         byte[] tail = random(3, 4096);
         data.write(p, 8 * MIB - 4096, tail);
         assertThat(data.read(p, 8 * MIB - 4096, 4096)).isEqualTo(tail);
+    }
+
+    @Test
+    void aReadIntoTheCallersBufferFillsOnlyItsRangeAndZerosWhatWasNeverWritten() {
+        array.createVolume(p, 4 * MIB);
+        byte[] written = random(15, 70_001);
+        data.write(p, 40_000, written);
+        byte[] buffer = random(16, 300_000);
+        byte[] before = buffer.clone();
+
+        data.read(p, 0, buffer, 1_000, 200_000);
+
+        byte[] expected = before.clone();
+        Arrays.fill(expected, 1_000, 201_000, (byte) 0);
+        System.arraycopy(written, 0, expected, 41_000, written.length);
+        assertThat(buffer).isEqualTo(expected);
+        assertThat(data.read(p, 0, 200_000)).isEqualTo(Arrays.copyOfRange(buffer, 1_000, 201_000));
+        assertThatThrownBy(() -> data.read(p, 0, new byte[10], 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
