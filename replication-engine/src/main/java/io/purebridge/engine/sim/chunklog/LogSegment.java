@@ -31,6 +31,8 @@ final class LogSegment implements AutoCloseable {
     static final String SUFFIX = ".seg";
     /** Reopens in a row before a call whose thread is interrupted again and again gives up. */
     private static final int MAX_REOPENS = 16;
+    /** Growth of the active segment before its written part is mapped again (a few maps per segment). */
+    static final long REMAP_BYTES = 8 << 20;
 
     final long id;
     final Path path;
@@ -42,6 +44,14 @@ final class LogSegment implements AutoCloseable {
     private volatile long size;
     /** The whole file mapped once it is sealed (never written again): reads decode straight from the page cache. */
     private volatile MappedByteBuffer sealedMap;
+    /**
+     * While active: the part written so far, mapped again each time it has grown by
+     * {@link #REMAP_BYTES}, so reads of recent data also decode from the page cache. Appends past
+     * it are seen through the page cache once mapped; nothing is ever mapped past what was written.
+     */
+    private volatile MappedByteBuffer writtenMap;
+    /** Taken to map: not this, which an fsync holds for milliseconds. */
+    private final Object mapLock = new Object();
 
     private LogSegment(long id, Path path, FileChannel channel, long size) {
         this.id = id;
@@ -110,21 +120,47 @@ final class LogSegment implements AutoCloseable {
                 syncFile = null;
             }
         }
-        if (sealedMap == null && size > 0 && size <= Integer.MAX_VALUE) {
-            sealedMap = retryingClosed(ch -> ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
+        synchronized (mapLock) {
+            if (sealedMap == null && size > 0 && size <= Integer.MAX_VALUE) {
+                sealedMap = retryingClosed(ch -> ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
+            }
+            writtenMap = null;
         }
     }
 
     /**
-     * {@code length} bytes at {@code offset}: of a sealed segment, a view of its mapping (no copy;
-     * the view keeps the mapping alive after the segment is retired); else one positional read.
+     * {@code length} bytes at {@code offset}: a view of the segment's mapping when one covers them
+     * (no copy; the view keeps the mapping alive after the segment is retired), else one positional
+     * read (the last few MiB written to the active segment).
      */
     ByteBuffer span(long offset, int length) throws IOException {
         MappedByteBuffer map = sealedMap;
+        if (map == null) {
+            map = writtenMap(offset + length);
+        }
         if (map != null && offset + length <= map.capacity()) {
             return map.slice((int) offset, length);
         }
         return ByteBuffer.wrap(readPositional(offset, length));
+    }
+
+    /** The active segment's written part, mapped again when a read needs more and enough was added. */
+    private MappedByteBuffer writtenMap(long end) throws IOException {
+        MappedByteBuffer map = writtenMap;
+        long mapped = map == null ? 0 : map.capacity();
+        long written = size;
+        if (end <= mapped || end > written || written - mapped < REMAP_BYTES || written > Integer.MAX_VALUE) {
+            return map;
+        }
+        synchronized (mapLock) {
+            if (sealedMap != null || closed) {
+                return sealedMap;
+            }
+            if (writtenMap == map) {
+                writtenMap = retryingClosed(ch -> ch.map(FileChannel.MapMode.READ_ONLY, 0, written));
+            }
+            return writtenMap;
+        }
     }
 
     /** {@code length} bytes at {@code offset} by one positional read, sealed or not. */
@@ -161,8 +197,14 @@ final class LogSegment implements AutoCloseable {
         }
     }
 
-    /** Cuts a torn tail off the active segment, durably. */
+    /**
+     * Cuts a torn tail off the active segment, durably. Only during recovery, before any read has
+     * mapped the segment (a mapping past a file's end faults when touched).
+     */
     synchronized void truncate(long newSize) throws IOException {
+        if (writtenMap != null || sealedMap != null) {
+            throw new IllegalStateException(path + " is mapped for reads; a torn tail is cut only during recovery");
+        }
         syncFile.setLength(newSize);
         syncFile.getFD().sync();
         size = newSize;

@@ -149,6 +149,78 @@ class ChunkLogTest {
         }
     }
 
+    /** Recent records of the active segment are read from a mapping of its written part too. */
+    @Test
+    void theActiveSegmentIsMappedAsItGrowsAndReadsMatchWhileAWriterAppends() throws Exception {
+        int recordBytes = 1 << 20;
+        int records = (int) (4 * LogSegment.REMAP_BYTES / recordBytes);
+        java.util.Random random = new java.util.Random(7);
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < records; i++) {
+            byte[] p = new byte[recordBytes];
+            random.nextBytes(p);
+            payloads.add(p);
+        }
+        try (ChunkLog log = ChunkLog.open(dir, 1L << 30)) {
+            log.recover(null, c -> { });
+            List<ChunkLocation> at = java.util.Collections.synchronizedList(new ArrayList<>());
+            int firstBatch = (int) (LogSegment.REMAP_BYTES / recordBytes) + 1;
+            for (int i = 0; i < firstBatch; i++) {
+                at.add(log.append(LogRecord.CHUNK, payloads.get(i)));
+            }
+            log.sync(log.mark());
+            ByteBuffer first = log.span(at.get(0).segment(), at.get(0).offset(), at.get(0).length());
+            assertThat(first.isDirect()).as("a view of the active segment's mapping").isTrue();
+            assertThat(payloadOf(first)).isEqualTo(payloads.get(0));
+            ChunkLocation tail = log.append(LogRecord.CHUNK, payloads.get(firstBatch));
+            at.add(tail);
+            log.sync(log.mark());
+            ByteBuffer copied = log.span(tail.segment(), tail.offset(), tail.length());
+            assertThat(copied.isDirect()).as("written after the mapping, less than a remap's worth: one read").isFalse();
+            assertThat(payloadOf(copied)).isEqualTo(payloads.get(firstBatch));
+
+            // Readers check every record written so far while the writer goes on (and remaps happen).
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            ExecutorService readers = Executors.newFixedThreadPool(2);
+            List<Future<Integer>> checked = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                int seed = r;
+                checked.add(readers.submit(() -> {
+                    java.util.Random pick = new java.util.Random(seed);
+                    int n = 0;
+                    while (writing.get() || n < 100) {
+                        int i = pick.nextInt(at.size());
+                        ChunkLocation loc = at.get(i);
+                        assertThat(payloadOf(log.span(loc.segment(), loc.offset(), loc.length())))
+                                .as("record %d", i).isEqualTo(payloads.get(i));
+                        n++;
+                    }
+                    return n;
+                }));
+            }
+            for (int i = firstBatch + 1; i < records; i++) {
+                ChunkLocation loc = log.append(LogRecord.CHUNK, payloads.get(i));
+                log.sync(log.mark());
+                at.add(loc);
+            }
+            writing.set(false);
+            for (Future<Integer> f : checked) {
+                assertThat(f.get()).isGreaterThanOrEqualTo(100);
+            }
+            readers.shutdown();
+            ChunkLocation late = at.get(records - (int) (LogSegment.REMAP_BYTES / recordBytes) - 1);
+            assertThat(log.span(late.segment(), late.offset(), late.length()).isDirect()).isTrue();
+        }
+    }
+
+    /** The payload of one whole checked record (header and CRC32C first). */
+    private static byte[] payloadOf(ByteBuffer span) {
+        ChunkLog.check(span, 0, span.remaining());
+        byte[] out = new byte[span.remaining() - LogRecord.HEADER_BYTES];
+        span.get(LogRecord.HEADER_BYTES, out);
+        return out;
+    }
+
     @Test
     void concurrentWritersShareFsyncs() throws Exception {
         int writers = 8;
