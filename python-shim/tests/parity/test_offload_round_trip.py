@@ -15,9 +15,13 @@ volume types and metadata from a real Cinder database, the driver:
 Over REST (the service speaking FlashArray REST 2.x, as to a real array) the service cannot read
 the array's snapshots, so the array offloads them, as a FlashArray does: the type's protection
 group gets the target as one of its targets, and the array sends the group's snapshots on its
-schedule (the sending is tested in the service's ArrayOffloadOverRestTest). Offloading one
-snapshot on demand is refused there as not supported, and nothing is made. A restore works there
-as on a real FlashArray: the array, connected to the same target, restores from the bucket itself.
+schedule (the sending is tested in the service's ArrayOffloadOverRestTest). Offloading one Cinder
+snapshot on demand is refused there as not supported, and nothing is made (REST has no call that
+sends an existing snapshot alone). A restore works there as on a real FlashArray: the array,
+connected to the same target, restores from the bucket itself.
+
+The vendor's client itself can take a volume snapshot on the target, restore it on another array,
+then destroy and eradicate it (POST, PATCH and DELETE /remote-volume-snapshots).
 """
 
 import hashlib
@@ -253,3 +257,46 @@ def test_over_rest_the_array_restores_an_offloaded_snapshot_from_the_bucket_itse
     assert data.checksum("pure-dr", restored.provider_id, SPAN) == digest
     dr.delete_volume(restored)
     sim.delete_volume(vol)
+
+
+def test_the_vendors_client_takes_a_snapshot_on_the_target_restores_it_and_eradicates_it(
+        service, data, offload_admin):
+    # What py-pure-client (and tools built on it) send: a volume snapshot taken "on" the offload
+    # target, answered once it is there; then destroy (PATCH) and eradicate (DELETE).
+    primary = flasharray.Client(target=service.rest["pure-primary"].san_ip,
+                                api_token=service.tokens["pure-primary"], verify_ssl=False)
+    dr = flasharray.Client(target=service.rest["pure-dr"].san_ip,
+                           api_token=service.tokens["pure-dr"], verify_ssl=False)
+    try:
+        assert isinstance(primary.post_volumes(names=["od-vol"], volume=flasharray.VolumePost(
+            provisioned=GIB)), flasharray.ValidResponse)
+        digest = _write_pattern(data, "pure-primary", "od-vol", seed=7)
+
+        taken = primary.post_remote_volume_snapshots(
+            source_names=["od-vol"], on=TARGET,
+            remote_volume_snapshot=flasharray.RemoteVolumeSnapshotPost(suffix="od1"))
+        assert isinstance(taken, flasharray.ValidResponse), taken
+        offloaded = list(taken.items)[0].name
+        assert offloaded == "pure-primary:od-vol.od1"
+        assert offloaded in _offloaded(offload_admin)
+        local = primary.get_volume_snapshots(source_names=["od-vol"])
+        assert not list(local.items), "the snapshot lives on the target only"
+        _write_pattern(data, "pure-primary", "od-vol", seed=8)
+
+        restored = dr.post_volumes(names=["od-copy"], volume=flasharray.VolumePost(
+            source=flasharray.Reference(name=offloaded)))
+        assert isinstance(restored, flasharray.ValidResponse), restored
+        assert data.checksum("pure-dr", "od-copy", SPAN) == digest
+
+        destroyed = primary.patch_remote_volume_snapshots(
+            names=[offloaded], on=TARGET,
+            remote_volume_snapshot=flasharray.DestroyedPatchPost(destroyed=True))
+        assert isinstance(destroyed, flasharray.ValidResponse), destroyed
+        eradicated = primary.delete_remote_volume_snapshots(names=[offloaded], on=TARGET)
+        assert isinstance(eradicated, flasharray.ValidResponse), eradicated
+        assert offloaded not in _offloaded(offload_admin)
+        listed = primary.get_remote_volume_snapshots(on=TARGET)
+        assert offloaded not in [s.name for s in listed.items]
+    finally:
+        primary._token_man.close_session()
+        dr._token_man.close_session()

@@ -3,6 +3,7 @@ package io.purebridge.server.rest;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.engine.error.EngineException;
+import io.purebridge.engine.offload.OffloadService;
 import io.purebridge.engine.offload.OffloadTargets;
 import io.purebridge.engine.offload.OffloadedSnapshot;
 import java.util.ArrayList;
@@ -13,16 +14,27 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * {@code GET /remote-volume-snapshots[?on=TARGET]}: the snapshots offloaded to the service's
- * targets (all of them, or those {@code on} names), read from the buckets, in FlashArray's item
- * shape: {@code name} "srcArray:volume.suffix", {@code suffix}, {@code created}, {@code provisioned},
- * {@code source} (the volume on its array) and {@code remote} (the target). Offloading goes through
- * purebridge-admin offload; restoring, there or by {@code POST /volumes} with the snapshot as its
- * source. Writes here are refused with a 400 saying so.
+ * {@code /remote-volume-snapshots}: the snapshots offloaded to the service's targets, read from the
+ * buckets, in FlashArray's item shape: {@code name} "srcArray:volume.suffix", {@code suffix},
+ * {@code created}, {@code provisioned}, {@code source} (the volume on its array) and {@code remote}
+ * (the target).
+ * <ul>
+ *   <li>{@code GET [?on=TARGET]}: what every target (or those {@code on} names) holds.
+ *   <li>{@code POST ?source_names=VOL&on=TARGET}, body {@code {suffix}} optional: a snapshot taken on
+ *       the target ({@link OnDemandOffload}), answered once it is there.
+ *   <li>{@code PATCH ?names=&on=} with {@code {"destroyed": true}}: deletes it from the target at once
+ *       (a bucket keeps no destroyed state to recover from); {@code DELETE ?names=&on=} then finds
+ *       nothing, which succeeds, so the vendor's destroy-then-eradicate works.
+ * </ul>
+ * Restoring goes through {@code POST /volumes} with the snapshot as its source, or purebridge-admin.
  */
 final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
     private static final Set<String> GET_PARAMS =
             VolumesHandler.with(Listing.PAGING_PARAMS, "names", "ids", "destroyed", "on", "source_names");
+    private static final Set<String> POST_PARAMS = Set.of("source_names", "on");
+    private static final Set<String> POST_FIELDS = Set.of("suffix");
+    private static final Set<String> PATCH_PARAMS = Set.of("names", "on", "replication_snapshot");
+    private static final Set<String> PATCH_FIELDS = Set.of("destroyed");
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final OffloadTargets targets;
@@ -35,12 +47,92 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
     public Reply handle(RestCall call, ArrayContext ctx) {
         return switch (call.method()) {
             case "GET" -> get(call);
-            case "POST", "PATCH", "DELETE" -> throw FaRestError.badRequest(
-                    call.list("names").isEmpty() ? null : call.list("names").get(0),
-                    "Offload on this simulated array goes through the purebridge service (purebridge-admin"
-                            + " offload start); restore with POST /volumes and the snapshot as source.name.");
+            case "POST" -> post(call, ctx);
+            case "PATCH" -> patch(call);
+            case "DELETE" -> delete(call);
             default -> throw ResourceHandler.methodNotAllowed(call);
         };
+    }
+
+    private Reply post(RestCall call, ArrayContext ctx) {
+        call.allowParams(POST_PARAMS);
+        call.allowFields(POST_FIELDS);
+        List<String> sources = call.list("source_names");
+        if (sources.isEmpty()) {
+            throw FaRestError.badRequest(null, "Missing parameter: source_names is required.");
+        }
+        String suffix = Bodies.textField(call.body(), "suffix");
+        if (suffix != null) {
+            Names.checkSuffix(suffix);
+        }
+        Target on = onlyTarget(call);
+        List<ObjectNode> items = new ArrayList<>();
+        for (String volume : sources) {
+            items.add(item(on.shown(), OnDemandOffload.take(ctx.array(), on.service(), volume, suffix)));
+        }
+        return Reply.items(items);
+    }
+
+    private Reply patch(RestCall call) {
+        call.allowParams(PATCH_PARAMS);
+        call.allowFields(PATCH_FIELDS);
+        Bodies.require(call);
+        List<String> names = call.requiredNames();
+        Boolean destroyed = Bodies.boolField(call.body(), "destroyed");
+        if (!Boolean.TRUE.equals(destroyed)) {
+            throw FaRestError.badRequest(names.get(0), "Only {\"destroyed\": true} is supported: it deletes the"
+                    + " snapshot from the offload target, which keeps nothing to recover.");
+        }
+        Target on = onlyTarget(call);
+        Map<String, OffloadedSnapshot> held = new LinkedHashMap<>();
+        on.service().list().forEach(s -> held.put(s.name(), s));
+        List<ObjectNode> items = new ArrayList<>();
+        for (String name : names) {
+            OffloadedSnapshot s = held.get(name);
+            if (s == null) {
+                throw FaRestError.badRequest(name, "Snapshot does not exist.");
+            }
+            ObjectNode item = item(on.shown(), s);
+            deleteOne(on, name);
+            items.add(item.put("destroyed", true));
+        }
+        return Reply.items(items);
+    }
+
+    private Reply delete(RestCall call) {
+        call.allowParams(PATCH_PARAMS);
+        Target on = onlyTarget(call);
+        for (String name : call.requiredNames()) {
+            deleteOne(on, name);
+        }
+        return Reply.empty();
+    }
+
+    private static void deleteOne(Target on, String name) {
+        try {
+            on.service().delete(name);
+        } catch (EngineException e) {
+            throw EngineErrors.toRest(e, "Snapshot", name);
+        }
+    }
+
+    /** The target a write names with {@code on}: exactly one, known and connected. */
+    private Target onlyTarget(RestCall call) {
+        List<String> on = call.list("on");
+        if (on.size() != 1) {
+            throw FaRestError.badRequest(null, "Missing parameter: on must name the one offload target.");
+        }
+        String shown = on.get(0);
+        String name = targets.byNameOnArrays(shown)
+                .orElseThrow(() -> FaRestError.badRequest(shown, "Offload target does not exist."));
+        try {
+            return new Target(shown, targets.service(name));
+        } catch (EngineException e) {
+            throw FaRestError.badRequest(shown, "Offload target is not connected: " + e.getMessage());
+        }
+    }
+
+    private record Target(String shown, OffloadService service) {
     }
 
     private Reply get(RestCall call) {

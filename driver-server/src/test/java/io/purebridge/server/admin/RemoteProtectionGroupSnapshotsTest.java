@@ -8,12 +8,10 @@ import io.purebridge.engine.offload.OffloadService;
 import io.purebridge.engine.rest.RestTls;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import io.purebridge.server.testing.OffloadFixture;
-import java.net.URI;
+import io.purebridge.server.testing.RestSession;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -53,7 +51,7 @@ class RemoteProtectionGroupSnapshotsTest {
             }
 
             HttpClient https = HttpClient.newBuilder().sslContext(RestTls.context(false, null)).build();
-            Rest onPrimary = new Rest(https, service, "pure-primary", OffloadFixture.PRIMARY_TOKEN);
+            RestSession onPrimary = new RestSession(https, service, "pure-primary", OffloadFixture.PRIMARY_TOKEN);
             HttpResponse<String> listed = onPrimary.get(PATH + "?on=offload-s3");
             assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
             JsonNode items = JSON.readTree(listed.body()).get("items");
@@ -69,7 +67,7 @@ class RemoteProtectionGroupSnapshotsTest {
             assertThat(item.get("created").asLong()).isPositive();
             assertThat(item.get("id").asText()).hasSize(36);
 
-            JsonNode fromDr = JSON.readTree(new Rest(https, service, "pure-dr", OffloadFixture.DR_TOKEN)
+            JsonNode fromDr = JSON.readTree(new RestSession(https, service, "pure-dr", OffloadFixture.DR_TOKEN)
                     .get(PATH + "?on=offload-s3").body()).get("items").get(0);
             assertThat(fromDr.get("is_local").asBoolean()).as("taken on pure-primary").isFalse();
             assertThat(fromDr.get("id").asText()).isEqualTo(item.get("id").asText());
@@ -82,27 +80,6 @@ class RemoteProtectionGroupSnapshotsTest {
             HttpResponse<String> unknown = onPrimary.get(PATH + "?on=nowhere");
             assertThat(unknown.statusCode()).isEqualTo(400);
             assertThat(unknown.body()).contains("nowhere");
-        }
-    }
-
-    /** A logged-in REST session on one array's front end. */
-    private static final class Rest {
-        private final HttpClient https;
-        private final String sanIp;
-        private final String token;
-
-        Rest(HttpClient https, OffloadFixture service, String array, String apiToken) throws Exception {
-            this.https = https;
-            this.sanIp = service.running.rest().orElseThrow().sanIp(array);
-            HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create("https://" + sanIp + "/api/2.36/login"))
-                    .header("api-token", apiToken).POST(HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            this.token = r.headers().firstValue("x-auth-token").orElseThrow(() -> new AssertionError(r.body()));
-        }
-
-        HttpResponse<String> get(String path) throws Exception {
-            return https.send(HttpRequest.newBuilder(URI.create("https://" + sanIp + path)).header("x-auth-token", token)
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 }

@@ -181,6 +181,18 @@ public final class OffloadService implements AutoCloseable {
         return new VerifyReport(name, packs.size(), blocks, List.copyOf(problems));
     }
 
+    /**
+     * Deletes one offloaded snapshot ({@code array:snapshot}) now, as its retention would: the
+     * manifest goes, so it disappears whole, and the next sweep collects the packs nothing else
+     * references. Deleting a snapshot the bucket does not hold is no error; returns whether it held it.
+     */
+    public boolean delete(String name) {
+        String key = keyOf(name);
+        boolean held = bucket.exists(key);
+        bucket.delete(key);
+        return held;
+    }
+
     /** Deletes expired snapshots, then unreferenced packs unless an offload is running. */
     public RetentionCollector.Result expireAndCollect() {
         return new RetentionCollector(bucket, cipher, clock).run();

@@ -1,0 +1,119 @@
+package io.purebridge.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.purebridge.engine.rest.RestTls;
+import io.purebridge.engine.sim.SimulatedFlashArray;
+import io.purebridge.server.testing.OffloadFixture;
+import io.purebridge.server.testing.RestSession;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A volume snapshot taken on an offload target over REST, as the vendor's tools do it
+ * ({@code POST /remote-volume-snapshots?source_names=&on=}, then destroy and eradicate), against a
+ * service with the embedded S3 server: the answer comes once the snapshot is in the bucket, the
+ * array keeps no local copy, the bytes restore on another array, and bad input changes nothing.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class OnDemandOffloadRestTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PATH = "/api/2.36/remote-volume-snapshots";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSnapshotTakenOnTheTargetRestoresElsewhereAndIsDestroyedAndEradicated() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir.resolve("svc"), "[s3]\nenabled = true\n", true)) {
+            SimulatedFlashArray primary = service.primary();
+            primary.createVolume("v1", 2L * OffloadFixture.MIB);
+            byte[] content = new byte[300_000];
+            new Random(3).nextBytes(content);
+            primary.write("v1", 12_345, content);
+            HttpClient https = HttpClient.newBuilder().sslContext(RestTls.context(false, null)).build();
+            RestSession onPrimary = new RestSession(https, service, "pure-primary", OffloadFixture.PRIMARY_TOKEN);
+
+            HttpResponse<String> taken = onPrimary.send("POST", PATH + "?source_names=v1&on=offload-s3",
+                    "{\"suffix\": \"od1\"}");
+            assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+            JsonNode item = JSON.readTree(taken.body()).get("items").get(0);
+            assertThat(item.get("name").asText()).isEqualTo("pure-primary:v1.od1");
+            assertThat(item.get("source").get("name").asText()).isEqualTo("pure-primary:v1");
+            assertThat(item.get("remote").get("name").asText()).isEqualTo("offload-s3");
+            assertThat(primary.listSnapshots("v1")).as("the snapshot lives on the target only").isEmpty();
+            assertThat(names(onPrimary.get(PATH + "?on=offload-s3"))).containsExactly("pure-primary:v1.od1");
+
+            primary.write("v1", 0, new byte[] {9, 9, 9});
+            HttpResponse<String> again = onPrimary.send("POST", PATH + "?source_names=v1&on=offload-s3",
+                    "{\"suffix\": \"od1\"}");
+            assertThat(again.statusCode()).as("idempotent by name: " + again.body()).isEqualTo(200);
+            assertThat(JSON.readTree(again.body()).get("items").get(0).get("id").asText())
+                    .isEqualTo(item.get("id").asText());
+            HttpResponse<String> numbered = onPrimary.send("POST", PATH + "?source_names=v1&on=offload-s3", null);
+            assertThat(names(numbered)).as("without a suffix: the next number").containsExactly("pure-primary:v1.1");
+
+            RestSession onDr = new RestSession(https, service, "pure-dr", OffloadFixture.DR_TOKEN);
+            HttpResponse<String> restored = onDr.send("POST", "/api/2.36/volumes?names=v1-copy",
+                    "{\"source\": {\"name\": \"pure-primary:v1.od1\"}}");
+            assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
+            byte[] expected = new byte[2 * OffloadFixture.MIB];
+            System.arraycopy(content, 0, expected, 12_345, content.length);
+            assertThat(service.dr().read("v1-copy", 0, expected.length)).as("the bytes of the first POST")
+                    .isEqualTo(expected);
+
+            HttpResponse<String> destroyed = onPrimary.send("PATCH", PATH + "?names=pure-primary:v1.od1&on=offload-s3",
+                    "{\"destroyed\": true}");
+            assertThat(destroyed.statusCode()).as(destroyed.body()).isEqualTo(200);
+            assertThat(JSON.readTree(destroyed.body()).get("items").get(0).get("destroyed").asBoolean()).isTrue();
+            HttpResponse<String> eradicated = onPrimary.send("DELETE", PATH + "?names=pure-primary:v1.od1&on=offload-s3",
+                    null);
+            assertThat(eradicated.statusCode()).as(eradicated.body()).isEqualTo(200);
+            assertThat(names(onPrimary.get(PATH + "?on=offload-s3"))).containsExactly("pure-primary:v1.1");
+        }
+    }
+
+    @Test
+    void badInputIsRefusedNamingWhatIsWrongAndLeavesNothingBehind() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir.resolve("svc"), "[s3]\nenabled = true\n", true)) {
+            SimulatedFlashArray primary = service.primary();
+            primary.createVolume("v1", OffloadFixture.MIB);
+            HttpClient https = HttpClient.newBuilder().sslContext(RestTls.context(false, null)).build();
+            RestSession onPrimary = new RestSession(https, service, "pure-primary", OffloadFixture.PRIMARY_TOKEN);
+
+            refused(onPrimary.send("POST", PATH + "?source_names=v1&on=nowhere", null), "nowhere", "does not exist");
+            refused(onPrimary.send("POST", PATH + "?source_names=v1", null), "on");
+            refused(onPrimary.send("POST", PATH + "?source_names=missing&on=offload-s3", null), "missing");
+            refused(onPrimary.send("POST", PATH + "?source_names=v1&on=offload-s3", "{\"suffix\": \"bad_suffix\"}"),
+                    "bad_suffix");
+            refused(onPrimary.send("PATCH", PATH + "?names=pure-primary:v1.9&on=offload-s3", "{\"destroyed\": true}"),
+                    "pure-primary:v1.9", "does not exist");
+            refused(onPrimary.send("PATCH", PATH + "?names=pure-primary:v1.9&on=offload-s3", "{\"destroyed\": false}"),
+                    "destroyed");
+            assertThat(primary.listSnapshots(null)).isEmpty();
+            assertThat(names(onPrimary.get(PATH + "?on=offload-s3"))).isEmpty();
+            HttpResponse<String> gone = onPrimary.send("DELETE", PATH + "?names=pure-primary:v1.9&on=offload-s3", null);
+            assertThat(gone.statusCode()).as("deleting what the target lacks succeeds: " + gone.body()).isEqualTo(200);
+        }
+    }
+
+    private static void refused(HttpResponse<String> r, String... mentions) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains(mentions).doesNotContain("Exception");
+    }
+
+    private static java.util.List<String> names(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        JSON.readTree(r.body()).get("items").forEach(i -> out.add(i.get("name").asText()));
+        return out;
+    }
+}
