@@ -295,7 +295,7 @@ def test_the_vendors_client_takes_a_snapshot_on_the_target_restores_it_and_eradi
         eradicated = primary.delete_remote_volume_snapshots(names=[offloaded], on=TARGET)
         assert isinstance(eradicated, flasharray.ValidResponse), eradicated
         assert offloaded not in _offloaded(offload_admin)
-        listed = primary.get_remote_volume_snapshots(on=TARGET)
+        listed = primary.get_remote_volume_snapshots(on=[TARGET])
         assert offloaded not in [s.name for s in listed.items]
     finally:
         primary._token_man.close_session()
