@@ -52,6 +52,8 @@ import java.util.stream.Stream;
  */
 public final class DataBench {
     private static final int MIB = 1 << 20;
+    /** Reads of the warm-up volume: the read path has more code for the JIT to compile than the write. */
+    private static final int READ_WARM_UP_PASSES = 4;
     private static final long GIB = 1L << 30;
 
     private final Path dir;
@@ -244,9 +246,10 @@ public final class DataBench {
     }
 
     /**
-     * Runs both paths untimed first on a separate volume and file (64 MiB each, written and read
-     * back), so the timed passes see compiled code on both sides: the JVM interprets the sim's
-     * data path for its first few hundred calls, while the plain file's path is the kernel's.
+     * Runs both paths untimed first on a separate volume and file (64 MiB each, written once and
+     * read back {@link #READ_WARM_UP_PASSES} times), so the timed passes see compiled code on both
+     * sides: the JVM interprets the sim's data path for its first few hundred calls, while the
+     * plain file's path is the kernel's.
      */
     private static void warmUp(SimulatedFlashArray array, Path file, byte[][] chunks) throws IOException {
         int mib = Math.min(64, chunks.length);
@@ -263,11 +266,11 @@ public final class DataBench {
             }
             ByteBuffer buffer = ByteBuffer.allocate(MIB);
             byte[] simBuffer = new byte[MIB];
-            for (int i = 0; i < mib; i++) {
-                array.read("vol-warm-up", (long) i * MIB, simBuffer, 0, MIB);
+            for (int i = 0; i < READ_WARM_UP_PASSES * mib; i++) {
+                array.read("vol-warm-up", (long) (i % mib) * MIB, simBuffer, 0, MIB);
                 sum += simBuffer[0];
                 buffer.clear();
-                ch.read(buffer, (long) i * MIB);
+                ch.read(buffer, (long) (i % mib) * MIB);
                 sum += buffer.get(0);
             }
         }
