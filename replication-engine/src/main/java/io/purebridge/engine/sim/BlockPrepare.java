@@ -1,10 +1,6 @@
 package io.purebridge.engine.sim;
 
 import io.purebridge.engine.chunk.ChunkCodec;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,25 +38,18 @@ final class BlockPrepare {
     }
 
     /**
-     * Prepares {@code count} consecutive blocks of {@code data} starting at {@code from}, split
-     * between the calling thread and the shared pool (a 1 MiB write is 32 blocks: on 2 cores this
-     * about halves its CPU time).
+     * Prepares {@code count} consecutive blocks of {@code data} starting at {@code from}, in pieces
+     * of {@link #MIN_BLOCKS} shared by the calling thread and the pool (a 1 MiB write is 32 blocks:
+     * on 2 cores this about halves its CPU time).
      */
     static BlockStore.Prepared[] prepareAll(byte[] data, int from, int count) {
         BlockStore.Prepared[] out = new BlockStore.Prepared[count];
-        int parts = Math.min(THREADS, count / MIN_BLOCKS);
-        if (parts <= 1) {
+        if (count < 2 * MIN_BLOCKS) {
             prepareRange(data, from, out, 0, count);
             return out;
         }
-        int per = (count + parts - 1) / parts;
-        List<Runnable> pieces = new ArrayList<>();
-        for (int start = 0; start < count; start += per) {
-            int s = start;
-            int e = Math.min(count, start + per);
-            pieces.add(() -> prepareRange(data, from, out, s, e));
-        }
-        inParallel(pieces);
+        eachInParallel((count + MIN_BLOCKS - 1) / MIN_BLOCKS,
+                piece -> prepareRange(data, from, out, piece * MIN_BLOCKS, Math.min(count, (piece + 1) * MIN_BLOCKS)));
         return out;
     }
 
@@ -71,35 +60,12 @@ final class BlockPrepare {
     }
 
     /**
-     * Runs the first piece on the calling thread and the others on the shared pool, and returns
-     * when all are done. Pieces are pure CPU and store reads: they never wait for a lock, so a
-     * busy pool only delays a caller, never deadlocks it.
-     */
-    static void inParallel(List<Runnable> pieces) {
-        List<CompletableFuture<Void>> others = new ArrayList<>();
-        for (Runnable piece : pieces.subList(1, pieces.size())) {
-            others.add(CompletableFuture.runAsync(piece, POOL));
-        }
-        try {
-            pieces.get(0).run();
-        } finally {
-            try {
-                CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])).join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw e;
-            }
-        }
-    }
-
-    /**
      * Runs {@code task} for every index below {@code count}: the calling thread and the pool's
      * threads each take the next index until none is left, and this returns when all are done. A
      * pool thread that starts late (busy or still waking up) finds less left, or nothing, instead of
      * the caller waiting for a fixed share it holds. After a failure the remaining indexes are
-     * skipped and the first failure is thrown here.
+     * skipped and the first failure is thrown here. Tasks are CPU work and store reads that never
+     * wait for the array's lock, so a busy pool only delays a caller, never deadlocks it.
      */
     static void eachInParallel(int count, IntConsumer task) {
         AtomicInteger next = new AtomicInteger();

@@ -41,7 +41,7 @@ final class BlockStore {
     /** Blocks per page: a page covers 8 MiB and is at most 8 KiB + 32 bytes stored. */
     static final int PAGE_SLOTS = 256;
     /** Aligned blocks per piece of a parallel read: a divisor of PAGE_SLOTS, so never across a page. */
-    static final int READ_PIECE_BLOCKS = 4;
+    static final int READ_PIECE_BLOCKS = BlockPrepare.MIN_BLOCKS;
     static final int HASH_BYTES = ChunkCodec.HASH_BYTES;
     static final long NO_PAGE = -1;
     private static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
