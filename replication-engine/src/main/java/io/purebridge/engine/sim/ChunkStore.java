@@ -13,10 +13,11 @@ import java.util.List;
 
 /**
  * Chunk bodies of one array, in its {@link ChunkLog}: the index ({@code l} + hash -> location)
- * says where each one is. Reads look locations up in one RocksDB multi-get and take runs of
- * records that lie next to each other in the log (sequentially written data) as one span: a view
- * of a sealed segment's mapping, or one positional read of the active segment. New chunks are
- * staged on the Tx's batch and written by {@link SimStore#write}.
+ * says where each one is. A read locates its first chunk in the index and finds the ones written
+ * after it next to it in the segment's mapping; the rest are looked up in one RocksDB multi-get,
+ * and runs of them that lie next to each other are read as one span (a view of the mapping, or
+ * one positional read of the active segment's newest part). New chunks are staged on the Tx's
+ * batch and written by {@link SimStore#write}.
  */
 final class ChunkStore {
     /** Longest run of adjacent records read at once. */
@@ -53,8 +54,68 @@ final class ChunkStore {
         return out == null ? null : out.copy();
     }
 
-    /** The stored bodies of {@code hashes}, in order, null where not stored; each checked. */
+    /**
+     * The stored bodies of {@code hashes}, in order, null where not stored; each checked. Blocks
+     * written together lie together in the log, so once the first is located, each next one is first
+     * looked for right after the last one found: an intact chunk record there under the expected
+     * name is that chunk (chunks are named by their content, so any intact record of the name holds
+     * its bytes). Only what is not found that way is looked up in the index.
+     */
     List<Body> bodies(List<byte[]> hashes) {
+        if (hashes.isEmpty()) {
+            return List.of();
+        }
+        byte[] first = store.get(store.meta(), locationKey(hashes.get(0)));
+        ChunkLocation at = first == null ? null : ChunkLocation.decode(first);
+        ByteBuffer map = at == null ? null : log.mapping(at.segment());
+        if (map == null) {
+            return indexed(hashes);
+        }
+        Body[] out = new Body[hashes.size()];
+        List<Integer> missed = new ArrayList<>();
+        long next = at.offset();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = recordAt(map, next, hashes.get(i));
+            if (out[i] == null && next >= 0 && next + LogRecord.HEADER_BYTES <= map.capacity()
+                    && map.get((int) next) == LogRecord.COMMIT) {
+                // the commit record that ends a write: the next write's chunks follow it
+                next = next + LogRecord.HEADER_BYTES + Math.max(0, map.getInt((int) next + 1));
+                out[i] = recordAt(map, next, hashes.get(i));
+            }
+            if (out[i] == null) {
+                missed.add(i);
+            } else {
+                next = out[i].offset() + out[i].length();
+            }
+        }
+        if (!missed.isEmpty()) {
+            List<Body> found = indexed(missed.stream().map(hashes::get).toList());
+            for (int k = 0; k < missed.size(); k++) {
+                out[missed.get(k)] = found.get(k);
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    /** The chunk record named {@code hash} at {@code at} of a mapping, intact; else null (no error: a guess). */
+    private static Body recordAt(ByteBuffer map, long at, byte[] hash) {
+        if (at < 0 || at + RECORD_OVERHEAD > map.capacity()) {
+            return null;
+        }
+        int pos = (int) at;
+        int payload = map.getInt(pos + 1);
+        if (map.get(pos) != LogRecord.CHUNK || payload <= BlockStore.HASH_BYTES
+                || pos + (long) LogRecord.HEADER_BYTES + payload > map.capacity()
+                || map.slice(pos + LogRecord.HEADER_BYTES, BlockStore.HASH_BYTES)
+                        .mismatch(ByteBuffer.wrap(hash, 0, BlockStore.HASH_BYTES)) >= 0
+                || !ChunkLog.intact(map, pos, LogRecord.HEADER_BYTES + payload)) {
+            return null;
+        }
+        return new Body(map, pos + RECORD_OVERHEAD, payload - BlockStore.HASH_BYTES);
+    }
+
+    /** As {@link #bodies}, every location looked up in the index (one multi-get). */
+    private List<Body> indexed(List<byte[]> hashes) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return read(hashes);

@@ -269,6 +269,15 @@ public final class ChunkLog implements AutoCloseable {
         }
     }
 
+    /**
+     * What is mapped of a segment now (read-only), or null: not mapped yet, or retired. Records in
+     * it are read with absolute gets and views; check what you read.
+     */
+    public ByteBuffer mapping(long segment) {
+        LogSegment s = segments.get(segment);
+        return s == null ? null : s.mapping();
+    }
+
     /** One positional read, past the segment's mapping. */
     private byte[] readSpan(long segment, long offset, int length) {
         LogSegment s = live(segment);
@@ -298,6 +307,11 @@ public final class ChunkLog implements AutoCloseable {
     /** Checks the record of {@code length} bytes at {@code at} of a span (CRC32C, framing). */
     public static void check(byte[] span, int at, int length) {
         check(ByteBuffer.wrap(span), at, length);
+    }
+
+    /** Whether the record of {@code length} bytes at {@code at} of a span is whole and passes its CRC32C. */
+    public static boolean intact(ByteBuffer span, int at, int length) {
+        return LogRecord.check(span, at, length) == length - LogRecord.HEADER_BYTES;
     }
 
     /** As {@link #check(byte[], int, int)}, for a span {@link #span} gave. */

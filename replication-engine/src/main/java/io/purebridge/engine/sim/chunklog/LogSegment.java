@@ -144,6 +144,12 @@ final class LogSegment implements AutoCloseable {
         return ByteBuffer.wrap(readPositional(offset, length));
     }
 
+    /** What is mapped of the segment now (all of it once sealed), or null: no I/O, no new mapping. */
+    ByteBuffer mapping() {
+        MappedByteBuffer map = sealedMap;
+        return map != null ? map : writtenMap;
+    }
+
     /** The active segment's written part, mapped again when a read needs more and enough was added. */
     private MappedByteBuffer writtenMap(long end) throws IOException {
         MappedByteBuffer map = writtenMap;
