@@ -1,5 +1,6 @@
 package io.purebridge.server.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.purebridge.engine.array.ArrayNames;
 
 /** The REST front end's 400s for names that break FlashArray's rules ({@link ArrayNames}), before anything changes. */
@@ -21,6 +22,15 @@ final class Names {
             throw FaRestError.badRequest(name, "Invalid host name '" + name + "': use 1-63 letters, digits or '-', "
                     + "starting and ending with a letter or digit.");
         }
+    }
+
+    /** The body's {@code suffix}, checked, or null when it gives none. */
+    static String optionalSuffix(JsonNode body) {
+        String suffix = Bodies.textField(body, "suffix");
+        if (suffix != null) {
+            checkSuffix(suffix);
+        }
+        return suffix;
     }
 
     static void checkSuffix(String suffix) {

@@ -95,10 +95,7 @@ final class PgSnapshotsHandler implements ResourceHandler {
         call.allowParams(POST_PARAMS);
         call.allowFields(Set.of("suffix"));
         String suffix = call.body() == null ? null : Bodies.textField(call.body(), "suffix");
-        List<String> sources = call.list("source_names");
-        if (sources.isEmpty()) {
-            throw FaRestError.badRequest(null, "Missing parameter: source_names is required.");
-        }
+        List<String> sources = call.requiredSourceNames();
         Boolean now = call.bool("replicate_now");
         Boolean queued = call.bool("replicate");
         if (Boolean.TRUE.equals(now) && Boolean.TRUE.equals(queued)) {

@@ -57,14 +57,8 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
     private Reply post(RestCall call, ArrayContext ctx) {
         call.allowParams(POST_PARAMS);
         call.allowFields(POST_FIELDS);
-        List<String> sources = call.list("source_names");
-        if (sources.isEmpty()) {
-            throw FaRestError.badRequest(null, "Missing parameter: source_names is required.");
-        }
-        String suffix = Bodies.textField(call.body(), "suffix");
-        if (suffix != null) {
-            Names.checkSuffix(suffix);
-        }
+        List<String> sources = call.requiredSourceNames();
+        String suffix = Names.optionalSuffix(call.body());
         Target on = onlyTarget(call);
         List<ObjectNode> items = new ArrayList<>();
         for (String volume : sources) {

@@ -140,11 +140,19 @@ final class RestCall {
 
     /** Exactly one of names or ids (when ids are supported) must be given. */
     List<String> requiredNames() {
-        List<String> names = new ArrayList<>(list("names"));
-        if (names.isEmpty()) {
-            throw FaRestError.badRequest(null, "Missing parameter: names is required.");
+        return required("names");
+    }
+
+    List<String> requiredSourceNames() {
+        return required("source_names");
+    }
+
+    private List<String> required(String param) {
+        List<String> values = new ArrayList<>(list(param));
+        if (values.isEmpty()) {
+            throw FaRestError.badRequest(null, "Missing parameter: " + param + " is required.");
         }
-        return names;
+        return values;
     }
 
     // Fleet parameters of 2.38+ that a single simulated array can ignore.
