@@ -40,6 +40,7 @@ final class BlockStore {
     static final int BLOCK_SIZE = ChunkCodec.BLOCK_SIZE;
     /** Blocks per page: a page covers 8 MiB and is at most 8 KiB + 32 bytes stored. */
     static final int PAGE_SLOTS = 256;
+    private static final int CHECKSUM_WINDOW_BYTES = 4 << 20;
     /** Aligned blocks per piece of a parallel read: a divisor of PAGE_SLOTS, so never across a page. */
     static final int READ_PIECE_BLOCKS = BlockPrepare.MIN_BLOCKS;
     static final int HASH_BYTES = ChunkCodec.HASH_BYTES;
@@ -177,31 +178,6 @@ final class BlockStore {
         return hash == null ? null : chunk(hash);
     }
 
-    /** Walks a range block by block, loading each page once; content is null for unmapped blocks. */
-    private interface BlockVisitor {
-        void visit(byte[] content, int inBlock, int length);
-    }
-
-    private void walk(long mapId, long offset, long length, BlockVisitor visitor) {
-        long loadedIndex = -1;
-        byte[][] page = null;
-        long done = 0;
-        while (done < length) {
-            long pos = offset + done;
-            long block = pos / BLOCK_SIZE;
-            int inBlock = (int) (pos % BLOCK_SIZE);
-            int n = (int) Math.min(BLOCK_SIZE - inBlock, length - done);
-            long pageIndex = block / PAGE_SLOTS;
-            if (pageIndex != loadedIndex) {
-                page = committedPage(mapId, pageIndex);
-                loadedIndex = pageIndex;
-            }
-            byte[] hash = page == null ? null : page[(int) (block % PAGE_SLOTS)];
-            visitor.visit(hash == null ? null : chunk(hash), inBlock, n);
-            done += n;
-        }
-    }
-
     /**
      * Reads {@code length} bytes at {@code offset} of a map into {@code out} at {@code outOffset}.
      * Large reads look their pages up once, then split into pieces of {@link #READ_PIECE_BLOCKS}
@@ -285,11 +261,28 @@ final class BlockStore {
         }
     }
 
-    /** SHA-256 of a range, lower-case hex; unmapped blocks hash as zeros without being read. */
+    /**
+     * SHA-256 of a range, lower-case hex. The range is read window by window (never across a page)
+     * into one buffer, as a large read whose pieces decode on both cores, then digested; a window
+     * of a page never written is digested as zeros without being read.
+     */
     String checksum(long mapId, long offset, long length) {
         MessageDigest digest = ChunkCodec.newDigest();
-        walk(mapId, offset, length,
-                (content, inBlock, n) -> digest.update(content == null ? ZERO_BLOCK : content, inBlock, n));
+        byte[] window = new byte[(int) Math.min(length, CHECKSUM_WINDOW_BYTES)];
+        long pageBytes = (long) PAGE_SLOTS * BLOCK_SIZE;
+        for (long done = 0; done < length; ) {
+            long at = offset + done;
+            int n = (int) Math.min(Math.min(window.length, length - done), pageBytes - at % pageBytes);
+            if (committedPageId(mapId, at / pageBytes) == NO_PAGE) {
+                for (int k = 0; k < n; k += BLOCK_SIZE) {
+                    digest.update(ZERO_BLOCK, 0, Math.min(BLOCK_SIZE, n - k));
+                }
+            } else {
+                read(mapId, at, window, 0, n);
+                digest.update(window, 0, n);
+            }
+            done += n;
+        }
         return hex(digest.digest());
     }
 

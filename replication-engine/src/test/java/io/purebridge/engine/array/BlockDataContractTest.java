@@ -102,6 +102,20 @@ public abstract class BlockDataContractTest {
     }
 
     @Test
+    void checksumOfASparseRangeAcrossSeveralMiBMatchesItsBytes() throws Exception {
+        array.createVolume(p, 24 * MIB);
+        data.write(p, 9 * MIB + 4_321, random(6, 700_000));
+        data.write(p, 16 * MIB - 1_000, random(7, 2_000));
+        long offset = 3 * MIB + 123;
+        int length = (int) (20 * MIB);
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(data.read(p, offset, length)));
+        assertThat(data.checksum(p, offset, length)).isEqualTo(expected);
+        assertThat(data.checksum(p, 0, 0)).isEqualTo(HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(new byte[0])));
+    }
+
+    @Test
     void snapshotKeepsItsContentWhileTheVolumeChanges() {
         array.createVolume(p, 4 * MIB);
         byte[] before = random(5, (int) MIB);
