@@ -33,7 +33,8 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
             VolumesHandler.with(Listing.PAGING_PARAMS, "names", "ids", "destroyed", "on", "source_names");
     private static final Set<String> POST_PARAMS = Set.of("source_names", "on");
     private static final Set<String> POST_FIELDS = Set.of("suffix");
-    private static final Set<String> PATCH_PARAMS = Set.of("names", "on", "replication_snapshot");
+    /** PATCH and DELETE: the same snapshots by name, on one target. */
+    private static final Set<String> BY_NAME_PARAMS = Set.of("names", "on", "replication_snapshot");
     private static final Set<String> PATCH_FIELDS = Set.of("destroyed");
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -68,7 +69,7 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
     }
 
     private Reply patch(RestCall call) {
-        call.allowParams(PATCH_PARAMS);
+        call.allowParams(BY_NAME_PARAMS);
         call.allowFields(PATCH_FIELDS);
         Bodies.require(call);
         List<String> names = call.requiredNames();
@@ -94,7 +95,7 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
     }
 
     private Reply delete(RestCall call) {
-        call.allowParams(PATCH_PARAMS);
+        call.allowParams(BY_NAME_PARAMS);
         Target on = onlyTarget(call);
         for (String name : call.requiredNames()) {
             deleteOne(on, name);
