@@ -3,8 +3,10 @@ package io.purebridge.server.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.purebridge.engine.array.ArrayEndpoint;
 import io.purebridge.engine.array.PgTargetRecord;
 import io.purebridge.engine.array.ProtectionGroupRecord;
+import io.purebridge.engine.array.VolumeRecord;
 import io.purebridge.engine.cinder.CinderBackend;
 import io.purebridge.engine.cinder.CinderSnapshot;
 import io.purebridge.engine.cinder.CinderVolume;
@@ -14,10 +16,14 @@ import io.purebridge.engine.error.ErrorCode;
 import io.purebridge.engine.offload.OffloadService;
 import io.purebridge.engine.offload.OffloadedSnapshot;
 import io.purebridge.engine.offload.S3ProxyServer;
+import io.purebridge.engine.rest.RestApiVersion;
+import io.purebridge.engine.rest.RestArrayConnector;
+import io.purebridge.engine.rest.RestClientOptions;
 import io.purebridge.engine.rest.RestFlashArray;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import io.purebridge.server.testing.OffloadFixture;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -92,12 +98,92 @@ class ArrayOffloadOverRestTest {
             Map<String, String> kept = backend.createSnapshot(new CinderSnapshot(snapId, "snapshot-" + snapId, "",
                     v, 1, Map.of())).metadata();
             assertThat(kept).doesNotContainKey("offloaded_snapshot");
-            String askId = UUID.randomUUID().toString();
-            assertThatThrownBy(() -> backend.createSnapshot(new CinderSnapshot(askId, "snapshot-" + askId, "", v, 1,
-                    Map.of("purebridge:offload", "offload-s3")))).isInstanceOfSatisfying(EngineException.class, e -> {
-                        assertThat(e.reason()).isEqualTo("OFFLOAD_NOT_SUPPORTED");
-                        assertThat(e.getMessage()).contains("on demand", OffloadPolicy.TARGET);
+        }
+    }
+
+    /**
+     * A Cinder snapshot asked to be offloaded on a backend over REST: the array sends it itself, as
+     * taken, even when the volume changed since; the copy outlives the snapshot, and a volume made
+     * from the snapshot once it is gone comes back from the copy.
+     */
+    @Test
+    void theArraySendsACinderSnapshotAskedForExactlyAsTaken() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+            CinderBackend backend = overRest(service);
+            CinderVolume v = volume(Map.of());
+            backend.createVolume(v);
+            SimulatedFlashArray array = service.dr();
+            String onArray = array.listVolumes().get(0).name();
+            byte[] taken = new byte[2 * OffloadFixture.MIB];
+            new Random(7).nextBytes(taken);
+            array.write(onArray, 0, taken);
+            String snapId = UUID.randomUUID().toString();
+            backend.createSnapshot(new CinderSnapshot(snapId, "snapshot-" + snapId, "", v, 1, Map.of()));
+            String suffix = array.listSnapshots(onArray).get(0).suffix();
+            byte[] later = new byte[taken.length];
+            new Random(8).nextBytes(later);
+            array.write(onArray, 0, later);
+
+            // Asked again with an offload (a retried create): its array snapshot is what is sent.
+            CinderSnapshot asked = new CinderSnapshot(snapId, "snapshot-" + snapId, "", v, 1,
+                    Map.of("purebridge:offload", "offload-s3"));
+            Map<String, String> metadata = backend.createSnapshot(asked).metadata();
+            String offloaded = metadata.get("offloaded_snapshot");
+            assertThat(offloaded).startsWith(OffloadFixture.DR + ":" + onArray + "-").endsWith("." + suffix);
+            assertThat(metadata).containsEntry("offload_target", "offload-s3").doesNotContainKey("offload_expires");
+            assertThat(backend.createSnapshot(asked).metadata()).as("asked again: the same copy")
+                    .containsEntry("offloaded_snapshot", offloaded);
+            OffloadService bucket = service.running.engine().offloadTargets().service("offload-s3");
+            assertThat(bucket.list()).extracting(OffloadedSnapshot::name).containsExactly(offloaded);
+            assertThat(array.listVolumes()).as("the volume the send went through is eradicated")
+                    .extracting(VolumeRecord::name).containsExactly(onArray);
+            bucket.restore(offloaded, service.primary(), "restored");
+            assertThat(service.primary().read("restored", 0, taken.length)).isEqualTo(taken);
+
+            CinderSnapshot recorded = new CinderSnapshot(snapId, "snapshot-" + snapId, "", v, 1, metadata);
+            backend.deleteSnapshot(recorded);
+            array.eradicateSnapshot(onArray + "." + suffix); // as the array's eradication timer would
+            assertThat(bucket.list()).extracting(OffloadedSnapshot::name).containsExactly(offloaded);
+            CinderVolume fromCopy = volume(Map.of());
+            backend.createVolumeFromSnapshot(fromCopy, recorded);
+            String made = array.listVolumes().stream().map(VolumeRecord::name).filter(n -> n.contains(fromCopy.id()))
+                    .findFirst().orElseThrow();
+            assertThat(array.read(made, 0, taken.length)).isEqualTo(taken);
+        }
+    }
+
+    /** What an array sending on demand cannot do is refused before any snapshot is taken. */
+    @Test
+    void anOnDemandOffloadTheArrayCannotDoIsRefusedBeforeTheSnapshot() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+            CinderBackend backend = overRest(service);
+            CinderVolume v = volume(Map.of());
+            backend.createVolume(v);
+            String snapId = UUID.randomUUID().toString();
+            assertThatThrownBy(() -> backend.createSnapshot(new CinderSnapshot(snapId, "snapshot-" + snapId, "", v, 1,
+                    Map.of("purebridge:offload", "offload-s3", "purebridge:offload_retention", "7"))))
+                    .isInstanceOfSatisfying(EngineException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                        assertThat(e.getMessage()).contains("purebridge:offload_retention", "until it is deleted");
                     });
+            String onArray = service.dr().listVolumes().get(0).name();
+            assertThat(service.dr().listSnapshots(onArray)).isEmpty();
+
+            // An array whose REST cannot name what it sends (before 2.28) is told so; nothing is sent.
+            service.dr().createSnapshot(onArray, "s1");
+            RestFrontEnd frontEnd = service.running.rest().orElseThrow();
+            RestArrayConnector older = new RestArrayConnector(RestClientOptions.defaults()
+                    .withMaxVersion(new RestApiVersion(2, 26)), Clock.systemUTC(), ms -> { });
+            try (RestFlashArray dr = older.connect(new ArrayEndpoint(frontEnd.sanIp(OffloadFixture.DR),
+                    OffloadFixture.DR_TOKEN, true, frontEnd.certificatePem().toString()))) {
+                assertThatThrownBy(() -> dr.offloadSnapshot("offload-s3", onArray + ".s1"))
+                        .isInstanceOfSatisfying(EngineException.class, e -> {
+                            assertThat(e.reason()).isEqualTo("OFFLOAD_NOT_SUPPORTED");
+                            assertThat(e.getMessage()).contains("2.26", "2.28");
+                        });
+            }
+            assertThat(service.running.engine().offloadTargets().service("offload-s3").list()).isEmpty();
+            assertThat(service.dr().listVolumes()).extracting(VolumeRecord::name).containsExactly(onArray);
         }
     }
 

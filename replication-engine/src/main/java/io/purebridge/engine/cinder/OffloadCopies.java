@@ -1,5 +1,6 @@
 package io.purebridge.engine.cinder;
 
+import io.purebridge.engine.array.ArrayOffload;
 import io.purebridge.engine.array.BlockDataAccess;
 import io.purebridge.engine.array.FlashArray;
 import io.purebridge.engine.array.ProtectionGroupRecord;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * volume's type has {@code purebridge:offload_target} ({@code purebridge:offload=none} opts out).
  * The snapshot's metadata then says where its copy is ({@code offload_target}, {@code
  * offloaded_snapshot}, {@code offload_expires}); the copy outlives the local snapshot until its
- * retention ends.
+ * retention ends. The service sends the copy when it reads the array's snapshots; an array over
+ * REST sends it itself ({@link ArrayOffload#offloadSnapshot}) and, as FlashArray does, keeps it until
+ * it is deleted, so no retention may be asked for there.
  *
  * <p>Restore: a new volume whose metadata names an offloaded snapshot ({@code
  * purebridge:restore_from=<array>:<snapshot>}, as the target lists it, with {@code
@@ -112,8 +115,15 @@ final class OffloadCopies {
         String retention = metadata.get(SNAPSHOT_RETENTION);
         if (retention != null && !retention.isBlank()) {
             days = retentionDays(retention, owner);
+            if (!placement.serviceShips()) {
+                throw EngineException.invalidArgument("OFFLOAD_METADATA_INVALID", "Snapshot " + snapshot.id() + ": "
+                        + SNAPSHOT_RETENTION + " cannot be honoured on backend " + options.backendName() + ": its"
+                        + " array sends the snapshot itself, and a FlashArray keeps a snapshot sent on demand until"
+                        + " it is deleted; drop " + SNAPSHOT_RETENTION + ", or use a volume type with "
+                        + OffloadPolicy.TARGET + " and " + OffloadPolicy.RETENTION + " for copies that expire.");
+            }
         }
-        placement.requireCapableArray(owner);
+        placement.requireOnDemandArray(target, snapshot.id());
         return Optional.of(new Request(target, days));
     }
 
@@ -137,12 +147,19 @@ final class OffloadCopies {
      */
     Map<String, String> offload(Request request, String arraySnapshot, CinderSnapshot snapshot, boolean madeNow) {
         try {
+            Map<String, String> metadata = new HashMap<>();
+            metadata.put(OFFLOAD_TARGET_KEY, request.target());
+            if (array instanceof ArrayOffload self && !placement.serviceShips()) {
+                String name = self.offloadSnapshot(targets.target(request.target()).nameOnArrays(), arraySnapshot);
+                LOG.info("{}: the array sent snapshot {} to {} as {} (kept until deleted)", options.backendName(),
+                        arraySnapshot, request.target(), name);
+                metadata.put(OFFLOADED_SNAPSHOT_KEY, name);
+                return metadata;
+            }
             OffloadedSnapshot copy = targets.service(request.target()).offload(array, arraySnapshot,
                     request.retentionDays());
             LOG.info("{}: offloaded snapshot {} to {} as {} (kept {} days)", options.backendName(), arraySnapshot,
                     request.target(), copy.name(), request.retentionDays());
-            Map<String, String> metadata = new HashMap<>();
-            metadata.put(OFFLOAD_TARGET_KEY, request.target());
             metadata.put(OFFLOADED_SNAPSHOT_KEY, copy.name());
             if (copy.expiresMillis() > 0) {
                 metadata.put(OFFLOAD_EXPIRES_KEY, Instant.ofEpochMilli(copy.expiresMillis()).toString());

@@ -71,17 +71,21 @@ final class OffloadPlacement {
     }
 
     /**
-     * The array, for an on-demand offload of one snapshot, which the service does itself: refuses
-     * arrays whose snapshots it cannot read.
+     * Refuses an on-demand offload of one snapshot to {@code target} unless the service reads the
+     * array's snapshots and sends them, or the array sends them itself and is connected to the target.
      */
-    ReplicationArray requireCapableArray(String owner) {
+    void requireOnDemandArray(String target, String owner) {
         if (serviceShips()) {
-            return (ReplicationArray) array;
+            return;
         }
-        throw new EngineException(ErrorCode.UNIMPLEMENTED, "OFFLOAD_NOT_SUPPORTED", "The " + owner + ": backend "
-                + options.backendName() + " drives an array whose snapshots the service cannot read, so it cannot"
-                + " offload one of them on demand; a FlashArray offloads its protection group's snapshots on the"
-                + " schedule of a volume type with " + OffloadPolicy.TARGET + ".");
+        if (array instanceof ArrayOffload self) {
+            requireConnected(self, target, "Snapshot " + owner);
+            return;
+        }
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "OFFLOAD_NOT_SUPPORTED", "Snapshot " + owner + ": backend "
+                + options.backendName() + " drives an array that neither lets the service read its snapshots nor"
+                + " offloads them itself, so it cannot offload one on demand; take the snapshot without "
+                + OffloadCopies.SNAPSHOT_OFFLOAD + ".");
     }
 
     /**
@@ -93,19 +97,25 @@ final class OffloadPlacement {
             return (ReplicationArray) array;
         }
         if (array instanceof ArrayOffload self && array instanceof ReplicationArray groups) {
-            String onArray = targets.target(policy.target()).nameOnArrays();
-            if (self.offloadTargetConnected(onArray)) {
-                return groups;
-            }
-            throw EngineException.failedPrecondition("OFFLOAD_TARGET_NOT_CONNECTED", "Volume " + owner + ": array "
-                    + array.arrayInfo().name() + " of backend " + options.backendName() + " is not connected to"
-                    + " offload target '" + onArray + "' (" + policy.target() + "); connect the array to the bucket"
-                    + " under that name, or set array_target_name in [offload." + policy.target() + "] to the name"
-                    + " the array uses.");
+            requireConnected(self, policy.target(), "Volume " + owner);
+            return groups;
         }
         throw new EngineException(ErrorCode.UNIMPLEMENTED, "OFFLOAD_NOT_SUPPORTED", "Volume " + owner + ": backend "
                 + options.backendName() + " drives an array that neither lets the service read its snapshots nor"
                 + " offloads them itself (" + OffloadPolicy.TARGET + "); use a type without offload.");
+    }
+
+    /** The array's name for {@code target}, refused unless the array is connected to it now. */
+    String requireConnected(ArrayOffload self, String target, String who) {
+        String onArray = targets.target(target).nameOnArrays();
+        if (self.offloadTargetConnected(onArray)) {
+            return onArray;
+        }
+        throw EngineException.failedPrecondition("OFFLOAD_TARGET_NOT_CONNECTED", who + ": array "
+                + array.arrayInfo().name() + " of backend " + options.backendName() + " is not connected to"
+                + " offload target '" + onArray + "' (" + target + "); connect the array to the bucket"
+                + " under that name, or set array_target_name in [offload." + target + "] to the name"
+                + " the array uses.");
     }
 
     /** Refuses arrays that can take an offloaded snapshot's data neither from the service nor from the bucket. */
@@ -155,7 +165,12 @@ final class OffloadPlacement {
 
     /** The array as the holder of groups, already checked by {@link #policyFor}; refuses any other. */
     private ReplicationArray groupHolder(String owner) {
-        return array instanceof ReplicationArray r ? r : requireCapableArray(owner);
+        if (array instanceof ReplicationArray r) {
+            return r;
+        }
+        throw new EngineException(ErrorCode.UNIMPLEMENTED, "OFFLOAD_NOT_SUPPORTED", "Volume " + owner + ": backend "
+                + options.backendName() + " drives an array without protection groups; use a type without "
+                + OffloadPolicy.TARGET + ".");
     }
 
     private boolean hasTarget(ProtectionGroupRecord group, OffloadPolicy policy) {

@@ -72,6 +72,7 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
     private final RestVolumeFeatures features;
     private final RestReplication replication;
     private final RestOffloadRestore offloadRestore;
+    private final RestSnapshotOffload snapshotOffload;
 
     public RestFlashArray(RestSession session, Clock clock) {
         this.session = Objects.requireNonNull(session, "session");
@@ -79,6 +80,7 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
         this.features = new RestVolumeFeatures(session, o -> map.destroyedAt(o, o.path("destroyed").asBoolean(false)));
         this.replication = new RestReplication(session, map);
         this.offloadRestore = new RestOffloadRestore(session, map);
+        this.snapshotOffload = new RestSnapshotOffload(session, map, offloadRestore);
     }
 
     /** The negotiated REST version (logs in if needed). */
@@ -167,6 +169,14 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
     @Override
     public boolean offloadTargetConnected(String name) {
         return offloadRestore.connected(name);
+    }
+
+    @Override
+    public String offloadSnapshot(String target, String snapshot) {
+        SnapshotRecord held = findSnapshot(snapshot).filter(s -> !s.destroyed()).orElseThrow(() ->
+                EngineException.notFound("SNAPSHOT_NOT_FOUND", "Array " + session.sanIp() + " holds no snapshot '"
+                        + snapshot + "' to offload; name a snapshot the array lists."));
+        return snapshotOffload.send(arrayInfo().name(), target, held);
     }
 
     @Override

@@ -1,0 +1,116 @@
+package io.purebridge.engine.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.purebridge.engine.array.ArrayNames;
+import io.purebridge.engine.array.SnapshotRecord;
+import io.purebridge.engine.chunk.ChunkCodec;
+import io.purebridge.engine.error.EngineException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An existing volume snapshot sent by the array to an offload target over REST. FlashArray has no
+ * call that sends a snapshot it holds: {@code POST /remote-volume-snapshots?source_names=VOL&on=}
+ * snapshots a volume as it is now. So the snapshot is first copied into a transient volume
+ * ({@code POST /volumes} with the snapshot as source), that volume's snapshot is taken on the target
+ * under the snapshot's own suffix, and the transient volume is eradicated. The copy on the target
+ * thus holds exactly the snapshot's data, named {@code <array>:<transient volume>.<suffix>}.
+ */
+final class RestSnapshotOffload {
+    private static final Logger LOG = LoggerFactory.getLogger(RestSnapshotOffload.class);
+    /** Hex characters of the snapshot name's hash that make the transient volume's name its own. */
+    private static final int TAG_HEX = 8;
+    /** The first version whose {@code POST /remote-volume-snapshots} takes a {@code suffix}. */
+    static final RestApiVersion NAMED_REMOTE_SNAPSHOTS = new RestApiVersion(2, 28);
+
+    private final RestSession session;
+    private final RestMapping map;
+    private final RestOffloadRestore connection;
+
+    RestSnapshotOffload(RestSession session, RestMapping map, RestOffloadRestore connection) {
+        this.session = session;
+        this.map = map;
+        this.connection = connection;
+    }
+
+    /**
+     * The volume a snapshot is copied into for its send: the source volume's name with a tag from
+     * the snapshot's name, so offloads of two snapshots of one volume never share it, and a retry of
+     * one finds the same name.
+     */
+    static String transientVolume(SnapshotRecord snapshot) {
+        String tag = HexFormat.of().formatHex(ChunkCodec.sha256(snapshot.name().getBytes(StandardCharsets.UTF_8)))
+                .substring(0, TAG_HEX);
+        String volume = snapshot.sourceName();
+        int keep = Math.min(volume.length(), ArrayNames.MAX_NAME - TAG_HEX - 1);
+        return volume.substring(0, keep) + "-" + tag;
+    }
+
+    /**
+     * Sends {@code snapshot} of the array {@code arrayName} to {@code target} (the array's name for
+     * it); returns its name there. A copy the target holds already is not sent again.
+     */
+    String send(String arrayName, String target, SnapshotRecord snapshot) {
+        if (session.version().compareTo(NAMED_REMOTE_SNAPSHOTS) < 0) {
+            throw EngineException.failedPrecondition("OFFLOAD_NOT_SUPPORTED", "Array " + session.sanIp() + " speaks"
+                    + " REST " + session.version() + ", which cannot name a snapshot it sends to an offload target"
+                    + " (REST " + NAMED_REMOTE_SNAPSHOTS + " can); upgrade Purity, or offload through a volume type"
+                    + " with purebridge:offload_target.");
+        }
+        if (!connection.connected(target)) {
+            throw EngineException.failedPrecondition("OFFLOAD_TARGET_NOT_CONNECTED", "Array " + session.sanIp()
+                    + " is not connected to offload target '" + target + "', so it cannot send snapshot "
+                    + snapshot.name() + " there; connect the array to the bucket under that name, or set"
+                    + " array_target_name in the service's [offload.NAME] section to the name the array uses.");
+        }
+        String copy = transientVolume(snapshot);
+        String held = arrayName + ArrayNames.REMOTE_SEPARATOR + copy + "." + snapshot.suffix();
+        if (!map.listOrEmpty("remote-volume-snapshots", RestQuery.of().add("on", target).add("names", held),
+                "find offloaded snapshot '" + held + "'").isEmpty()) {
+            return held;
+        }
+        String sent = session.sanIp() + " " + snapshot.name();
+        dropTransient(copy, sent); // left by a send that died before its clean-up (destroyed, it blocks the name)
+        try {
+            map.single(session.call("POST", "volumes", RestQuery.of().add("names", copy),
+                    sourced(snapshot.name()), "copy snapshot '" + snapshot.name() + "' to volume '" + copy + "'"), copy);
+            ObjectNode body = RestMapping.obj().put("suffix", snapshot.suffix());
+            Duration wait = session.requestTimeout()
+                    .plusSeconds(snapshot.provisionedBytes() / RestOffloadRestore.SLOWEST_BYTES_PER_SECOND);
+            // Idempotent by suffix on the target: a retry after a lost answer gets the copy it made.
+            String name = map.single(session.call("POST", "remote-volume-snapshots", RestQuery.of()
+                    .add("source_names", copy).add("on", target), body, "send snapshot '" + snapshot.name()
+                    + "' to offload target '" + target + "'", wait), copy + "." + snapshot.suffix()).path("name").asText();
+            LOG.info("array {} sent snapshot {} to offload target {} as {}", session.sanIp(), snapshot.name(), target,
+                    name);
+            return name;
+        } finally {
+            dropTransient(copy, sent);
+        }
+    }
+
+    private static ObjectNode sourced(String name) {
+        ObjectNode body = RestMapping.obj();
+        body.putObject("source").put("name", name);
+        return body;
+    }
+
+    /** The transient volume only carried the send: failing to drop it is logged, not the caller's failure. */
+    private void dropTransient(String copy, String sent) {
+        try {
+            if (map.findOne("volumes", copy, "find volume '" + copy + "'").isEmpty()) {
+                return;
+            }
+            session.call("PATCH", "volumes", RestQuery.of().add("names", copy), RestMapping.obj().put("destroyed", true),
+                    "destroy volume '" + copy + "'");
+            session.call("DELETE", "volumes", RestQuery.of().add("names", copy), null,
+                    "eradicate volume '" + copy + "'");
+        } catch (EngineException e) {
+            LOG.warn("array {}: volume {}, copied from the snapshot for its offload ({}), stays on the array: {}",
+                    session.sanIp(), copy, sent, e.getMessage());
+        }
+    }
+}
