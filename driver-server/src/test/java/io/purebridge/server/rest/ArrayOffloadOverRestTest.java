@@ -24,10 +24,14 @@ import io.purebridge.engine.sim.SimulatedFlashArray;
 import io.purebridge.server.testing.OffloadFixture;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -149,6 +153,52 @@ class ArrayOffloadOverRestTest {
             String made = array.listVolumes().stream().map(VolumeRecord::name).filter(n -> n.contains(fromCopy.id()))
                     .findFirst().orElseThrow();
             assertThat(array.read(made, 0, taken.length)).isEqualTo(taken);
+        }
+    }
+
+    /**
+     * Two snapshots of one volume offloaded at once, each by its own caller: each send goes through
+     * its own transient volume, so each copy holds its own snapshot's bytes.
+     */
+    @Test
+    void twoSnapshotsOfOneVolumeOffloadedAtOnceKeepTheirOwnBytes() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+            CinderBackend backend = overRest(service);
+            CinderVolume v = volume(Map.of());
+            backend.createVolume(v);
+            SimulatedFlashArray array = service.dr();
+            String onArray = array.listVolumes().get(0).name();
+            List<byte[]> contents = new ArrayList<>();
+            List<CinderSnapshot> snapshots = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                byte[] data = new byte[OffloadFixture.MIB];
+                new Random(20 + i).nextBytes(data);
+                array.write(onArray, 0, data);
+                String id = UUID.randomUUID().toString();
+                CinderSnapshot plain = new CinderSnapshot(id, "snapshot-" + id, "", v, 1, Map.of());
+                backend.createSnapshot(plain);
+                contents.add(data);
+                snapshots.add(new CinderSnapshot(id, "snapshot-" + id, "", v, 1,
+                        Map.of("purebridge:offload", "offload-s3")));
+            }
+            ExecutorService callers = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<Map<String, String>>> sent = new ArrayList<>();
+                for (CinderSnapshot s : snapshots) {
+                    sent.add(callers.submit(() -> backend.createSnapshot(s).metadata()));
+                }
+                OffloadService bucket = service.running.engine().offloadTargets().service("offload-s3");
+                for (int i = 0; i < 2; i++) {
+                    String offloaded = sent.get(i).get(60, TimeUnit.SECONDS).get("offloaded_snapshot");
+                    bucket.restore(offloaded, service.primary(), "restored-" + i);
+                    assertThat(service.primary().read("restored-" + i, 0, OffloadFixture.MIB)).as(offloaded)
+                            .isEqualTo(contents.get(i));
+                }
+                assertThat(bucket.list()).hasSize(2);
+            } finally {
+                callers.shutdownNow();
+            }
+            assertThat(array.listVolumes()).extracting(VolumeRecord::name).containsExactly(onArray);
         }
     }
 
