@@ -171,6 +171,7 @@ public final class RestFrontEnd implements AutoCloseable {
         routes.register("volumes", new VolumesHandler(new OffloadedSources(targets)));
         routes.register("offloads", new OffloadsHandler(targets));
         routes.register("remote-volume-snapshots", new RemoteVolumeSnapshotsHandler(targets));
+        routes.register("remote-volume-snapshots/transfer", new RemoteSnapshotTransfersHandler(targets));
         routes.register("remote-protection-group-snapshots", new RemoteProtectionGroupSnapshotsHandler(targets));
         return this;
     }

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A volume snapshot taken on an offload target over REST, as the vendor's tools do it
  * ({@code POST /remote-volume-snapshots?source_names=&on=}, then destroy and eradicate), against a
- * service with the embedded S3 server: the answer comes once the snapshot is in the bucket, the
- * array keeps no local copy, the bytes restore on another array, and bad input changes nothing.
+ * service with the embedded S3 server: the answer comes once the snapshot is in the bucket, its
+ * transfer shows it running until then, the array keeps no local copy, the bytes restore on another
+ * array, and bad input changes nothing.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OnDemandOffloadRestTest {
@@ -78,6 +80,56 @@ class OnDemandOffloadRestTest {
                     null);
             assertThat(eradicated.statusCode()).as(eradicated.body()).isEqualTo(200);
             assertThat(names(onPrimary.get(PATH + "?on=offload-s3"))).containsExactly("pure-primary:v1.1");
+        }
+    }
+
+    /**
+     * {@code GET /remote-volume-snapshots/transfer} while the send runs: the snapshot is listed with
+     * its progress and no {@code completed} (what a client waits on before it drops the source),
+     * then as completed once the answer came; the snapshot listing shows it only then.
+     */
+    @Test
+    void theTransferShowsTheSendRunningThenCompleted() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir.resolve("svc"), "[s3]\nenabled = true\n", true)) {
+            SimulatedFlashArray primary = service.primary();
+            int size = 64 * OffloadFixture.MIB;
+            primary.createVolume("v1", size);
+            byte[] content = new byte[size];
+            new Random(4).nextBytes(content);
+            primary.write("v1", 0, content);
+            HttpClient https = HttpClient.newBuilder().sslContext(RestTls.context(false, null)).build();
+            RestSession onPrimary = new RestSession(https, service, "pure-primary", OffloadFixture.PRIMARY_TOKEN);
+            String transfer = PATH + "/transfer?on=offload-s3";
+
+            CompletableFuture<HttpResponse<String>> taken = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return onPrimary.send("POST", PATH + "?source_names=v1&on=offload-s3", "{\"suffix\": \"big\"}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            JsonNode running = null;
+            while (running == null && !taken.isDone()) {
+                JsonNode items = JSON.readTree(onPrimary.get(transfer).body()).get("items");
+                if (!items.isEmpty()) {
+                    running = items.get(0);
+                }
+            }
+            assertThat(taken.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(running).as("listed while it runs").isNotNull();
+            assertThat(running.get("name").asText()).isEqualTo("pure-primary:v1.big");
+            assertThat(running.get("completed").isNull()).isTrue();
+            assertThat(running.get("progress").asDouble()).isBetween(0.0, 0.99);
+            assertThat(running.get("started").asLong()).isPositive();
+
+            JsonNode done = JSON.readTree(onPrimary.get(transfer + "&names=pure-primary:v1.big").body())
+                    .get("items").get(0);
+            assertThat(done.get("completed").asLong()).isGreaterThanOrEqualTo(running.get("started").asLong());
+            assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
+            assertThat(done.get("source").get("name").asText()).isEqualTo("pure-primary:v1");
+            assertThat(names(onPrimary.get(PATH + "?on=offload-s3"))).containsExactly("pure-primary:v1.big");
+            HttpResponse<String> unknown = onPrimary.get(transfer + "&names=pure-primary:v1.none");
+            assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(400);
         }
     }
 

@@ -13,6 +13,7 @@ import io.purebridge.engine.cinder.CinderVolume;
 import io.purebridge.engine.cinder.OffloadPolicy;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.error.ErrorCode;
+import io.purebridge.engine.offload.OffloadProgress;
 import io.purebridge.engine.offload.OffloadService;
 import io.purebridge.engine.offload.OffloadedSnapshot;
 import io.purebridge.engine.offload.S3ProxyServer;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -198,6 +200,43 @@ class ArrayOffloadOverRestTest {
             } finally {
                 callers.shutdownNow();
             }
+            assertThat(array.listVolumes()).extracting(VolumeRecord::name).containsExactly(onArray);
+        }
+    }
+
+    /**
+     * A second request for a send that is still running (as a FlashArray answers before its send
+     * completes) waits for that send instead of starting another, and gets the same copy.
+     */
+    @Test
+    void aRequestForASendStillRunningWaitsForItToComplete() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true);
+             RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
+            CinderBackend backend = overRest(service);
+            CinderVolume v = volume(Map.of());
+            backend.createVolume(v);
+            SimulatedFlashArray array = service.dr();
+            String onArray = array.listVolumes().get(0).name();
+            byte[] data = new byte[64 * OffloadFixture.MIB];
+            new Random(9).nextBytes(data);
+            array.write(onArray, 0, data);
+            String id = UUID.randomUUID().toString();
+            CinderSnapshot asked = new CinderSnapshot(id, "snapshot-" + id, "", v, 1,
+                    Map.of("purebridge:offload", "offload-s3"));
+            OffloadService bucket = service.running.engine().offloadTargets().service("offload-s3");
+
+            CompletableFuture<Map<String, String>> first = CompletableFuture.supplyAsync(
+                    () -> backend.createSnapshot(asked).metadata());
+            while (!first.isDone() && bucket.jobs().stream()
+                    .noneMatch(j -> j.state() == OffloadProgress.State.RUNNING)) {
+                Thread.onSpinWait();
+            }
+            String snapshot = array.listSnapshots(onArray).get(0).name();
+            String second = dr.offloadSnapshot("offload-s3", snapshot);
+            assertThat(bucket.list()).as("complete when the second request returns")
+                    .extracting(OffloadedSnapshot::name).containsExactly(second);
+            assertThat(first.get(60, TimeUnit.SECONDS)).containsEntry("offloaded_snapshot", second);
+            assertThat(bucket.jobs().stream().filter(j -> j.job().startsWith("offload "))).hasSize(1);
             assertThat(array.listVolumes()).extracting(VolumeRecord::name).containsExactly(onArray);
         }
     }

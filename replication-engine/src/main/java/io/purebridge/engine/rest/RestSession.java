@@ -353,6 +353,17 @@ public final class RestSession {
         }
     }
 
+    /** Waits {@code millis} between two looks at something the array does in the background. */
+    void pause(long millis, String what) {
+        try {
+            sleeper.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(ErrorCode.UNAVAILABLE, "INTERRUPTED", "Interrupted while waiting to "
+                    + what + " on array " + sanIp + ".", e);
+        }
+    }
+
     /** One exchange, once a place among the requests in flight is free (waiting at most the request's timeout). */
     private HttpResponse<String> sendOnce(HttpRequest request, String what) throws IOException, InterruptedException {
         Duration wait = request.timeout().orElse(options.requestTimeout());

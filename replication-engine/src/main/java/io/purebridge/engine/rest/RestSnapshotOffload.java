@@ -1,5 +1,6 @@
 package io.purebridge.engine.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.purebridge.engine.array.ArrayNames;
 import io.purebridge.engine.array.SnapshotRecord;
@@ -8,6 +9,7 @@ import io.purebridge.engine.error.EngineException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +18,16 @@ import org.slf4j.LoggerFactory;
  * call that sends a snapshot it holds: {@code POST /remote-volume-snapshots?source_names=VOL&on=}
  * snapshots a volume as it is now. So the snapshot is first copied into a transient volume
  * ({@code POST /volumes} with the snapshot as source), that volume's snapshot is taken on the target
- * under the snapshot's own suffix, and the transient volume is eradicated. The copy on the target
- * thus holds exactly the snapshot's data, named {@code <array>:<transient volume>.<suffix>}.
+ * under the snapshot's own suffix, and once the target lists that send as completed
+ * ({@code GET /remote-volume-snapshots/transfer}) the transient volume is eradicated. The copy on
+ * the target thus holds exactly the snapshot's data, named {@code <array>:<transient volume>.<suffix>}.
  */
 final class RestSnapshotOffload {
     private static final Logger LOG = LoggerFactory.getLogger(RestSnapshotOffload.class);
     /** Hex characters of the snapshot name's hash that make the transient volume's name its own. */
     private static final int TAG_HEX = 8;
+    /** Between two looks at a send that is still running. */
+    static final long POLL_MILLIS = 1_000;
     /** The first version whose {@code POST /remote-volume-snapshots} takes a {@code suffix}. */
     static final RestApiVersion NAMED_REMOTE_SNAPSHOTS = new RestApiVersion(2, 28);
 
@@ -68,27 +73,67 @@ final class RestSnapshotOffload {
         }
         String copy = transientVolume(snapshot);
         String held = arrayName + ArrayNames.REMOTE_SEPARATOR + copy + "." + snapshot.suffix();
-        if (!map.listOrEmpty("remote-volume-snapshots", RestQuery.of().add("on", target).add("names", held),
-                "find offloaded snapshot '" + held + "'").isEmpty()) {
+        String sent = session.sanIp() + " " + snapshot.name();
+        long polls = 1 + session.requestTimeout().plusSeconds(snapshot.provisionedBytes()
+                / RestOffloadRestore.SLOWEST_BYTES_PER_SECOND).toMillis() / POLL_MILLIS;
+        if (transfer(target, held).isPresent()) {
+            // Sent, or still being sent, by an earlier attempt: its source stays until it is complete.
+            awaitCompleted(target, held, copy, polls);
+            dropTransient(copy, sent);
             return held;
         }
-        String sent = session.sanIp() + " " + snapshot.name();
-        dropTransient(copy, sent); // left by a send that died before its clean-up (destroyed, it blocks the name)
+        dropTransient(copy, sent); // left by a send that died before it began (destroyed, it blocks the name)
+        boolean leaveCopy = false;
         try {
             map.single(session.call("POST", "volumes", RestQuery.of().add("names", copy),
                     sourced(snapshot.name()), "copy snapshot '" + snapshot.name() + "' to volume '" + copy + "'"), copy);
             ObjectNode body = RestMapping.obj().put("suffix", snapshot.suffix());
             Duration wait = session.requestTimeout()
                     .plusSeconds(snapshot.provisionedBytes() / RestOffloadRestore.SLOWEST_BYTES_PER_SECOND);
-            // Idempotent by suffix on the target: a retry after a lost answer gets the copy it made.
-            String name = map.single(session.call("POST", "remote-volume-snapshots", RestQuery.of()
-                    .add("source_names", copy).add("on", target), body, "send snapshot '" + snapshot.name()
-                    + "' to offload target '" + target + "'", wait), copy + "." + snapshot.suffix()).path("name").asText();
+            map.single(session.call("POST", "remote-volume-snapshots", RestQuery.of().add("source_names", copy)
+                    .add("on", target), body, "send snapshot '" + snapshot.name() + "' to offload target '" + target
+                    + "'", wait), held);
+            // FlashArray answers once the send began; the copy is its source until it completes.
+            leaveCopy = true;
+            awaitCompleted(target, held, copy, polls);
+            leaveCopy = false;
             LOG.info("array {} sent snapshot {} to offload target {} as {}", session.sanIp(), snapshot.name(), target,
-                    name);
-            return name;
+                    held);
+            return held;
         } finally {
-            dropTransient(copy, sent);
+            if (!leaveCopy) {
+                dropTransient(copy, sent);
+            }
+        }
+    }
+
+    /** The target's transfer record of {@code held}, if it has one (complete or not). */
+    private Optional<JsonNode> transfer(String target, String held) {
+        return map.listOrEmpty("remote-volume-snapshots/transfer", RestQuery.of().add("on", target)
+                .add("names", held), "read the transfer of '" + held + "'").stream()
+                .filter(t -> held.equals(t.path("name").asText())).findFirst();
+    }
+
+    /**
+     * Returns once the target lists the send of {@code held} as completed. After {@code polls}
+     * looks the send is left running, and with it the volume {@code copy} it reads from.
+     */
+    private void awaitCompleted(String target, String held, String copy, long polls) {
+        for (long look = 1; ; look++) {
+            Optional<JsonNode> t = transfer(target, held);
+            if (t.isPresent() && t.get().hasNonNull("completed")) {
+                return;
+            }
+            if (look >= polls) {
+                LOG.warn("array {}: the send of {} to {} is still running; volume {} is its source and stays until"
+                        + " the send completes", session.sanIp(), held, target, copy);
+                throw EngineException.unavailable("OFFLOAD_STILL_RUNNING", "Array " + session.sanIp() + " is still"
+                        + " sending " + held + " to offload target '" + target + "' (" + t.map(x -> "progress "
+                        + x.path("progress").asText()).orElse("not listed yet") + "); the same request again waits"
+                        + " for it. Volume " + copy + " is the send's source: remove it once the send is complete if"
+                        + " the request is not made again.");
+            }
+            session.pause(POLL_MILLIS, "see the send of '" + held + "' complete");
         }
     }
 
