@@ -15,13 +15,14 @@ volume types and metadata from a real Cinder database, the driver:
 Over REST (the service speaking FlashArray REST 2.x, as to a real array) the service cannot read
 the array's snapshots, so the array offloads them, as a FlashArray does: the type's protection
 group gets the target as one of its targets, and the array sends the group's snapshots on its
-schedule (the sending is tested in the service's ArrayOffloadOverRestTest). Offloading one Cinder
-snapshot on demand is refused there as not supported, and nothing is made (REST has no call that
-sends an existing snapshot alone). A restore works there as on a real FlashArray: the array,
-connected to the same target, restores from the bucket itself.
+schedule (the sending is tested in the service's ArrayOffloadOverRestTest). A Cinder snapshot
+asked for on demand is sent by the array too: copied into a transient volume that the array
+snapshots on the target, so the copy holds the snapshot as taken; a retention is refused there, as
+a FlashArray keeps such a copy until deleted. A restore works there as on a real FlashArray: the
+array, connected to the same target, restores from the bucket itself.
 
-The vendor's client itself can take a volume snapshot on the target, restore it on another array,
-then destroy and eradicate it (POST, PATCH and DELETE /remote-volume-snapshots).
+The vendor's client itself can take a volume snapshot on the target, read its transfer, restore it
+on another array, then destroy and eradicate it (POST, PATCH and DELETE /remote-volume-snapshots).
 """
 
 import hashlib
@@ -32,6 +33,7 @@ import tempfile
 import grpc
 import pytest
 
+from cinder import exception
 from cinder import objects
 from pypureclient import flasharray
 
@@ -208,8 +210,8 @@ def test_a_snapshot_asked_to_be_offloaded_on_a_plain_type_restores_its_bytes(
 
 
 @pytest.mark.parametrize("make_driver", ["rest"], indirect=True)
-def test_over_rest_the_array_offloads_the_types_group_and_on_demand_is_refused(
-        service, make_driver, make_type, new_volume, cinder_db):
+def test_over_rest_the_array_offloads_the_types_group_and_a_snapshot_asked_for(
+        service, make_driver, make_type, new_volume, new_snapshot, cinder_db, data, offload_admin):
     drv = make_driver()
     vol = new_volume(drv, make_type(specs={"volume_backend_name": drv._backend_name(),
                                            "purebridge:offload_target": TARGET}))
@@ -226,14 +228,26 @@ def test_over_rest_the_array_offloads_the_types_group_and_on_demand_is_refused(
     assert drv.get_volume_stats(refresh=True)["offload_targets"] == TARGET
     drv.delete_volume(vol)
 
-    plain = new_volume(drv, make_type(specs={"volume_backend_name": drv._backend_name()}))
-    snap = objects.Snapshot(cinder_db, volume_id=plain.id, volume_size=1, status="creating",
-                            project_id="p", user_id="u", volume_type_id=plain.volume_type_id,
-                            metadata={"purebridge:offload": TARGET})
-    snap.create()
-    with pytest.raises(NotImplementedError):
-        drv.create_snapshot(objects.Snapshot.get_by_id(cinder_db, snap.id))
-    drv.delete_volume(plain)
+    plain_type = make_type(specs={"volume_backend_name": drv._backend_name()})
+    plain = new_volume(drv, plain_type)
+    digest = _write_pattern(data, "pure-primary", plain.provider_id, seed=4)
+    # A FlashArray keeps what it sends on demand until deleted: a retention is refused, nothing made.
+    with pytest.raises(exception.InvalidInput, match="purebridge:offload_retention"):
+        new_snapshot(drv, plain, metadata={"purebridge:offload": TARGET,
+                                           "purebridge:offload_retention": "2"})
+    snap = new_snapshot(drv, plain, metadata={"purebridge:offload": TARGET})
+    offloaded = snap.metadata["offloaded_snapshot"]
+    assert offloaded.startswith("pure-primary:%s-" % plain.provider_id), offloaded
+    assert offloaded.endswith(".snapshot-%s" % snap.id), offloaded
+    assert "offload_expires" not in snap.metadata
+    assert offloaded in _offloaded(offload_admin)
+    # After the snapshot, the volume changes: the array sent the snapshot as taken.
+    _write_pattern(data, "pure-primary", plain.provider_id, seed=5)
+    restored = new_volume(drv, plain_type, metadata={"purebridge:restore_from": offloaded})
+    assert data.checksum("pure-primary", restored.provider_id, SPAN) == digest
+    drv.delete_snapshot(snap)
+    for volume in (restored, plain):
+        drv.delete_volume(volume)
 
 
 @pytest.mark.parametrize("make_driver", ["rest"], indirect=True)
@@ -279,6 +293,10 @@ def test_the_vendors_client_takes_a_snapshot_on_the_target_restores_it_and_eradi
         offloaded = list(taken.items)[0].name
         assert offloaded == "pure-primary:od-vol.od1"
         assert offloaded in _offloaded(offload_admin)
+        transfer = primary.get_remote_volume_snapshots_transfer(on=[TARGET], names=[offloaded])
+        assert isinstance(transfer, flasharray.ValidResponse), transfer
+        sent = list(transfer.items)[0]
+        assert sent.progress == 1.0 and sent.completed, sent
         local = primary.get_volume_snapshots(source_names=["od-vol"])
         assert not list(local.items), "the snapshot lives on the target only"
         _write_pattern(data, "pure-primary", "od-vol", seed=8)
