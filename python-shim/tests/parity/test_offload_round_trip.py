@@ -21,14 +21,16 @@ snapshots on the target, so the copy holds the snapshot as taken; a retention is
 a FlashArray keeps such a copy until deleted. A restore works there as on a real FlashArray: the
 array, connected to the same target, restores from the bucket itself.
 
-The vendor's client itself can take a volume snapshot on the target, read its transfer, restore it
-on another array, then destroy and eradicate it (POST, PATCH and DELETE /remote-volume-snapshots).
+The vendor's client itself can take a volume snapshot on the target, wait for its transfer to
+complete, restore it on another array, then destroy and eradicate it (POST, PATCH and DELETE
+/remote-volume-snapshots).
 """
 
 import hashlib
 import random
 import shutil
 import tempfile
+import time
 
 import grpc
 import pytest
@@ -86,6 +88,19 @@ def _offloaded(offload_admin):
     stub, access = offload_admin
     return {s.name: s for s in stub.ListOffloadedSnapshots(
         offload_pb.ListOffloadedSnapshotsRequest(access=access, target=TARGET), timeout=60).snapshots}
+
+
+def _await_sent(client, name, timeout=60):
+    """The transfer of `name` to TARGET once completed, read with the vendor's client."""
+    deadline = time.monotonic() + timeout
+    while True:
+        transfer = client.get_remote_volume_snapshots_transfer(on=[TARGET], names=[name])
+        if isinstance(transfer, flasharray.ValidResponse):
+            sent = list(transfer.items)[0]
+            if getattr(sent, "completed", None):  # the client's models leave a null field unset
+                return sent
+        assert time.monotonic() < deadline, "%s not sent within %s s: %s" % (name, timeout, transfer)
+        time.sleep(0.05)
 
 
 def _write_pattern(data, array, volume, seed):
@@ -292,11 +307,10 @@ def test_the_vendors_client_takes_a_snapshot_on_the_target_restores_it_and_eradi
         assert isinstance(taken, flasharray.ValidResponse), taken
         offloaded = list(taken.items)[0].name
         assert offloaded == "pure-primary:od-vol.od1"
+        # Answered once the send began, as a FlashArray answers: its transfer says when it is done.
+        sent = _await_sent(primary, offloaded)
+        assert sent.progress == 1.0, sent
         assert offloaded in _offloaded(offload_admin)
-        transfer = primary.get_remote_volume_snapshots_transfer(on=[TARGET], names=[offloaded])
-        assert isinstance(transfer, flasharray.ValidResponse), transfer
-        sent = list(transfer.items)[0]
-        assert sent.progress == 1.0 and sent.completed, sent
         local = primary.get_volume_snapshots(source_names=["od-vol"])
         assert not list(local.items), "the snapshot lives on the target only"
         _write_pattern(data, "pure-primary", "od-vol", seed=8)

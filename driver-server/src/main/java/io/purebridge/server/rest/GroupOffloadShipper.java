@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The simulated arrays' own offload, as a FlashArray runs CloudSnap: on every run, each protection
  * group with an offload target ({@link GroupOffloadTargets}) sends the snapshots the target lacks,
- * kept there for the group's target retention. Expiry in the bucket is the service's retention
+ * kept there for the group's target retention, and a snapshot taken on a target whose send failed
+ * is sent again ({@link OnDemandOffload}). Expiry in the bucket is the service's retention
  * sweep, the same for every array. A group or target that fails is logged and tried again next run.
  */
 final class GroupOffloadShipper implements AutoCloseable {
@@ -32,16 +33,23 @@ final class GroupOffloadShipper implements AutoCloseable {
     private static final long DAY_SECONDS = 86_400L;
 
     private final GroupOffloadTargets offloads;
+    private final OnDemandOffload onDemand;
     private final Map<String, Supplier<? extends FlashArray>> arrays;
     private PeriodicTimer timer;
 
-    GroupOffloadShipper(GroupOffloadTargets offloads, Map<String, Supplier<? extends FlashArray>> arrays) {
+    GroupOffloadShipper(GroupOffloadTargets offloads, OnDemandOffload onDemand,
+            Map<String, Supplier<? extends FlashArray>> arrays) {
         this.offloads = offloads;
+        this.onDemand = onDemand;
         this.arrays = Map.copyOf(arrays);
     }
 
-    /** One pass over every array; returns the names offloaded now. */
+    /**
+     * One pass over every array; returns the group snapshots offloaded now. Snapshots taken on a
+     * target whose send failed are started again first (they run in the background).
+     */
     synchronized List<String> runOnce() {
+        onDemand.resume();
         List<String> shipped = new ArrayList<>();
         Map<String, Set<String>> present = new HashMap<>();
         for (Map.Entry<String, Supplier<? extends FlashArray>> a : arrays.entrySet()) {

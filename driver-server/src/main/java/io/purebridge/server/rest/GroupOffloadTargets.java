@@ -6,11 +6,8 @@ import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.offload.OffloadTargets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,13 +109,7 @@ final class GroupOffloadTargets {
      */
     private void saveOrUndo(Runnable undo) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(byArray));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StateFiles.replace(file, JSON.writeValueAsBytes(byArray));
         } catch (IOException e) {
             undo.run();
             throw new UncheckedIOException("cannot save the protection groups' offload targets to " + file, e);

@@ -8,7 +8,9 @@ import io.purebridge.engine.offload.OffloadTargets;
 import io.purebridge.engine.offload.OffloadedSnapshot;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -16,9 +18,10 @@ import java.util.Set;
  * {@code GET /remote-volume-snapshots/transfer}: how far each send to an offload target got, in
  * FlashArray's transfer shape ({@code started}, {@code completed}, {@code progress},
  * {@code data_transferred}). A snapshot the target holds is complete (progress 1.0, completed when
- * its manifest was written); one still being sent by this service is listed with its progress and
- * no {@code completed} (nor its volume, which the running send does not name), only to the array
- * sending it, which is what a client polls for before it drops the send's source. The
+ * its manifest was written); one answered and not complete ({@link OnDemandOffload}), or any other
+ * send running for the array, is listed with its progress and no {@code completed} (nor its
+ * volume, which a send in flight does not name), only to the array sending it: what a client polls
+ * for before it drops the send's source. The
  * bucket records neither when a finished send started nor how many bytes it moved (an incremental
  * send moves only what the bucket lacked), so those are null for finished sends.
  */
@@ -29,9 +32,11 @@ final class RemoteSnapshotTransfersHandler implements ResourceHandler {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final OffloadTargets targets;
+    private final OnDemandOffload sends;
 
-    RemoteSnapshotTransfersHandler(OffloadTargets targets) {
+    RemoteSnapshotTransfersHandler(OffloadTargets targets, OnDemandOffload sends) {
         this.targets = Objects.requireNonNull(targets, "targets");
+        this.sends = Objects.requireNonNull(sends, "sends");
     }
 
     @Override
@@ -51,12 +56,25 @@ final class RemoteSnapshotTransfersHandler implements ResourceHandler {
                     items.add(finished(shown, s));
                 }
             }
+            if (!sources.isEmpty()) {
+                return; // a send in flight does not say which volume it is of
+            }
+            // Answered sends (some waiting to be tried again), then any other send running for the array.
+            Map<String, OffloadProgress> inFlight = new LinkedHashMap<>();
+            for (OnDemandOffload.Send send : sends.pending(ctx.arrayName(), shown)) {
+                inFlight.put(sending + send.snapshot(), null);
+            }
             for (OffloadProgress p : running(shown)) {
                 String name = p.job().substring(OFFLOAD_JOB.length());
-                if (name.startsWith(sending) && !done.contains(name) && sources.isEmpty()) {
-                    items.add(inFlight(shown, name, p));
+                if (name.startsWith(sending)) {
+                    inFlight.put(name, p);
                 }
             }
+            inFlight.forEach((name, p) -> {
+                if (!done.contains(name)) {
+                    items.add(inFlight(shown, name, p));
+                }
+            });
         });
         return Listing.page(call, Selection.select(call, items, "Snapshot"));
     }
@@ -83,13 +101,26 @@ final class RemoteSnapshotTransfersHandler implements ResourceHandler {
         return o;
     }
 
-    /** The job does not say which volume the snapshot is of (a group member's name carries it elsewhere). */
+    /**
+     * A send not complete: with its progress while it runs ({@code p}), or waiting to start or to be
+     * tried again ({@code p} null). It does not say which volume the snapshot is of (a group
+     * member's name carries it elsewhere).
+     */
     private static ObjectNode inFlight(String target, String name, OffloadProgress p) {
         ObjectNode o = base(target, null, name, null);
-        o.put("started", p.startedMillis());
+        if (p == null) {
+            o.putNull("started");
+        } else {
+            o.put("started", p.startedMillis());
+        }
         o.putNull("completed");
-        o.put("progress", p.totalBytes() == 0 ? 0.0 : Math.min(0.99, (double) p.doneBytes() / p.totalBytes()));
-        o.put("data_transferred", p.sentBytes());
+        o.put("progress", p == null || p.totalBytes() == 0 ? 0.0
+                : Math.min(0.99, (double) p.doneBytes() / p.totalBytes()));
+        if (p == null) {
+            o.putNull("data_transferred");
+        } else {
+            o.put("data_transferred", p.sentBytes());
+        }
         o.putNull("physical_bytes_written");
         return o;
     }

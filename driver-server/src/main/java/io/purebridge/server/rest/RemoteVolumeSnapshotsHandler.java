@@ -2,6 +2,7 @@ package io.purebridge.server.rest;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.purebridge.engine.array.SnapshotRecord;
 import io.purebridge.engine.error.EngineException;
 import io.purebridge.engine.offload.OffloadService;
 import io.purebridge.engine.offload.OffloadTargets;
@@ -21,7 +22,7 @@ import java.util.Set;
  * <ul>
  *   <li>{@code GET [?on=TARGET]}: what every target (or those {@code on} names) holds.
  *   <li>{@code POST ?source_names=VOL&on=TARGET}, body {@code {suffix}} optional: a snapshot taken on
- *       the target ({@link OnDemandOffload}), answered once it is there.
+ *       the target ({@link OnDemandOffload}), answered once its send began; listed once complete.
  *   <li>{@code PATCH ?names=&on=} with {@code {"destroyed": true}}: deletes it from the target at once
  *       (a bucket keeps no destroyed state to recover from); {@code DELETE ?names=&on=} then finds
  *       nothing, which succeeds, so the vendor's destroy-then-eradicate works.
@@ -39,9 +40,11 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final OffloadTargets targets;
+    private final OnDemandOffload sends;
 
-    RemoteVolumeSnapshotsHandler(OffloadTargets targets) {
+    RemoteVolumeSnapshotsHandler(OffloadTargets targets, OnDemandOffload sends) {
         this.targets = Objects.requireNonNull(targets, "targets");
+        this.sends = Objects.requireNonNull(sends, "sends");
     }
 
     @Override
@@ -49,8 +52,8 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
         return switch (call.method()) {
             case "GET" -> get(call);
             case "POST" -> post(call, ctx);
-            case "PATCH" -> patch(call);
-            case "DELETE" -> delete(call);
+            case "PATCH" -> patch(call, ctx);
+            case "DELETE" -> delete(call, ctx);
             default -> throw ResourceHandler.methodNotAllowed(call);
         };
     }
@@ -62,13 +65,16 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
         String suffix = Names.optionalSuffix(call.body());
         Target on = onlyTarget(call);
         List<ObjectNode> items = new ArrayList<>();
+        String arrayName = ctx.array().arrayInfo().name();
         for (String volume : sources) {
-            items.add(item(on.shown(), OnDemandOffload.take(ctx.array(), on.service(), volume, suffix)));
+            OnDemandOffload.Taken taken = sends.take(ctx, on.shown(), on.service(), volume, suffix);
+            items.add(taken.held().map(s -> item(on.shown(), s))
+                    .orElseGet(() -> sending(on.shown(), arrayName, taken.sending().orElseThrow())));
         }
         return Reply.items(items);
     }
 
-    private Reply patch(RestCall call) {
+    private Reply patch(RestCall call, ArrayContext ctx) {
         call.allowParams(BY_NAME_PARAMS);
         call.allowFields(PATCH_FIELDS);
         Bodies.require(call);
@@ -79,6 +85,7 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
                     + " snapshot from the offload target, which keeps nothing to recover.");
         }
         Target on = onlyTarget(call);
+        refuseWhileSending(ctx, on, names);
         Map<String, OffloadedSnapshot> held = new LinkedHashMap<>();
         on.service().list().forEach(s -> held.put(s.name(), s));
         List<ObjectNode> items = new ArrayList<>();
@@ -94,13 +101,26 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
         return Reply.items(items);
     }
 
-    private Reply delete(RestCall call) {
+    private Reply delete(RestCall call, ArrayContext ctx) {
         call.allowParams(BY_NAME_PARAMS);
         Target on = onlyTarget(call);
+        refuseWhileSending(ctx, on, call.requiredNames());
         for (String name : call.requiredNames()) {
             deleteOne(on, name);
         }
         return Reply.empty();
+    }
+
+    /** A snapshot still being sent has nothing on the target to destroy yet: said so, nothing changed. */
+    private void refuseWhileSending(ArrayContext ctx, Target on, List<String> names) {
+        String arrayName = ctx.array().arrayInfo().name();
+        for (OnDemandOffload.Send s : sends.pending(ctx.arrayName(), on.shown())) {
+            String name = arrayName + ":" + s.snapshot();
+            if (names.contains(name)) {
+                throw FaRestError.badRequest(name, "Snapshot is still being sent to the offload target; destroy it"
+                        + " once /remote-volume-snapshots/transfer shows it completed.");
+            }
+        }
     }
 
     private static void deleteOne(Target on, String name) {
@@ -174,20 +194,31 @@ final class RemoteVolumeSnapshotsHandler implements ResourceHandler {
         return listed;
     }
 
+    /** A snapshot answered and still being sent: its local copy, under the name and id it will have there. */
+    static ObjectNode sending(String target, String arrayName, SnapshotRecord local) {
+        String name = arrayName + ":" + local.name();
+        return view(target, OffloadService.keyOf(name), name, local.suffix(), local.createdEpochMillis(),
+                local.provisionedBytes(), arrayName + ":" + local.sourceName());
+    }
+
     static ObjectNode item(String target, OffloadedSnapshot s) {
-        ObjectNode o = F.objectNode();
-        o.put("id", s.key());
-        o.put("name", s.name());
         int dot = s.snapshot().lastIndexOf('.');
-        o.put("suffix", dot < 0 ? s.snapshot() : s.snapshot().substring(dot + 1));
-        o.put("created", s.createdMillis());
+        return view(target, s.key(), s.name(), dot < 0 ? s.snapshot() : s.snapshot().substring(dot + 1),
+                s.createdMillis(), s.sizeBytes(), s.sourceArray() + ":" + s.sourceVolume());
+    }
+
+    private static ObjectNode view(String target, String id, String name, String suffix, long created,
+            long provisioned, String source) {
+        ObjectNode o = F.objectNode();
+        o.put("id", id);
+        o.put("name", name);
+        o.put("suffix", suffix);
+        o.put("created", created);
         o.put("destroyed", false);
         o.putNull("time_remaining");
-        o.put("provisioned", s.sizeBytes());
+        o.put("provisioned", provisioned);
         o.putNull("pod");
-        ObjectNode source = o.putObject("source");
-        source.putNull("id");
-        source.put("name", s.sourceArray() + ":" + s.sourceVolume());
+        o.putObject("source").putNull("id").put("name", source);
         o.putObject("remote").putNull("id").put("name", target);
         return o;
     }

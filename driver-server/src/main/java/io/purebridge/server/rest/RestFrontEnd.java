@@ -53,6 +53,7 @@ public final class RestFrontEnd implements AutoCloseable {
     /** Null until {@link #offloadTargets} is called. */
     private OffloadTargets offloadTargets;
     private GroupOffloadShipper offloadShipper;
+    private OnDemandOffload onDemand;
 
     public RestFrontEnd(RestFrontEndOptions options, Clock clock) {
         this.options = Objects.requireNonNull(options, "options");
@@ -122,7 +123,11 @@ public final class RestFrontEnd implements AutoCloseable {
             for (ProtectionGroupsHandler.Kind kind : ProtectionGroupsHandler.Kind.values()) {
                 routes.register(kind.resource(), new ProtectionGroupsHandler(kind, groups));
             }
-            offloadShipper = new GroupOffloadShipper(groups, copy);
+            onDemand = OnDemandOffload.load(offloadTargets, copy, dir.resolve("offload-sends.json"));
+            routes.register("remote-volume-snapshots", new RemoteVolumeSnapshotsHandler(offloadTargets, onDemand));
+            routes.register("remote-volume-snapshots/transfer",
+                    new RemoteSnapshotTransfersHandler(offloadTargets, onDemand));
+            offloadShipper = new GroupOffloadShipper(groups, onDemand, copy);
         }
         s.setHandler(new FlashArrayHttpHandler(copy, sessions, routes, clock, options.eradicationDelayMs(), limits));
         try {
@@ -143,6 +148,7 @@ public final class RestFrontEnd implements AutoCloseable {
         ports.forEach((name, port) -> LOG.info("rest-frontend: array {} at https://{}:{}", name,
                 options.bindAddress(), port));
         if (offloadShipper != null) {
+            onDemand.resume(); // sends a previous process answered and did not finish
             offloadShipper.start(OFFLOAD_EVERY);
         }
     }
@@ -170,8 +176,6 @@ public final class RestFrontEnd implements AutoCloseable {
         this.offloadTargets = targets;
         routes.register("volumes", new VolumesHandler(new OffloadedSources(targets)));
         routes.register("offloads", new OffloadsHandler(targets));
-        routes.register("remote-volume-snapshots", new RemoteVolumeSnapshotsHandler(targets));
-        routes.register("remote-volume-snapshots/transfer", new RemoteSnapshotTransfersHandler(targets));
         routes.register("remote-protection-group-snapshots", new RemoteProtectionGroupSnapshotsHandler(targets));
         return this;
     }
@@ -240,6 +244,10 @@ public final class RestFrontEnd implements AutoCloseable {
         if (offloadShipper != null) {
             offloadShipper.close();
             offloadShipper = null;
+        }
+        if (onDemand != null) {
+            onDemand.close();
+            onDemand = null;
         }
         if (server == null) {
             return;

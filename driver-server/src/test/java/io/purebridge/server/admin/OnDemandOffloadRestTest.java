@@ -10,9 +10,9 @@ import io.purebridge.server.testing.OffloadFixture;
 import io.purebridge.server.testing.RestSession;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A volume snapshot taken on an offload target over REST, as the vendor's tools do it
  * ({@code POST /remote-volume-snapshots?source_names=&on=}, then destroy and eradicate), against a
- * service with the embedded S3 server: the answer comes once the snapshot is in the bucket, its
- * transfer shows it running until then, the array keeps no local copy, the bytes restore on another
- * array, and bad input changes nothing.
+ * service with the embedded S3 server: the answer comes once the send began, the transfer shows it
+ * running until the snapshot is in the bucket, the array then keeps no local copy, the bytes
+ * restore on another array, and bad input changes nothing.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OnDemandOffloadRestTest {
@@ -51,6 +51,7 @@ class OnDemandOffloadRestTest {
             assertThat(item.get("name").asText()).isEqualTo("pure-primary:v1.od1");
             assertThat(item.get("source").get("name").asText()).isEqualTo("pure-primary:v1");
             assertThat(item.get("remote").get("name").asText()).isEqualTo("offload-s3");
+            awaitSent(onPrimary, primary, "v1", "pure-primary:v1.od1");
             assertThat(primary.listSnapshots("v1")).as("the snapshot lives on the target only").isEmpty();
             assertThat(names(onPrimary.get(PATH + "?on=offload-s3"))).containsExactly("pure-primary:v1.od1");
 
@@ -62,6 +63,7 @@ class OnDemandOffloadRestTest {
                     .isEqualTo(item.get("id").asText());
             HttpResponse<String> numbered = onPrimary.send("POST", PATH + "?source_names=v1&on=offload-s3", null);
             assertThat(names(numbered)).as("without a suffix: the next number").containsExactly("pure-primary:v1.1");
+            awaitSent(onPrimary, primary, "v1", "pure-primary:v1.1");
 
             RestSession onDr = new RestSession(https, service, "pure-dr", OffloadFixture.DR_TOKEN);
             HttpResponse<String> restored = onDr.send("POST", "/api/2.36/volumes?names=v1-copy",
@@ -101,35 +103,53 @@ class OnDemandOffloadRestTest {
             RestSession onPrimary = new RestSession(https, service, "pure-primary", OffloadFixture.PRIMARY_TOKEN);
             String transfer = PATH + "/transfer?on=offload-s3";
 
-            CompletableFuture<HttpResponse<String>> taken = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return onPrimary.send("POST", PATH + "?source_names=v1&on=offload-s3", "{\"suffix\": \"big\"}");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            JsonNode running = null;
-            while (running == null && !taken.isDone()) {
-                JsonNode items = JSON.readTree(onPrimary.get(transfer).body()).get("items");
-                if (!items.isEmpty()) {
-                    running = items.get(0);
-                }
-            }
-            assertThat(taken.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            HttpResponse<String> taken = onPrimary.send("POST", PATH + "?source_names=v1&on=offload-s3",
+                    "{\"suffix\": \"big\"}");
+            assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+            // Answered once the send began: the transfer shows it until it is complete.
+            JsonNode running = JSON.readTree(onPrimary.get(transfer).body()).get("items").get(0);
+            awaitSent(onPrimary, primary, "v1", "pure-primary:v1.big");
             assertThat(running).as("listed while it runs").isNotNull();
             assertThat(running.get("name").asText()).isEqualTo("pure-primary:v1.big");
             assertThat(running.get("completed").isNull()).isTrue();
             assertThat(running.get("progress").asDouble()).isBetween(0.0, 0.99);
-            assertThat(running.get("started").asLong()).isPositive();
 
             JsonNode done = JSON.readTree(onPrimary.get(transfer + "&names=pure-primary:v1.big").body())
                     .get("items").get(0);
-            assertThat(done.get("completed").asLong()).isGreaterThanOrEqualTo(running.get("started").asLong());
+            assertThat(done.get("completed").asLong()).isPositive();
             assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
             assertThat(done.get("source").get("name").asText()).isEqualTo("pure-primary:v1");
             assertThat(names(onPrimary.get(PATH + "?on=offload-s3"))).containsExactly("pure-primary:v1.big");
             HttpResponse<String> unknown = onPrimary.get(transfer + "&names=pure-primary:v1.none");
             assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(400);
+        }
+    }
+
+    /**
+     * A send answered by a process that stopped before it finished (its record and local snapshot
+     * left behind, as after a crash) is finished by the next process when it starts.
+     */
+    @Test
+    void aSendAnsweredBeforeARestartIsFinishedAfterIt() throws Exception {
+        byte[] content = new byte[OffloadFixture.MIB];
+        new Random(6).nextBytes(content);
+        try (OffloadFixture service = OffloadFixture.start(dir.resolve("svc"), "[s3]\nenabled = true\n", true)) {
+            service.primary().createVolume("v1", OffloadFixture.MIB);
+            service.primary().write("v1", 0, content);
+            service.primary().createSnapshot("v1", "cut");
+        }
+        Files.writeString(dir.resolve("svc/data/rest-frontend/offload-sends.json"),
+                "[{\"array\": \"pure-primary\", \"snapshot\": \"v1.cut\", \"target\": \"offload-s3\"}]");
+        try (OffloadFixture service = OffloadFixture.start(dir.resolve("svc"), "[s3]\nenabled = true\n", true)) {
+            HttpClient https = HttpClient.newBuilder().sslContext(RestTls.context(false, null)).build();
+            RestSession onPrimary = new RestSession(https, service, "pure-primary", OffloadFixture.PRIMARY_TOKEN);
+            awaitSent(onPrimary, service.primary(), "v1", "pure-primary:v1.cut");
+            HttpResponse<String> restored = new RestSession(https, service, "pure-dr", OffloadFixture.DR_TOKEN)
+                    .send("POST", "/api/2.36/volumes?names=v1-copy", "{\"source\": {\"name\": \"pure-primary:v1.cut\"}}");
+            assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
+            assertThat(service.dr().read("v1-copy", 0, content.length)).isEqualTo(content);
+            assertThat(Files.readString(dir.resolve("svc/data/rest-frontend/offload-sends.json")).strip())
+                    .as("nothing left to send").isEqualTo("[]");
         }
     }
 
@@ -154,6 +174,17 @@ class OnDemandOffloadRestTest {
             assertThat(names(onPrimary.get(PATH + "?on=offload-s3"))).isEmpty();
             HttpResponse<String> gone = onPrimary.send("DELETE", PATH + "?names=pure-primary:v1.9&on=offload-s3", null);
             assertThat(gone.statusCode()).as("deleting what the target lacks succeeds: " + gone.body()).isEqualTo(200);
+        }
+    }
+
+    /** Waits until the target lists {@code name} and the array dropped its local copy. */
+    private static void awaitSent(RestSession on, SimulatedFlashArray array, String volume, String name)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!names(on.get(PATH + "?on=offload-s3")).contains(name) || !array.listSnapshots(volume).stream()
+                .filter(s -> name.endsWith(":" + s.name())).toList().isEmpty()) {
+            assertThat(System.nanoTime()).as(name + " sent within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 

@@ -211,8 +211,8 @@ public final class OffloadService implements AutoCloseable {
         return p;
     }
 
-    /** {@code array:snapshot} to its manifest key. */
-    static String keyOf(String name) {
+    /** {@code array:snapshot} to its manifest key (the id listings give it, before it is complete too). */
+    public static String keyOf(String name) {
         int colon = name == null ? -1 : name.indexOf(':');
         if (colon <= 0 || colon == name.length() - 1) {
             throw EngineException.invalidArgument("OFFLOADED_SNAPSHOT_NAME_INVALID", "offloaded snapshot name '"
