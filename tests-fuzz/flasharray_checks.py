@@ -12,6 +12,9 @@ import schemathesis
 # What only a leaked Java exception would put in a body: the front end's own messages never
 # name a class, a package or a stack frame.
 _LEAK_MARKERS = ("Exception", "\tat ", "io.purebridge.", "java.", "NullPointer")
+# Of those, what no FlashArray object name can hold (names are letters, digits and '-'): a listing
+# may show an object an earlier request named "Exception", which is no leak.
+_LEAK_MARKERS_IN_LISTINGS = ("\tat ", "io.purebridge.", "java.")
 
 
 @schemathesis.check
@@ -20,7 +23,8 @@ def answers_like_a_flasharray(ctx, response, case):
     text = response.text or ""
     # A message may echo the caller's own input back, so a marker the request carried is no leak.
     sent = repr((case.path_parameters, case.query, case.body, case.headers))
-    for marker in _LEAK_MARKERS:
+    markers = _LEAK_MARKERS if response.status_code >= 400 else _LEAK_MARKERS_IN_LISTINGS
+    for marker in markers:
         if marker in text and marker not in sent:
             raise AssertionError("the body names %r (a leaked exception?): %s"
                                  % (marker, text[:300]))
