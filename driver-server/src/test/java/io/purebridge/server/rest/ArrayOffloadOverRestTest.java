@@ -58,6 +58,16 @@ class ArrayOffloadOverRestTest {
         return service.drBackendOverRest("puredriver-rest");
     }
 
+    private static CinderSnapshot snapshot(String id, CinderVolume v, Map<String, String> metadata) {
+        return new CinderSnapshot(id, "snapshot-" + id, "", v, 1, metadata);
+    }
+
+    private static byte[] random(int length, long seed) {
+        byte[] data = new byte[length];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
     private static CinderVolume volume(Map<String, String> extraSpecs) {
         String id = UUID.randomUUID().toString();
         return new CinderVolume(id, id, "volume-" + id, "", 1, extraSpecs, "", null, null, Map.of());
@@ -81,8 +91,7 @@ class ArrayOffloadOverRestTest {
             assertThat(group.replicationSchedule().frequencyMs()).isEqualTo(3_600_000L);
             RestFrontEnd frontEnd = service.running.rest().orElseThrow();
 
-            byte[] data = new byte[3 * OffloadFixture.MIB];
-            new Random(5).nextBytes(data);
+            byte[] data = random(3 * OffloadFixture.MIB, 5);
             array.write(onArray, 0, data);
             String pgSnapshot = array.createProtectionGroupSnapshot(GROUP, "s1", false, false).name();
 
@@ -101,8 +110,7 @@ class ArrayOffloadOverRestTest {
 
             // Snapshots of the type's volumes are not offloaded one by one: the array sends the group's.
             String snapId = UUID.randomUUID().toString();
-            Map<String, String> kept = backend.createSnapshot(new CinderSnapshot(snapId, "snapshot-" + snapId, "",
-                    v, 1, Map.of())).metadata();
+            Map<String, String> kept = backend.createSnapshot(snapshot(snapId, v, Map.of())).metadata();
             assertThat(kept).doesNotContainKey("offloaded_snapshot");
         }
     }
@@ -120,19 +128,16 @@ class ArrayOffloadOverRestTest {
             backend.createVolume(v);
             SimulatedFlashArray array = service.dr();
             String onArray = array.listVolumes().get(0).name();
-            byte[] taken = new byte[2 * OffloadFixture.MIB];
-            new Random(7).nextBytes(taken);
+            byte[] taken = random(2 * OffloadFixture.MIB, 7);
             array.write(onArray, 0, taken);
             String snapId = UUID.randomUUID().toString();
-            backend.createSnapshot(new CinderSnapshot(snapId, "snapshot-" + snapId, "", v, 1, Map.of()));
+            backend.createSnapshot(snapshot(snapId, v, Map.of()));
             String suffix = array.listSnapshots(onArray).get(0).suffix();
-            byte[] later = new byte[taken.length];
-            new Random(8).nextBytes(later);
+            byte[] later = random(taken.length, 8);
             array.write(onArray, 0, later);
 
             // Asked again with an offload (a retried create): its array snapshot is what is sent.
-            CinderSnapshot asked = new CinderSnapshot(snapId, "snapshot-" + snapId, "", v, 1,
-                    Map.of("purebridge:offload", "offload-s3"));
+            CinderSnapshot asked = snapshot(snapId, v, Map.of("purebridge:offload", "offload-s3"));
             Map<String, String> metadata = backend.createSnapshot(asked).metadata();
             String offloaded = metadata.get("offloaded_snapshot");
             assertThat(offloaded).startsWith(OffloadFixture.DR + ":" + onArray + "-").endsWith("." + suffix);
@@ -146,7 +151,7 @@ class ArrayOffloadOverRestTest {
             bucket.restore(offloaded, service.primary(), "restored");
             assertThat(service.primary().read("restored", 0, taken.length)).isEqualTo(taken);
 
-            CinderSnapshot recorded = new CinderSnapshot(snapId, "snapshot-" + snapId, "", v, 1, metadata);
+            CinderSnapshot recorded = snapshot(snapId, v, metadata);
             backend.deleteSnapshot(recorded);
             array.eradicateSnapshot(onArray + "." + suffix); // as the array's eradication timer would
             assertThat(bucket.list()).extracting(OffloadedSnapshot::name).containsExactly(offloaded);
@@ -173,15 +178,13 @@ class ArrayOffloadOverRestTest {
             List<byte[]> contents = new ArrayList<>();
             List<CinderSnapshot> snapshots = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                byte[] data = new byte[OffloadFixture.MIB];
-                new Random(20 + i).nextBytes(data);
+                byte[] data = random(OffloadFixture.MIB, 20 + i);
                 array.write(onArray, 0, data);
                 String id = UUID.randomUUID().toString();
-                CinderSnapshot plain = new CinderSnapshot(id, "snapshot-" + id, "", v, 1, Map.of());
+                CinderSnapshot plain = snapshot(id, v, Map.of());
                 backend.createSnapshot(plain);
                 contents.add(data);
-                snapshots.add(new CinderSnapshot(id, "snapshot-" + id, "", v, 1,
-                        Map.of("purebridge:offload", "offload-s3")));
+                snapshots.add(snapshot(id, v, Map.of("purebridge:offload", "offload-s3")));
             }
             ExecutorService callers = Executors.newFixedThreadPool(2);
             try {
@@ -217,12 +220,10 @@ class ArrayOffloadOverRestTest {
             backend.createVolume(v);
             SimulatedFlashArray array = service.dr();
             String onArray = array.listVolumes().get(0).name();
-            byte[] data = new byte[64 * OffloadFixture.MIB];
-            new Random(9).nextBytes(data);
+            byte[] data = random(64 * OffloadFixture.MIB, 9);
             array.write(onArray, 0, data);
             String id = UUID.randomUUID().toString();
-            CinderSnapshot asked = new CinderSnapshot(id, "snapshot-" + id, "", v, 1,
-                    Map.of("purebridge:offload", "offload-s3"));
+            CinderSnapshot asked = snapshot(id, v, Map.of("purebridge:offload", "offload-s3"));
             OffloadService bucket = service.running.engine().offloadTargets().service("offload-s3");
 
             CompletableFuture<Map<String, String>> first = CompletableFuture.supplyAsync(
@@ -249,7 +250,7 @@ class ArrayOffloadOverRestTest {
             CinderVolume v = volume(Map.of());
             backend.createVolume(v);
             String snapId = UUID.randomUUID().toString();
-            assertThatThrownBy(() -> backend.createSnapshot(new CinderSnapshot(snapId, "snapshot-" + snapId, "", v, 1,
+            assertThatThrownBy(() -> backend.createSnapshot(snapshot(snapId, v,
                     Map.of("purebridge:offload", "offload-s3", "purebridge:offload_retention", "7"))))
                     .isInstanceOfSatisfying(EngineException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
