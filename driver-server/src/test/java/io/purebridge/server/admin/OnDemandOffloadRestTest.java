@@ -88,7 +88,7 @@ class OnDemandOffloadRestTest {
     /**
      * {@code GET /remote-volume-snapshots/transfer} while the send runs: the snapshot is listed with
      * its progress and no {@code completed} (what a client waits on before it drops the source),
-     * then as completed once the answer came; the snapshot listing shows it only then.
+     * and cannot be destroyed yet; then as completed, and the snapshot listing shows it only then.
      */
     @Test
     void theTransferShowsTheSendRunningThenCompleted() throws Exception {
@@ -108,6 +108,9 @@ class OnDemandOffloadRestTest {
             assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
             // Answered once the send began: the transfer shows it until it is complete.
             JsonNode running = JSON.readTree(onPrimary.get(transfer).body()).get("items").get(0);
+            String byName = PATH + "?names=pure-primary:v1.big&on=offload-s3";
+            refused(onPrimary.send("PATCH", byName, "{\"destroyed\": true}"), "pure-primary:v1.big", "still being sent");
+            refused(onPrimary.send("DELETE", byName, null), "pure-primary:v1.big", "still being sent");
             awaitSent(onPrimary, primary, "v1", "pure-primary:v1.big");
             assertThat(running).as("listed while it runs").isNotNull();
             assertThat(running.get("name").asText()).isEqualTo("pure-primary:v1.big");

@@ -105,11 +105,11 @@ final class OffloadPlacement {
                 + " offloads them itself (" + OffloadPolicy.TARGET + "); use a type without offload.");
     }
 
-    /** The array's name for {@code target}, refused unless the array is connected to it now. */
-    String requireConnected(ArrayOffload self, String target, String who) {
+    /** Refuses unless the array is connected now to {@code target}, under the array's name for it. */
+    void requireConnected(ArrayOffload self, String target, String who) {
         String onArray = targets.target(target).nameOnArrays();
         if (self.offloadTargetConnected(onArray)) {
-            return onArray;
+            return;
         }
         throw EngineException.failedPrecondition("OFFLOAD_TARGET_NOT_CONNECTED", who + ": array "
                 + array.arrayInfo().name() + " of backend " + options.backendName() + " is not connected to"
