@@ -50,12 +50,20 @@ class ArrayOffloadOverRestTest {
     private static final Map<String, String> OFFLOAD = Map.of(OffloadPolicy.TARGET, "offload-s3",
             OffloadPolicy.FREQUENCY, "3600", OffloadPolicy.RETENTION, "2");
     private static final String GROUP = "cinder-offload-offload-s3-3600s-2d";
+    /** The service's embedded S3 server on: the offload target offload-s3. */
+    private static final String S3_ON = "[s3]\nenabled = true\n";
 
     @TempDir
     Path dir;
 
     private static CinderBackend overRest(OffloadFixture service) {
         return service.drBackendOverRest("puredriver-rest");
+    }
+
+    /** Creates {@code v} through the backend; returns its name on pure-dr, the only volume there. */
+    private static String createdOnDr(CinderBackend backend, SimulatedFlashArray dr, CinderVolume v) {
+        backend.createVolume(v);
+        return dr.listVolumes().get(0).name();
     }
 
     private static CinderSnapshot snapshot(String id, CinderVolume v, Map<String, String> metadata) {
@@ -75,7 +83,7 @@ class ArrayOffloadOverRestTest {
 
     @Test
     void aVolumeTypeWithAnOffloadTargetMakesTheArrayOffloadItsGroup() throws Exception {
-        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+        try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true)) {
             CinderBackend backend = overRest(service);
             assertThat(backend.volumeStats().extra()).containsEntry("offload_enabled", "True")
                     .containsEntry("offload_targets", "offload-s3");
@@ -122,12 +130,11 @@ class ArrayOffloadOverRestTest {
      */
     @Test
     void theArraySendsACinderSnapshotAskedForExactlyAsTaken() throws Exception {
-        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+        try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true)) {
             CinderBackend backend = overRest(service);
             CinderVolume v = volume(Map.of());
-            backend.createVolume(v);
             SimulatedFlashArray array = service.dr();
-            String onArray = array.listVolumes().get(0).name();
+            String onArray = createdOnDr(backend, array, v);
             byte[] taken = random(2 * OffloadFixture.MIB, 7);
             array.write(onArray, 0, taken);
             String snapId = UUID.randomUUID().toString();
@@ -169,12 +176,11 @@ class ArrayOffloadOverRestTest {
      */
     @Test
     void twoSnapshotsOfOneVolumeOffloadedAtOnceKeepTheirOwnBytes() throws Exception {
-        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+        try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true)) {
             CinderBackend backend = overRest(service);
             CinderVolume v = volume(Map.of());
-            backend.createVolume(v);
             SimulatedFlashArray array = service.dr();
-            String onArray = array.listVolumes().get(0).name();
+            String onArray = createdOnDr(backend, array, v);
             List<byte[]> contents = new ArrayList<>();
             List<CinderSnapshot> snapshots = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
@@ -213,13 +219,12 @@ class ArrayOffloadOverRestTest {
      */
     @Test
     void aRequestForASendStillRunningWaitsForItToComplete() throws Exception {
-        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true);
+        try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true);
              RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
             CinderBackend backend = overRest(service);
             CinderVolume v = volume(Map.of());
-            backend.createVolume(v);
             SimulatedFlashArray array = service.dr();
-            String onArray = array.listVolumes().get(0).name();
+            String onArray = createdOnDr(backend, array, v);
             byte[] data = random(64 * OffloadFixture.MIB, 9);
             array.write(onArray, 0, data);
             String id = UUID.randomUUID().toString();
@@ -245,10 +250,10 @@ class ArrayOffloadOverRestTest {
     /** What an array sending on demand cannot do is refused before any snapshot is taken. */
     @Test
     void anOnDemandOffloadTheArrayCannotDoIsRefusedBeforeTheSnapshot() throws Exception {
-        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+        try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true)) {
             CinderBackend backend = overRest(service);
             CinderVolume v = volume(Map.of());
-            backend.createVolume(v);
+            String onArray = createdOnDr(backend, service.dr(), v);
             String snapId = UUID.randomUUID().toString();
             assertThatThrownBy(() -> backend.createSnapshot(snapshot(snapId, v,
                     Map.of("purebridge:offload", "offload-s3", "purebridge:offload_retention", "7"))))
@@ -256,7 +261,6 @@ class ArrayOffloadOverRestTest {
                         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
                         assertThat(e.getMessage()).contains("purebridge:offload_retention", "until it is deleted");
                     });
-            String onArray = service.dr().listVolumes().get(0).name();
             assertThat(service.dr().listSnapshots(onArray)).isEmpty();
 
             // An array whose REST cannot name what it sends (before 2.28) is told so; nothing is sent.
@@ -280,10 +284,10 @@ class ArrayOffloadOverRestTest {
     /** What a client was told survives a restart; a group destroyed and made again starts without it. */
     @Test
     void theGroupsOffloadTargetOutlivesARestartButNotTheGroup() throws Exception {
-        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+        try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true)) {
             overRest(service).createVolume(volume(OFFLOAD));
         }
-        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true);
+        try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true);
              RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
             assertThat(dr.findProtectionGroup(GROUP).orElseThrow().targets()).extracting(PgTargetRecord::arrayName)
                     .containsExactly("offload-s3");
@@ -330,7 +334,7 @@ class ArrayOffloadOverRestTest {
 
     @Test
     void aTypeNamingATargetTheServiceDoesNotHaveIsRefusedBeforeAnythingIsMade() throws Exception {
-        try (OffloadFixture service = OffloadFixture.start(dir, "[s3]\nenabled = true\n", true)) {
+        try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true)) {
             CinderBackend backend = overRest(service);
             assertThatThrownBy(() -> backend.createVolume(volume(Map.of(OffloadPolicy.TARGET, "offload-nowhere"))))
                     .isInstanceOfSatisfying(EngineException.class, e -> {
