@@ -21,6 +21,11 @@ final class RestOffloadRestore {
     private final RestSession session;
     private final RestMapping map;
 
+    /** How long a transfer of {@code bytes} between the array and a target is waited for. */
+    static Duration transferWait(RestSession session, long bytes) {
+        return session.requestTimeout().plusSeconds(bytes / SLOWEST_BYTES_PER_SECOND);
+    }
+
     RestOffloadRestore(RestSession session, RestMapping map) {
         this.session = session;
         this.map = map;
@@ -54,7 +59,7 @@ final class RestOffloadRestore {
         }
         ObjectNode body = RestMapping.obj();
         body.putObject("source").put("name", snapshot);
-        Duration wait = session.requestTimeout().plusSeconds(sizeBytes / SLOWEST_BYTES_PER_SECOND);
+        Duration wait = transferWait(session, sizeBytes);
         String what = "restore offloaded snapshot '" + snapshot + "' from '" + target + "' as volume '" + volume + "'";
         // The array answers the same call again with the volume it made (a retry after a lost answer).
         return map.volume(map.single(session.call("POST", "volumes", RestQuery.of().add("names", volume), body, what,

@@ -342,25 +342,24 @@ public final class RestSession {
                 throw new EngineException(ErrorCode.UNAVAILABLE, "INTERRUPTED", "Interrupted while trying to "
                         + what + " on array " + sanIp + ".", e);
             }
-            try {
-                sleeper.sleep(backoff);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EngineException(ErrorCode.UNAVAILABLE, "INTERRUPTED", "Interrupted while trying to "
-                        + what + " on array " + sanIp + ".", e);
-            }
+            sleep(backoff, "trying to " + what);
             backoff = Math.min(backoff * 2, 30_000);
         }
     }
 
     /** Waits {@code millis} between two looks at something the array does in the background. */
     void pause(long millis, String what) {
+        sleep(millis, "waiting to " + what);
+    }
+
+    /** The sleeper's wait; an interrupt is kept for the caller and ends the call as UNAVAILABLE. */
+    private void sleep(long millis, String doing) {
         try {
             sleeper.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new EngineException(ErrorCode.UNAVAILABLE, "INTERRUPTED", "Interrupted while waiting to "
-                    + what + " on array " + sanIp + ".", e);
+            throw new EngineException(ErrorCode.UNAVAILABLE, "INTERRUPTED", "Interrupted while " + doing
+                    + " on array " + sanIp + ".", e);
         }
     }
 

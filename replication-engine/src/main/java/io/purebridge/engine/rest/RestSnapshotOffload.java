@@ -74,8 +74,8 @@ final class RestSnapshotOffload {
         String copy = transientVolume(snapshot);
         String held = arrayName + ArrayNames.REMOTE_SEPARATOR + copy + "." + snapshot.suffix();
         String sent = session.sanIp() + " " + snapshot.name();
-        long polls = 1 + session.requestTimeout().plusSeconds(snapshot.provisionedBytes()
-                / RestOffloadRestore.SLOWEST_BYTES_PER_SECOND).toMillis() / POLL_MILLIS;
+        Duration wait = RestOffloadRestore.transferWait(session, snapshot.provisionedBytes());
+        long polls = 1 + wait.toMillis() / POLL_MILLIS;
         if (transfer(target, held).isPresent()) {
             // Sent, or still being sent, by an earlier attempt: its source stays until it is complete.
             awaitCompleted(target, held, copy, polls);
@@ -88,8 +88,6 @@ final class RestSnapshotOffload {
             map.single(session.call("POST", "volumes", RestQuery.of().add("names", copy),
                     sourced(snapshot.name()), "copy snapshot '" + snapshot.name() + "' to volume '" + copy + "'"), copy);
             ObjectNode body = RestMapping.obj().put("suffix", snapshot.suffix());
-            Duration wait = session.requestTimeout()
-                    .plusSeconds(snapshot.provisionedBytes() / RestOffloadRestore.SLOWEST_BYTES_PER_SECOND);
             map.single(session.call("POST", "remote-volume-snapshots", RestQuery.of().add("source_names", copy)
                     .add("on", target), body, "send snapshot '" + snapshot.name() + "' to offload target '" + target
                     + "'", wait), held);
