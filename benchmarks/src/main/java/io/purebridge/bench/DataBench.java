@@ -490,7 +490,7 @@ public final class DataBench {
 
     private static volatile long sink;
 
-    private static void blackhole(long value) {
+    static void blackhole(long value) {
         sink += value;
     }
 

@@ -38,6 +38,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * each round, each into a fresh bucket (an offload into a bucket already holding the chunks would
  * send nothing); medians of the rounds are printed. Throughput is logical bytes per second on both
  * sides: offload sends fewer bytes (its chunks are compressed), which is part of what it is for.
+ * Two CPU bounds follow the restore ({@link RestoreCeiling}): the CPU time a restore cannot avoid,
+ * spread over every core, as a throughput next to raw GET.
  *
  * <p>{@code java -cp <classpath> io.purebridge.bench.OffloadBench [--dir DIR] [--mib 256] [--rounds 3]}
  */
@@ -93,6 +95,7 @@ public final class OffloadBench {
             long fetchedHome = 0;
             double[] put = new double[rounds];
             double[] get = new double[rounds];
+            double[] getCpu = new double[rounds];
             long sent = 0;
             String incremental = "";
             ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -126,7 +129,10 @@ public final class OffloadBench {
                             incremental = incremental(array, service, raw, mib);
                         }
                     }
-                    get[r] = rate(bytes, timed(() -> rawGet(raw, pool, rawBucket, mib, pack)));
+                    long cpuBefore = RestoreCeiling.processCpuNanos();
+                    long getNanos = timed(() -> rawGet(raw, pool, rawBucket, mib, pack));
+                    getCpu[r] = RestoreCeiling.processCpuNanos() - cpuBefore;
+                    get[r] = rate(bytes, getNanos);
                 }
             } finally {
                 pool.shutdownNow();
@@ -149,6 +155,25 @@ public final class OffloadBench {
                     "the restore's stored bytes in %d MiB writes, fsync each; logical MiB/s", pack / MIB));
             System.out.printf(format, "  restore / disk floor", String.format("%.2f", median(restore) / median(floor)),
                     "");
+            RestoreCeiling ceiling = new RestoreCeiling(mib);
+            long checkCpu = ceiling.checkCpuNanos();
+            double[] storeCpus = new double[3];
+            for (int i = 0; i < storeCpus.length; i++) {
+                storeCpus[i] = ceiling.storeCpuNanos(run.resolve("store-only-" + i), pack);
+            }
+            double storeCpu = median(storeCpus);
+            int cores = Runtime.getRuntime().availableProcessors();
+            // A restore fetches the packs (fewer bytes than raw GET: they are compressed), so it pays
+            // the GET's CPU in that proportion; it checks and stores every block; all on these cores.
+            double fetchCpu = median(getCpu) / bytes * fetched;
+            double fetchAndCheck = rate(bytes, (long) ((fetchCpu + checkCpu) / cores));
+            double all = rate(bytes, (long) ((fetchCpu + checkCpu + storeCpu) / cores));
+            System.out.printf(format, "  CPU bound: fetch + check", mbs(fetchAndCheck), String.format(
+                    "the GET's CPU for %.1f MiB + LZ4 and SHA-256 of every block, over %d cores; %.2f of raw GET",
+                    fetched / (double) MIB, cores, fetchAndCheck / median(get)));
+            System.out.printf(format, "  CPU bound: fetch + check + store", mbs(all), String.format(
+                    "+ %.2f s to store the blocks in an empty array (%d MiB writes); %.2f of raw GET",
+                    storeCpu / 1e9, pack / MIB, all / median(get)));
             System.out.printf(format, "restore into the source array", mbs(median(restoreHome)), String.format(
                     "blocks it holds are not fetched (%.1f MiB fetched)", fetchedHome / (double) MIB));
             System.out.printf(format, "  / raw GET", String.format("%.2f", median(restoreHome) / median(get)), "");
