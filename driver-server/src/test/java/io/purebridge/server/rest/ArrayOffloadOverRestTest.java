@@ -7,6 +7,7 @@ import io.purebridge.engine.array.ArrayEndpoint;
 import io.purebridge.engine.array.PgTargetRecord;
 import io.purebridge.engine.array.ProtectionGroupRecord;
 import io.purebridge.engine.array.VolumeRecord;
+import io.purebridge.engine.cinder.ArrayBackendRegistry;
 import io.purebridge.engine.cinder.CinderBackend;
 import io.purebridge.engine.cinder.CinderSnapshot;
 import io.purebridge.engine.cinder.CinderVolume;
@@ -21,8 +22,12 @@ import io.purebridge.engine.rest.RestApiVersion;
 import io.purebridge.engine.rest.RestArrayConnector;
 import io.purebridge.engine.rest.RestClientOptions;
 import io.purebridge.engine.rest.RestFlashArray;
+import io.purebridge.engine.rest.RestTls;
 import io.purebridge.engine.sim.SimulatedFlashArray;
 import io.purebridge.server.testing.OffloadFixture;
+import io.purebridge.server.testing.RestSession;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -244,6 +249,55 @@ class ArrayOffloadOverRestTest {
             assertThat(first.get(60, TimeUnit.SECONDS)).containsEntry("offloaded_snapshot", second);
             assertThat(bucket.jobs().stream().filter(j -> j.job().startsWith("offload "))).hasSize(1);
             assertThat(array.listVolumes()).extracting(VolumeRecord::name).containsExactly(onArray);
+        }
+    }
+
+    /**
+     * A send that outlasted the call that asked for it leaves the volume it reads from (its call
+     * failed with OFFLOAD_STILL_RUNNING). The service's offload run drops that volume once the
+     * target lists the send as complete, and leaves alone a volume merely named alike and one no
+     * completed send came from.
+     */
+    @Test
+    void theOffloadRunDropsTheSourceOfASendThatOutlastedItsCall() throws Exception {
+        try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true);
+             RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
+            CinderBackend backend = overRest(service);
+            CinderVolume v = volume(Map.of());
+            SimulatedFlashArray array = service.dr();
+            String onArray = createdOnDr(backend, array, v);
+            array.write(onArray, 0, random(OffloadFixture.MIB, 11));
+            String snapshot = array.createSnapshot(onArray, "s1").name();
+            String held = dr.offloadSnapshot("offload-s3", snapshot);
+            // The send's source as its call left it: the snapshot's copy, named after the copy it sent.
+            String source = held.substring(held.indexOf(':') + 1, held.lastIndexOf('.'));
+            array.copyVolume(snapshot, source, false);
+            // Named as a send's source is, and sent itself, but its tag is no snapshot's of that name.
+            String alike = onArray.substring(0, onArray.length() - 9) + "-0badf00d";
+            array.createVolume(alike, OffloadFixture.MIB);
+            RestSession operator = new RestSession(HttpClient.newBuilder().sslContext(RestTls.context(false, null))
+                    .build(), service, OffloadFixture.DR, OffloadFixture.DR_TOKEN);
+            HttpResponse<String> sent = operator.send("POST", "/api/2.36/remote-volume-snapshots?source_names="
+                    + alike + "&on=offload-s3", "{\"suffix\": \"mine\"}");
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+            OffloadService bucket = service.running.engine().offloadTargets().service("offload-s3");
+            String alikeSent = OffloadFixture.DR + ":" + alike + ".mine";
+            while (bucket.list().stream().noneMatch(c -> c.name().equals(alikeSent))) {
+                Thread.sleep(20); // the front end answers once the send began; the test's timeout bounds this
+            }
+            String unsent = source.substring(0, source.length() - 8) + "00000000"; // no send came from it
+            array.createVolume(unsent, OffloadFixture.MIB);
+
+            ArrayBackendRegistry registry = (ArrayBackendRegistry) service.running.engine().registry();
+            registry.offloadShipper().runOnce();
+
+            assertThat(array.listVolumes()).extracting(VolumeRecord::name)
+                    .containsExactlyInAnyOrder(onArray, alike, unsent);
+            assertThat(array.findVolume(source)).as("eradicated, not only destroyed").isEmpty();
+            assertThat(bucket.list()).extracting(OffloadedSnapshot::name).containsExactlyInAnyOrder(held, alikeSent);
+            registry.offloadShipper().runOnce();
+            assertThat(array.listVolumes()).extracting(VolumeRecord::name)
+                    .containsExactlyInAnyOrder(onArray, alike, unsent);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.purebridge.engine.array;
 
+import java.util.List;
+
 /**
  * Optional capability of an array that offloads protection-group snapshots itself, as FlashArray's
  * CloudSnap does (an array over REST): a group takes an offload target the array is connected to
@@ -22,4 +24,12 @@ public interface ArrayOffload {
      *     NOT_FOUND when it holds no such snapshot
      */
     String offloadSnapshot(String target, String snapshot);
+
+    /**
+     * Removes what on-demand sends to {@code target} left on the array once the target lists them
+     * as complete: the source a send reads from stays while it runs, also after
+     * {@link #offloadSnapshot} stopped waiting for it (UNAVAILABLE, OFFLOAD_STILL_RUNNING). Returns
+     * the names of the volumes removed. Anything else on the array stays.
+     */
+    List<String> dropFinishedSendSources(String target);
 }

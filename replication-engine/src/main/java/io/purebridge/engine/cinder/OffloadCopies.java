@@ -223,6 +223,28 @@ final class OffloadCopies {
         return shipped;
     }
 
+    /**
+     * On an array that sends Cinder snapshots itself: drops the volumes its completed sends read
+     * from that no call dropped (see {@link ArrayOffload#dropFinishedSendSources}); returns their
+     * names. A target that fails is logged and left for the next run.
+     */
+    List<String> dropFinishedSendSources() {
+        if (!(array instanceof ArrayOffload self) || placement.serviceShips()) {
+            return List.of();
+        }
+        List<String> dropped = new ArrayList<>();
+        for (String name : targets.names()) {
+            String onArray = targets.target(name).nameOnArrays();
+            try {
+                dropped.addAll(self.dropFinishedSendSources(onArray));
+            } catch (EngineException e) {
+                LOG.warn("{}: could not look for finished sends to {} on the array; retried on the next run: {}",
+                        options.backendName(), name, e.getMessage());
+            }
+        }
+        return dropped;
+    }
+
     // --- restores ------------------------------------------------------------------------------
 
     /** The offloaded snapshot a new volume's metadata asks to be restored from, if any (checked). */

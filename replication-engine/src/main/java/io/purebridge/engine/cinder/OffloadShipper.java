@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * The service's side of CloudSnap for arrays that do not offload by themselves: on every run it
  * sends the snapshots the offload protection groups took on their schedules (each array once,
  * however many backends use it), then lets every target expire what outlived its retention and
- * collect unreferenced data ({@code OffloadService.expireAndCollect}).
+ * collect unreferenced data ({@code OffloadService.expireAndCollect}). On arrays that send by
+ * themselves it drops the volumes of on-demand sends that completed after their call stopped
+ * waiting ({@code OffloadCopies.dropFinishedSendSources}).
  */
 public final class OffloadShipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadShipper.class);
@@ -62,6 +64,7 @@ public final class OffloadShipper implements AutoCloseable {
             OffloadCopies copies = backend.offloadCopies();
             if (arrays.add(copies.arrayName())) {
                 offloaded.addAll(copies.shipScheduled());
+                copies.dropFinishedSendSources();
             }
         }
         for (String target : targets.names()) {

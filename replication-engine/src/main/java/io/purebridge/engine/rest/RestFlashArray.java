@@ -180,6 +180,11 @@ public final class RestFlashArray implements FlashArray, ReplicationArray, Perfo
     }
 
     @Override
+    public List<String> dropFinishedSendSources(String target) {
+        return snapshotOffload.dropFinished(arrayInfo().name(), target);
+    }
+
+    @Override
     public Optional<VolumeRecord> findVolume(String name) {
         return map.findOne("volumes", name, "find volume '" + name + "'").map(map::volume);
     }

@@ -8,8 +8,12 @@ import io.purebridge.engine.chunk.ChunkCodec;
 import io.purebridge.engine.error.EngineException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +25,15 @@ import org.slf4j.LoggerFactory;
  * under the snapshot's own suffix, and once the target lists that send as completed
  * ({@code GET /remote-volume-snapshots/transfer}) the transient volume is eradicated. The copy on
  * the target thus holds exactly the snapshot's data, named {@code <array>:<transient volume>.<suffix>}.
+ * A send that outlasts its call keeps its transient volume until {@link #dropFinished} finds it
+ * complete.
  */
 final class RestSnapshotOffload {
     private static final Logger LOG = LoggerFactory.getLogger(RestSnapshotOffload.class);
     /** Hex characters of the snapshot name's hash that make the transient volume's name its own. */
     private static final int TAG_HEX = 8;
+    /** A name that may be a transient volume's: a volume's name, a dash, a tag. */
+    private static final Pattern TAGGED = Pattern.compile("(.+)-([0-9a-f]{" + TAG_HEX + "})");
     /** Between two looks at a send that is still running. */
     static final long POLL_MILLIS = 1_000;
     /** The first version whose {@code POST /remote-volume-snapshots} takes a {@code suffix}. */
@@ -47,11 +55,14 @@ final class RestSnapshotOffload {
      * one finds the same name.
      */
     static String transientVolume(SnapshotRecord snapshot) {
-        String tag = HexFormat.of().formatHex(ChunkCodec.sha256(snapshot.name().getBytes(StandardCharsets.UTF_8)))
-                .substring(0, TAG_HEX);
         String volume = snapshot.sourceName();
         int keep = Math.min(volume.length(), ArrayNames.MAX_NAME - TAG_HEX - 1);
-        return volume.substring(0, keep) + "-" + tag;
+        return volume.substring(0, keep) + "-" + tagOf(snapshot.name());
+    }
+
+    private static String tagOf(String snapshotName) {
+        return HexFormat.of().formatHex(ChunkCodec.sha256(snapshotName.getBytes(StandardCharsets.UTF_8)))
+                .substring(0, TAG_HEX);
     }
 
     /**
@@ -105,6 +116,45 @@ final class RestSnapshotOffload {
         }
     }
 
+    /**
+     * Drops the transient volumes whose sends to {@code target} are complete: those left by a
+     * {@link #send} that stopped waiting. A volume is taken for one only when its name is a volume
+     * name plus the tag of the snapshot the target now holds from it ({@link #transientVolume}); a
+     * send still running, or a volume merely named alike, stays. Returns the names dropped.
+     */
+    List<String> dropFinished(String arrayName, String target) {
+        if (session.version().compareTo(NAMED_REMOTE_SNAPSHOTS) < 0 || !connection.connected(target)) {
+            return List.of(); // it cannot have made any
+        }
+        List<String> dropped = new ArrayList<>();
+        for (JsonNode volume : map.listOrEmpty("volumes", RestQuery.of(), "list volumes")) {
+            String name = volume.path("name").asText();
+            Matcher tagged = TAGGED.matcher(name);
+            if (tagged.matches() && sentFrom(arrayName, target, name, tagged.group(1), tagged.group(2))
+                    && dropTransient(name, "a send to " + target + " that completed after its call stopped waiting")) {
+                LOG.info("array {}: dropped volume {}, the source of a send to {} that is now complete",
+                        session.sanIp(), name, target);
+                dropped.add(name);
+            }
+        }
+        return dropped;
+    }
+
+    /**
+     * Whether the target lists a completed send from {@code volume} of a snapshot of {@code source}
+     * whose name gives {@code tag}: then {@code volume} is that send's transient volume.
+     */
+    private boolean sentFrom(String arrayName, String target, String volume, String source, String tag) {
+        String heldPrefix = arrayName + ArrayNames.REMOTE_SEPARATOR + volume + ".";
+        return map.listOrEmpty("remote-volume-snapshots/transfer", RestQuery.of().add("on", target)
+                .add("source_names", arrayName + ArrayNames.REMOTE_SEPARATOR + volume), "read the sends from volume '"
+                + volume + "'").stream()
+                .filter(t -> t.hasNonNull("completed"))
+                .map(t -> t.path("name").asText())
+                .filter(held -> held.startsWith(heldPrefix))
+                .anyMatch(held -> tagOf(source + "." + held.substring(heldPrefix.length())).equals(tag));
+    }
+
     /** The target's transfer record of {@code held}, if it has one (complete or not). */
     private Optional<JsonNode> transfer(String target, String held) {
         return map.listOrEmpty("remote-volume-snapshots/transfer", RestQuery.of().add("on", target)
@@ -124,12 +174,13 @@ final class RestSnapshotOffload {
             }
             if (look >= polls) {
                 LOG.warn("array {}: the send of {} to {} is still running; volume {} is its source and stays until"
-                        + " the send completes", session.sanIp(), held, target, copy);
+                        + " the send completes, then the service's offload run drops it", session.sanIp(), held, target,
+                        copy);
                 throw EngineException.unavailable("OFFLOAD_STILL_RUNNING", "Array " + session.sanIp() + " is still"
                         + " sending " + held + " to offload target '" + target + "' (" + t.map(x -> "progress "
                         + x.path("progress").asText()).orElse("not listed yet") + "); the same request again waits"
-                        + " for it. Volume " + copy + " is the send's source: remove it once the send is complete if"
-                        + " the request is not made again.");
+                        + " for it. Volume " + copy + " is the send's source; the service drops it once the send is"
+                        + " complete.");
             }
             session.pause(POLL_MILLIS, "see the send of '" + held + "' complete");
         }
@@ -141,19 +192,24 @@ final class RestSnapshotOffload {
         return body;
     }
 
-    /** The transient volume only carried the send: failing to drop it is logged, not the caller's failure. */
-    private void dropTransient(String copy, String sent) {
+    /**
+     * The transient volume only carried the send: failing to drop it is logged, not the caller's
+     * failure. Returns whether this call dropped it.
+     */
+    private boolean dropTransient(String copy, String sent) {
         try {
             if (map.findOne("volumes", copy, "find volume '" + copy + "'").isEmpty()) {
-                return;
+                return false;
             }
             session.call("PATCH", "volumes", RestQuery.of().add("names", copy), RestMapping.obj().put("destroyed", true),
                     "destroy volume '" + copy + "'");
             session.call("DELETE", "volumes", RestQuery.of().add("names", copy), null,
                     "eradicate volume '" + copy + "'");
+            return true;
         } catch (EngineException e) {
             LOG.warn("array {}: volume {}, copied from the snapshot for its offload ({}), stays on the array: {}",
                     session.sanIp(), copy, sent, e.getMessage());
+            return false;
         }
     }
 }
