@@ -43,6 +43,8 @@ def pattern(volume_id, size=65536):
 class RestArray(object):
     def __init__(self, name, san_ip, ca_bundle, token):
         self.name = name
+        self.san_ip = san_ip
+        self.ca_bundle = ca_bundle
         self.base = "https://%s/api" % san_ip
         self.context = ssl.create_default_context(cafile=ca_bundle)
         self.context.check_hostname = False

@@ -13,12 +13,12 @@ import time
 import arrays as arrays_mod
 from cinder_cli import Cinder, PROJECT
 from nova_standin import NovaStandIn
-from offload_steps import OffloadSteps
+from offload_steps import OffloadSteps, REST_ARRAY, REST_BACKEND, add_rest_backend
 from processes import free_port, Process, RabbitMQ, wait_for
 
 SETUP_STEPS = ["rabbitmq", "devstack-stack", "cinder-services", "volume-types"]
 SCENARIO_STEPS = ["lifecycle", "attach-detach", "concurrency", "bad-replication-type",
-                  "oversize-volume", "offload", "service-down", "failover"]
+                  "oversize-volume", "offload", "offload-rest", "service-down", "failover"]
 FINAL_STEPS = ["cleanup", "arrays-clean"]
 # Without these nothing else can work.
 FATAL_STEPS = {"rabbitmq", "devstack-stack", "cinder-services"}
@@ -26,6 +26,7 @@ FATAL_STEPS = {"rabbitmq", "devstack-stack", "cinder-services"}
 HOST = "e2e"
 BACKEND = "puredriver-1"
 SERVICE_HOST = "%s@%s" % (HOST, BACKEND)
+REST_SERVICE_HOST = "%s@%s" % (HOST, REST_BACKEND)
 # Volume type -> replication mode; puredriver-1 is the plain type DevStack makes per backend.
 TYPES = [(BACKEND, None), ("SyncReplicated", "sync"), ("AsyncReplicated", "async"),
          ("TriSync", "trisync")]
@@ -57,6 +58,9 @@ _DESCRIPTIONS = {
     "offload": "snapshot-create --metadata purebridge:offload=offload-s3 (embedded S3 server); "
                "OffloadAdminService and REST list it; create --metadata purebridge:restore_from: "
                "the right size, bytes equal",
+    "offload-rest": "a second backend reaching pure-dr over REST: snapshot-create --metadata "
+                    "purebridge:offload: the array sends it itself (no transient volume left); "
+                    "restore_from on the first backend: bytes equal",
     "service-down": "purebridge service stopped under cinder-volume: error naming it; serves "
                     "again once back",
     "failover": "failover-host to an unknown backend_id, to pure-dr (bytes read there), "
@@ -186,7 +190,9 @@ class Suite(OffloadSteps):
             "purebridge", "purebridge serving on"), 30)
         self.arrays = arrays_mod.Arrays(self.service_log, self.service_conf,
                                         "unix:" + self.socket)
-        return "service up; [%s] with %d replication_device lines" % (BACKEND, len(devices))
+        add_rest_backend(self.conf, BACKEND, self.arrays[REST_ARRAY])
+        return "service up; [%s] with %d replication_device lines; [%s] over REST" % (
+            BACKEND, len(devices), REST_BACKEND)
 
     def _start_cinder_service(self, name):
         process = Process("cinder-" + name, [os.path.join(self.bin, "cinder-" + name),
@@ -220,12 +226,18 @@ class Suite(OffloadSteps):
                 return problem
         return None
 
-    def _pool(self):
+    def _pool(self, host=SERVICE_HOST):
         pools = self.cinder.get("/scheduler-stats/get_pools?detail=True")["pools"]
         for pool in pools:
-            if pool["name"].startswith(SERVICE_HOST + "#"):
+            if pool["name"].startswith(host + "#"):
                 return pool
         return None
+
+    def wait_rest_backend(self, timeout):
+        """Waits for the REST backend's stats to reach the scheduler."""
+        wait_for("%s's stats at the scheduler" % REST_SERVICE_HOST,
+                 lambda: self._quiet(lambda: self._pool(REST_SERVICE_HOST)), timeout,
+                 interval=0.5, alive=self._cinder_alive)
 
     def step_cinder_services(self):
         self.cinder = Cinder(self.bin, self.api_port, os.path.join(self.logs, "cli.log"))
