@@ -262,10 +262,8 @@ class ArrayOffloadOverRestTest {
     void theOffloadRunDropsTheSourceOfASendThatOutlastedItsCall() throws Exception {
         try (OffloadFixture service = OffloadFixture.start(dir, S3_ON, true);
              RestFlashArray dr = service.overRest(OffloadFixture.DR, OffloadFixture.DR_TOKEN)) {
-            CinderBackend backend = overRest(service);
-            CinderVolume v = volume(Map.of());
             SimulatedFlashArray array = service.dr();
-            String onArray = createdOnDr(backend, array, v);
+            String onArray = createdOnDr(overRest(service), array, volume(Map.of()));
             array.write(onArray, 0, random(OffloadFixture.MIB, 11));
             String snapshot = array.createSnapshot(onArray, "s1").name();
             String held = dr.offloadSnapshot("offload-s3", snapshot);
