@@ -134,6 +134,7 @@ class OffloadSteps(object):
                                1).table()["id"]
         self.cinder.wait_volumes([restored], {"available"}, 90, "volume restored from the bucket")
         on_primary = self.arrays["pure-primary"].find_volume(restored)
+        assert on_primary is not None, "volume %s is not on pure-primary" % restored
         got = self.arrays.checksum("pure-primary", on_primary["name"], len(data))
         assert got == hashlib.sha256(data).hexdigest(), \
             "volume %s restored from %s holds other bytes" % (restored, offloaded)
